@@ -1,0 +1,30 @@
+# The two set-up commands of the README: `make chat` and `make test`. Both work on a fresh machine.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: chat test install lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# Pinned first and on its own, so pip takes the CPU wheel on disk and never a CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Exit code 3 means some files were skipped (the report names them); the app still starts.
+chat: install
+	$(VENV)/bin/partnerbot ingest || [ $$? -eq 3 ]
+	$(VENV)/bin/partnerbot serve
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: install lint
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf .partnerbot

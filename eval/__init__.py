@@ -1,0 +1,1 @@
+"""Scoring partnerbot against known answers."""

@@ -1,0 +1,1 @@
+"""Documents to passages to embeddings to Chroma: the storage layer that `bot` reads from."""

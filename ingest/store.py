@@ -1,0 +1,136 @@
+"""The Chroma collection that holds the chunks: local on disk, or on a Chroma server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from ingest.embeddings import ChromaEmbeddingFunction, SentenceEmbedder
+from ingest.settings import Settings
+
+MODEL_KEY = "partnerbot_embedding_model"
+# Below Chroma's own cap on one write (about 5,000 records with SQLite).
+_WRITE_BATCH = 1000
+
+
+class IndexProblem(RuntimeError):
+    """The index cannot be used as asked (wrong model, unreachable server)."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+def open_client(settings: Settings) -> chromadb.api.ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise IndexProblem(f"PARTNERBOT_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
+            raise IndexProblem(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class Index:
+    """Chunks with their embeddings and metadata; refuses to mix embedding models."""
+
+    def __init__(self, settings: Settings, embedder: SentenceEmbedder | None = None, reset: bool = False):
+        self.settings = settings
+        self.embedder = embedder or SentenceEmbedder(
+            settings.embedding_model, settings.embedding_batch_size, settings.torch_threads
+        )
+        self.client = open_client(settings)
+        if reset:
+            self._delete_collection()
+        self._check_model()
+        self.collection = self.client.get_or_create_collection(
+            settings.collection,
+            embedding_function=ChromaEmbeddingFunction(self.embedder),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={MODEL_KEY: settings.embedding_model},
+        )
+
+    def _delete_collection(self) -> None:
+        if collection_exists(self.client, self.settings.collection):
+            self.client.delete_collection(self.settings.collection)
+
+    def _check_model(self) -> None:
+        if not collection_exists(self.client, self.settings.collection):
+            return
+        # Read the raw metadata without our embedding function, so a foreign index cannot load its model.
+        metadata = self.client.get_collection(self.settings.collection).metadata or {}
+        built_with = metadata.get(MODEL_KEY)
+        if built_with != self.settings.embedding_model:
+            raise IndexProblem(
+                f"the index '{self.settings.collection}' was built with the embedding model "
+                f"{built_with!r}, but PARTNERBOT_EMBEDDING_MODEL is {self.settings.embedding_model!r}; "
+                "mixing models would give meaningless results. Run `partnerbot ingest --reset` to rebuild it."
+            )
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def metadatas(self, where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+        """Chunk id -> metadata, for all chunks or those matching `where`."""
+        got = self.collection.get(where=where, include=["metadatas"])
+        return dict(zip(got["ids"], got["metadatas"] or [], strict=True))
+
+    def chunks(self, ids: list[str] | None = None) -> list[Chunk]:
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        return [
+            Chunk(id=i, text=t, metadata=dict(m))
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def add(self, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
+        self.collection.upsert(
+            ids=[c.id for c in chunks],
+            documents=[c.text for c in chunks],
+            metadatas=[c.metadata for c in chunks],
+            embeddings=embeddings,
+        )
+
+    def update_metadata(self, chunks: list[Chunk]) -> None:
+        for start in range(0, len(chunks), _WRITE_BATCH):
+            batch = chunks[start : start + _WRITE_BATCH]
+            self.collection.update(ids=[c.id for c in batch], metadatas=[c.metadata for c in batch])
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), _WRITE_BATCH):
+            self.collection.delete(ids=ids[start : start + _WRITE_BATCH])
+
+    def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """The k nearest chunks to the query, with cosine similarity."""
+        if self.count() == 0:
+            return []
+        found = self.collection.query(
+            query_embeddings=[self.embedder.embed_query(query)],
+            n_results=min(k, self.count()),
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (Chunk(id=i, text=t, metadata=dict(m)), 1.0 - float(d))
+            for i, t, m, d in zip(
+                found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
+            )
+        ]
+
+
+def collection_exists(client: chromadb.api.ClientAPI, name: str) -> bool:
+    return name in {c if isinstance(c, str) else c.name for c in client.list_collections()}

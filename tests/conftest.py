@@ -1,0 +1,110 @@
+"""Shared fixtures: the real embedding model (loaded once), real Chroma indexes in temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ingest.embeddings import SentenceEmbedder
+from ingest.settings import Settings
+from ingest.store import Index
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SEED_DOC = CORPUS / "partnership_meeting_2025-03-26.txt"
+
+
+class CountingEmbedder(SentenceEmbedder):
+    """The real embedder, counting the passages it embeds."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.embedded = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.embedded += len(texts)
+        return super().embed_documents(texts)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> CountingEmbedder:
+    settings = Settings()
+    return CountingEmbedder(settings.embedding_model, settings.embedding_batch_size)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def make(**overrides) -> Settings:
+        values = {"data_dir": tmp_path / "data", "chroma_url": None, **overrides}
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+def make_index(embedder: CountingEmbedder) -> Callable[..., Index]:
+    def make(settings: Settings, reset: bool = False) -> Index:
+        return Index(settings, embedder=embedder, reset=reset)
+
+    return make
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode} before answering {url}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"no answer from {url} within {timeout} s")
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on a free loopback port; yields its URL."""
+    chroma = Path(sys.executable).parent / "chroma"
+    port = free_port()
+    log = (tmp_path / "chroma.log").open("w")
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/api/v2/heartbeat", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()

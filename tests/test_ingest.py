@@ -1,0 +1,258 @@
+"""Ingestion into a real Chroma index with the real embedding model."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from reportlab.pdfgen import canvas
+
+from ingest.chunking import join_parts
+from ingest.loaders import load_file
+from ingest.pipeline import ingest
+from ingest.store import IndexProblem
+from tests.conftest import CORPUS, ROOT, SEED_DOC
+
+SIGNING_SENTENCE = "signée le 10 janvier 2024"
+
+
+def doc_chunks(index, doc_id: str) -> list:
+    return sorted(
+        (c for c in index.chunks() if c.metadata["doc_id"] == doc_id), key=lambda c: c.metadata["chunk_index"]
+    )
+
+
+def test_corpus_is_ingested_with_metadata_and_exact_offsets(settings, make_index):
+    index = make_index(settings)
+    report = ingest([CORPUS], settings, index=index, progress=False)
+
+    assert report.documents == 1 and not report.skipped
+    assert report.added == index.count() > 3
+    chunks = doc_chunks(index, SEED_DOC.name)
+    meta = chunks[0].metadata
+    assert meta["title"].startswith("Rencontre stratégique à IIIT Bangalore")
+    assert (meta["date"], meta["language"]) == ("2025-03-26", "fr")
+    assert meta["source"]
+    text, _ = join_parts(load_file(SEED_DOC, 10**6).parts)
+    for chunk in chunks:
+        assert text[chunk.metadata["start"] : chunk.metadata["end"]] == chunk.text
+        assert len(chunk.text) <= settings.chunk_size
+    assert any(SIGNING_SENTENCE in c.text for c in chunks)
+
+
+def test_reingesting_an_unchanged_corpus_embeds_nothing(settings, make_index, embedder):
+    index = make_index(settings)
+    first = ingest([CORPUS], settings, index=index, progress=False)
+    before = embedder.embedded
+
+    again = ingest([CORPUS], settings, index=make_index(settings), progress=False)
+
+    assert embedder.embedded == before
+    assert (again.added, again.removed, again.unchanged) == (0, 0, first.added)
+
+
+def test_a_changed_document_replaces_only_its_changed_passages(settings, make_index, corpus_copy, embedder):
+    index = make_index(settings)
+    first = ingest([corpus_copy], settings, index=index, progress=False)
+    doc = corpus_copy / SEED_DOC.name
+    doc.write_text(doc.read_text().replace("prévu pour le mois de mai", "prévu pour le mois de juin"))
+    before = embedder.embedded
+
+    report = ingest([corpus_copy], settings, index=index, progress=False)
+
+    chunks = doc_chunks(index, SEED_DOC.name)
+    assert 1 <= report.added == embedder.embedded - before < first.added
+    assert report.unchanged > 0
+    assert any("mois de juin" in c.text for c in chunks)
+    assert not any("mois de mai" in c.text for c in chunks)
+    assert len(chunks) == chunks[0].metadata["n_chunks"]
+    text, _ = join_parts(load_file(doc, 10**6).parts)
+    assert all(text[c.metadata["start"] : c.metadata["end"]] == c.text for c in chunks)
+
+
+def test_a_removed_document_loses_its_chunks(settings, make_index, corpus_copy):
+    extra = corpus_copy / "note.md"
+    extra.write_text("# Note\n\nUne note interne sur le calendrier du partenariat.\n")
+    index = make_index(settings)
+    ingest([corpus_copy], settings, index=index, progress=False)
+    assert doc_chunks(index, "note.md")
+
+    extra.unlink()
+    report = ingest([corpus_copy], settings, index=index, progress=False)
+
+    assert report.removed >= 1
+    assert not doc_chunks(index, "note.md")
+    assert doc_chunks(index, SEED_DOC.name)
+
+
+def write_pdf(path: Path, lines: list[str], title: str | None = None) -> None:
+    pdf = canvas.Canvas(str(path))
+    if title:
+        pdf.setTitle(title)
+    for page_lines in (lines[: len(lines) // 2], lines[len(lines) // 2 :]):
+        y = 800
+        for line in page_lines:
+            pdf.drawString(72, y, line)
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+
+
+def write_docx(path: Path, paragraphs: list[str]) -> None:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    document.save(str(path))
+
+
+def test_each_supported_format_is_loaded(settings, make_index, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "plain.txt").write_text("Le comité de pilotage se réunit chaque trimestre.", encoding="utf-8")
+    (folder / "notes.md").write_text("# Calendrier\n\nLe séminaire commun aura lieu en octobre.", encoding="utf-8")
+    (folder / "page.html").write_text(
+        "<html><head><title>Page web</title><script>alert('x')</script></head>"
+        "<body><p>Le forum des étudiants aura lieu à Bangalore.</p><script>var secret = 1;</script></body></html>",
+        encoding="utf-8",
+    )
+    write_pdf(folder / "report.pdf", ["Rapport annuel", "Premier point.", "La page deux parle du budget."], "Rapport")
+    write_docx(folder / "memo.docx", ["Mémo", "Les échanges de faculté commencent en septembre."])
+    (folder / "latin1.txt").write_bytes("Événement à Créteil, déjà prévu.".encode("latin-1"))
+
+    index = make_index(settings)
+    report = ingest([folder], settings, index=index, progress=False)
+
+    assert not report.skipped, report.summary()
+    texts = {c.metadata["doc_id"]: c for c in index.chunks()}
+    assert "chaque trimestre" in texts["plain.txt"].text
+    assert "en octobre" in texts["notes.md"].text
+    assert texts["notes.md"].metadata["title"] == "Calendrier"
+    assert "forum des étudiants" in texts["page.html"].text
+    assert "alert" not in texts["page.html"].text and "secret" not in texts["page.html"].text
+    assert texts["page.html"].metadata["title"] == "Page web"
+    assert texts["report.pdf"].metadata["title"] == "Rapport"
+    pdf_pages = {c.metadata["page"] for c in index.chunks() if c.metadata["doc_id"] == "report.pdf"}
+    assert pdf_pages <= {1, 2} and pdf_pages
+    assert "septembre" in texts["memo.docx"].text
+    assert "Événement à Créteil" in texts["latin1.txt"].text
+
+
+def test_bad_files_are_reported_and_skipped_while_the_rest_is_ingested(settings, make_index, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Un document valide sur le partenariat.", encoding="utf-8")
+    write_pdf(folder / "whole.pdf", ["Un PDF valide.", "Deuxième page."])
+    (folder / "broken.pdf").write_bytes((folder / "whole.pdf").read_bytes()[:300])
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "fake.docx").write_text("je ne suis pas un docx", encoding="utf-8")
+    (folder / "empty.md").write_text("  \n", encoding="utf-8")
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+
+    index = make_index(settings)
+    report = ingest([folder], settings, index=index, progress=False)
+
+    reasons = {err.path.name: err.reason for err in report.skipped}
+    assert set(reasons) == {"broken.pdf", "binary.txt", "fake.docx", "empty.md", "image.png"}
+    assert "PDF" in reasons["broken.pdf"]
+    assert "binary" in reasons["binary.txt"]
+    assert "not a DOCX" in reasons["fake.docx"]
+    assert "empty" in reasons["empty.md"]
+    assert "unsupported file type '.png'" in reasons["image.png"]
+    assert {c.metadata["doc_id"] for c in index.chunks()} == {"good.txt", "whole.pdf"}
+    assert all(str(err.path) in str(err) for err in report.skipped)
+
+
+def test_cli_exit_code_says_files_were_skipped(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Un document valide.", encoding="utf-8")
+    (folder / "bad.xyz").write_text("?", encoding="utf-8")
+    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ingest", "--quiet", str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 3, result.stderr
+    assert "1 documents: 1 chunks added" in result.stdout
+    assert "bad.xyz" in result.stdout and "unsupported" in result.stdout
+
+
+def test_an_interrupted_ingest_leaves_the_index_usable_and_the_next_run_finishes(
+    settings, make_index, corpus_copy, embedder
+):
+    index = make_index(settings)
+    ingest([corpus_copy], settings, index=index, progress=False)
+    before = {c.id: c.text for c in index.chunks()}
+    doc = corpus_copy / SEED_DOC.name
+    doc.write_text(doc.read_text().replace("IIITB", "IIIT-B"))  # touches most passages
+
+    # Fault injection: the embedder dies after its first batch, as a Ctrl-C would stop it.
+    calls = {"n": 0}
+    real = embedder.embed_documents
+
+    def dying(texts):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise KeyboardInterrupt
+        return real(texts)
+
+    embedder.embed_documents = dying
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ingest([corpus_copy], settings.model_copy(update={"embedding_batch_size": 1}), index=index, progress=False)
+    finally:
+        del embedder.embed_documents
+
+    after_crash = {c.id: c.text for c in index.chunks()}
+    assert set(before) <= set(after_crash)  # nothing of the old index is lost
+    assert index.dense_search("date de signature de la déclaration", 3)
+
+    report = ingest([corpus_copy], settings, index=index, progress=False)
+    chunks = doc_chunks(index, SEED_DOC.name)
+    assert len(chunks) == chunks[0].metadata["n_chunks"]
+    assert not any("IIITB" in c.text for c in chunks)
+    assert report.added < len(chunks)  # what the interrupted run wrote is not embedded again
+
+
+def test_the_index_refuses_a_different_embedding_model_until_reset(settings, make_index, tmp_path, embedder):
+    ingest([CORPUS], settings, index=make_index(settings), progress=False)
+    other_model = settings.model_copy(update={"embedding_model": str(embedder.path)})
+
+    with pytest.raises(IndexProblem, match="--reset"):
+        make_index(other_model)
+
+    rebuilt = make_index(other_model, reset=True)
+    assert rebuilt.count() == 0
+    assert ingest([CORPUS], other_model, index=rebuilt, progress=False).added > 0
+
+
+def test_ingest_into_a_chroma_server(make_settings, make_index, chroma_server):
+    settings = make_settings(chroma_url=chroma_server)
+    index = make_index(settings)
+    report = ingest([CORPUS], settings, index=index, progress=False)
+
+    assert report.added == index.count() > 0
+    assert not (settings.data_dir / "chroma").exists()
+    again = ingest([CORPUS], settings, index=make_index(settings), progress=False)
+    assert again.added == 0
+    hits = index.dense_search("Quand la déclaration d'intention a-t-elle été signée ?", 3)
+    assert any(SIGNING_SENTENCE in chunk.text for chunk, _ in hits)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Quand la déclaration d'intention a-t-elle été signée ?", "When was the declaration of intent signed?"],
+)
+def test_the_signing_date_passage_is_retrieved_in_french_and_english(settings, make_index, question):
+    index = make_index(settings)
+    ingest([CORPUS], settings, index=index, progress=False)
+    hits = index.dense_search(question, 3)
+    assert any(SIGNING_SENTENCE in chunk.text for chunk, _ in hits), [c.text[:60] for c, _ in hits]
