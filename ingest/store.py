@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.embeddings import ChromaEmbeddingFunction, SentenceEmbedder
+from ingest.embeddings import ChromaEmbeddingFunction, Embedder, load_embedder
 from ingest.settings import Settings
 
 MODEL_KEY = "partnerbot_embedding_model"
@@ -50,10 +50,10 @@ def open_client(settings: Settings) -> chromadb.api.ClientAPI:
 class Index:
     """Chunks with their embeddings and metadata; refuses to mix embedding models."""
 
-    def __init__(self, settings: Settings, embedder: SentenceEmbedder | None = None, reset: bool = False):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, reset: bool = False):
         self.settings = settings
-        self.embedder = embedder or SentenceEmbedder(
-            settings.embedding_model, settings.embedding_batch_size, settings.torch_threads
+        self.embedder = embedder or load_embedder(
+            settings.embedding_model, settings.embedding_batch_size, settings.model_threads
         )
         self.client = open_client(settings)
         if reset:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.embeddings import SentenceEmbedder
+from ingest.embeddings import Embedder, load_embedder
 from ingest.settings import Settings
 from ingest.store import Index
 
@@ -22,22 +22,25 @@ CORPUS = ROOT / "corpus"
 SEED_DOC = CORPUS / "partnership_meeting_2025-03-26.txt"
 
 
-class CountingEmbedder(SentenceEmbedder):
-    """The real embedder, counting the passages it embeds."""
+class CountingEmbedder(Embedder):
+    """The real embedder of the settings, counting the passages it embeds."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.spec = inner.spec
         self.embedded = 0
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         self.embedded += len(texts)
-        return super().embed_documents(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
 
 
 @pytest.fixture(scope="session")
 def embedder() -> CountingEmbedder:
-    settings = Settings()
-    return CountingEmbedder(settings.embedding_model, settings.embedding_batch_size)
+    return CountingEmbedder(load_embedder(Settings().embedding_model))
 
 
 @pytest.fixture

