@@ -28,6 +28,53 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_SKIPPED if report.skipped else 0
 
 
+def print_answer(answer) -> None:
+    print(answer.answer)
+    if answer.citations:
+        print("\nSources:")
+        for n, citation in enumerate(answer.citations, start=1):
+            where = f", p. {citation.page}" if citation.page else ""
+            print(f"  [{n}] {citation.title} ({citation.date or 'undated'}{where}) - {citation.doc_id}")
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import Bot, QuestionError
+
+    try:
+        answer = Bot(settings).ask(args.question)
+    except QuestionError as exc:
+        print(f"partnerbot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print_answer(answer)
+    return 0
+
+
+def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import Bot, QuestionError
+
+    bot = Bot(settings)
+    history: list[dict[str, str]] = []
+    print("Ask about the partnership, in French or English. Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            return 0
+        try:
+            answer = bot.ask(question, history)
+        except QuestionError as exc:
+            print(exc)
+            continue
+        print_answer(answer)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="partnerbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -37,6 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--reset", action="store_true", help="drop the index and rebuild it from scratch")
     ingest.add_argument("--quiet", action="store_true", help="no progress bars")
     ingest.set_defaults(run=_cmd_ingest)
+
+    ask = commands.add_parser("ask", help="answer one question and show its sources")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print exactly one JSON object with the answer's fields")
+    ask.set_defaults(run=_cmd_ask)
+
+    chat = commands.add_parser("chat", help="a conversation in the terminal (follow-up questions work)")
+    chat.set_defaults(run=_cmd_chat)
+
+    from eval.run import configure_parser, run_from_args
+
+    evaluate = commands.add_parser("eval", help="score the bot against a gold file and write a report")
+    configure_parser(evaluate)
+    evaluate.set_defaults(run=run_from_args)
     return parser
 
 

@@ -1,15 +1,38 @@
-"""Cross-encoder relevance scores of (question, passage) pairs, from a model shipped in a package."""
+"""Second-stage scoring of the fused candidates, finer than the first-stage retrievers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
+from bot.evidence import SentenceScorer
 from ingest.embeddings import resolve_model_path
+from ingest.text import sentences
 
 
-class Reranker:
+class Reranker(Protocol):
+    def score(self, question: str, texts: list[str]) -> list[float]: ...
+
+
+class SentenceReranker:
+    """A passage is worth its best sentence: long passages no longer dilute the one line that answers."""
+
+    def __init__(self, scorer: SentenceScorer) -> None:
+        self.scorer = scorer
+
+    def score(self, question: str, texts: list[str]) -> list[float]:
+        split = [sentences(t) or [t] for t in texts]
+        flat = self.scorer.score(question, [s for group in split for s in group])
+        scores, start = [], 0
+        for group in split:
+            scores.append(max(flat[start : start + len(group)]))
+            start += len(group)
+        return scores
+
+
+class CrossEncoderReranker:
+    """A sentence-transformers cross-encoder directory (`pkg:PACKAGE/SUBDIR` or a path)."""
+
     def __init__(self, spec: str) -> None:
-        self.spec = spec
         self.path = resolve_model_path(spec)
         self._model: Any = None
 
@@ -21,3 +44,11 @@ class Reranker:
 
             self._model = CrossEncoder(str(self.path), device="cpu", local_files_only=True)
         return [float(s) for s in self._model.predict([(question, t) for t in texts], show_progress_bar=False)]
+
+
+def build_reranker(spec: str, scorer: SentenceScorer) -> Reranker | None:
+    if spec == "none":
+        return None
+    if spec == "sentences":
+        return SentenceReranker(scorer)
+    return CrossEncoderReranker(spec)

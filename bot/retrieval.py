@@ -11,7 +11,6 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
 from bot.lexical import LexicalIndex
-from bot.rerank import Reranker
 from ingest.settings import Settings
 from ingest.store import Chunk, Index
 
@@ -38,7 +37,7 @@ class HybridRetriever(BaseRetriever):
 
     index: Index
     settings: Settings
-    reranker: Reranker | None = None
+    reranker: Any = None  # a bot.rerank.Reranker, or None to keep the fused order
     _lexical: LexicalIndex | None = PrivateAttr(default=None)
     _lexical_size: int = PrivateAttr(default=-1)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)

@@ -23,7 +23,7 @@ from ingest.settings import Settings
 from ingest.store import Chunk, Index
 
 # Bump when cleaning or chunking changes, so that every document is re-chunked once.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 @dataclass

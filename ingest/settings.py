@@ -39,10 +39,14 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
     retrieval_mode: Literal["dense", "lexical", "hybrid"] = "hybrid"
-    reranker_model: str | None = None
+    # "sentences": rerank passages by their best sentence; "none"; or a cross-encoder model (same syntax
+    # as embedding_model) for when one ships on PyPI.
+    reranker: str = "sentences"
 
     # Answering
     generator: Literal["extractive", "local", "openai"] = "extractive"
+    answer_threshold: float = Field(default=0.80, description="least sentence score to answer at all")
+    answer_margin: float = Field(default=0.03, description="quote sentences scoring within this of the best")
     max_question_chars: int = Field(default=2000, ge=10)
 
     # UI

@@ -7,7 +7,9 @@ import unicodedata
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # A sentence ends at . ? ! followed by a space and a capital, except after titles and initials.
-_SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bM)(?<!\bMme)(?<!\bSt)(?<!\b[A-Z])([.!?…])\s+(?=[«\"'(A-ZÀ-Ý0-9])")
+_SENTENCE_END = re.compile(
+    r"(?<!\bDr)(?<!\bM)(?<!\bMme)(?<!\bMr)(?<!\bMrs)(?<!\bSt)(?<!\b[A-Z])([.!?…])\s+(?=[«\"'(A-ZÀ-Ý0-9])"
+)
 
 STOPWORDS = frozenset(
     """

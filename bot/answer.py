@@ -1,0 +1,34 @@
+"""What the bot returns: the answer, whether it abstained, and the passages it cites."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    doc_id: str
+    title: str
+    date: str = ""
+    chunk_id: str
+    text: str = Field(description="the whole cited passage")
+    score: float
+    quote: str = Field(default="", description="the words of the passage the answer rests on")
+    start: int = Field(default=0, description="offset of the passage in the cleaned document text")
+    end: int = 0
+    page: int = 0
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    language: str
+    citations: list[Citation] = Field(default_factory=list)
+    standalone_question: str = ""
+    retrieved: list[str] = Field(default_factory=list, description="doc_id of each retrieved passage, best first")
+    generator: str = "extractive"
+    timings: dict[str, float] = Field(default_factory=dict)
+
+
+class QuestionError(ValueError):
+    """A question the bot cannot take (empty, too long); the message is written for the user."""
