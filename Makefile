@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test install lint bench clean
+.PHONY: chat test install lint chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,7 +23,11 @@ chat: install
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: install lint
+# The browser tests drive Debian's Chromium; install it when it is missing (root on CI and dev machines).
+chromium:
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: install lint chromium
 	$(VENV)/bin/pytest
 
 clean:

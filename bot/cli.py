@@ -75,6 +75,13 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
 
 
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import ui  # the app sits on top of the bot: imported only by the command that starts it
+
+    ui.launch(settings, host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="partnerbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="a conversation in the terminal (follow-up questions work)")
     chat.set_defaults(run=_cmd_chat)
+
+    serve = commands.add_parser("serve", help="start the chat app (default http://127.0.0.1:7860)")
+    serve.add_argument("--host", help="address to bind (default PARTNERBOT_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default PARTNERBOT_PORT, 7860)")
+    serve.set_defaults(run=_cmd_serve)
 
     from eval.run import configure_parser, run_from_args
 

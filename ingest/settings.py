@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # UI
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)
+    auth: str | None = Field(default=None, description="user:password turns on the login page")
+    max_upload_files: int = Field(default=20, ge=1)
 
     def model_post_init(self, __context: object) -> None:
         if self.chunk_overlap >= self.chunk_size:
@@ -60,3 +62,12 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def documents_dir(self) -> Path:
+        """Documents added through the app, each under uploads/ with a safe name."""
+        return self.data_dir / "documents"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"

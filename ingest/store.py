@@ -91,6 +91,17 @@ class Index:
         got = self.collection.get(where=where, include=["metadatas"])
         return dict(zip(got["ids"], got["metadatas"] or [], strict=True))
 
+    def documents(self) -> list[dict[str, Any]]:
+        """One row per indexed document: id, title, date, language and number of passages."""
+        rows: dict[str, dict[str, Any]] = {}
+        for meta in self.metadatas().values():
+            row = rows.setdefault(
+                str(meta["doc_id"]),
+                {k: meta.get(k, "") for k in ("doc_id", "title", "date", "language")} | {"passages": 0},
+            )
+            row["passages"] += 1
+        return sorted(rows.values(), key=lambda r: (str(r["date"]), str(r["title"])))
+
     def chunks(self, ids: list[str] | None = None) -> list[Chunk]:
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
         return [

@@ -1,0 +1,174 @@
+"""The chat app, running for real: through gradio_client and in a headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AuthenticationError
+from playwright.sync_api import Page, expect, sync_playwright
+
+from ingest.pipeline import ingest
+from ingest.settings import Settings
+from tests.conftest import CORPUS, ROOT, free_port, wait_for_http
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags without which Chromium reaches for the network this machine does not have.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class RunningApp:
+    def __init__(self, url: str, data_dir: Path, startup_s: float):
+        self.url, self.data_dir, self.startup_s = url, data_dir, startup_s
+
+
+def start_app(data_dir: Path, log_path: Path, **env_extra: str) -> tuple[subprocess.Popen, RunningApp]:
+    port = free_port()
+    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir), **env_extra}
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for_http(url + "/", process, timeout=120)
+    return process, RunningApp(url, data_dir, time.monotonic() - started)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> Iterator[RunningApp]:
+    folder = tmp_path_factory.mktemp("app")
+    settings = Settings(data_dir=folder / "data", chroma_url=None)
+    ingest([CORPUS], settings, progress=False)
+    process, running = start_app(settings.data_dir, folder / "app.log")
+    print(f"app served its page {running.startup_s:.1f} s after start")
+    try:
+        yield running
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(app.url)
+    yield page
+    context.close()
+
+
+def ask(page: Page, question: str) -> None:
+    box = page.get_by_label("Your question / Votre question")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_the_api_answers_with_sources(app):
+    client = Client(app.url, verbose=False)
+    _, history, sources = client.predict("When was the declaration of intent signed?", [], api_name="/ask")
+    reply = history[-1]
+    assert reply["role"] == "assistant" and "10 janvier 2024" in str(reply["content"])
+    cited = [seg["token"] for seg in sources if seg["class_or_confidence"] == "cited"]
+    assert any("signée le 10 janvier 2024" in text for text in cited)
+
+
+def test_a_person_asks_sees_the_streamed_answer_and_its_highlighted_sources(page, tmp_path):
+    ask(page, "Qui est le doyen des études académiques à IIITB ?")
+    chat = page.get_by_role("log", name="chatbot conversation")
+    expect(chat).to_contain_text("Dr. Chandrashekar Ramanathan, Doyen des Études Académiques", timeout=30_000)
+    sources = page.get_by_test_id("highlighted-text")
+    expect(sources).to_contain_text("[1] Rencontre stratégique à IIIT Bangalore")
+    expect(sources.locator(".token.highlighted").first).to_contain_text(
+        "Dr. Chandrashekar Ramanathan, Doyen des Études Académiques à IIITB."
+    )
+    page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
+    assert (tmp_path / "answer.png").stat().st_size > 10_000
+
+    ask(page, "What is the budget of the partnership?")
+    expect(chat).to_contain_text("I could not find this information in the documents", timeout=30_000)
+    expect(sources).to_contain_text("No sources: the documents do not contain this answer.")
+    expect(sources.locator(".token.highlighted")).to_have_count(0)
+
+
+def test_a_person_uploads_a_document_and_asks_about_it_and_markup_stays_inert(page, app, tmp_path):
+    document = tmp_path / "Compte rendu <atelier>.html"
+    document.write_text(
+        "<html><head><title>Atelier robotique</title></head><body>"
+        "<p>L'atelier de robotique commun aura lieu le 14 octobre 2025 à Bangalore.</p>"
+        "<p>Le code &lt;img src=x onerror=window.__pwned=1&gt; a été affiché sur l'écran de l'atelier.</p>"
+        "<script>window.__pwned = 2</script></body></html>",
+        encoding="utf-8",
+    )
+    page.get_by_text("Add documents").click()
+    page.locator("input[type=file]").set_input_files(str(document))
+    page.get_by_role("button", name="Index these documents").click()
+    expect(page.get_by_label("Indexing result")).to_have_value(re.compile(r"^Added 1 file"), timeout=60_000)
+
+    ask(page, "Quand aura lieu l'atelier de robotique ?")
+    chat = page.get_by_role("log", name="chatbot conversation")
+    expect(chat).to_contain_text("14 octobre 2025", timeout=30_000)
+    ask(page, "Quel code a été affiché sur l'écran de l'atelier ?")
+    expect(chat).to_contain_text("<img src=x onerror=window.__pwned=1>", timeout=30_000)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("img[src=x]").count() == 0
+    page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
+    uploads = list((app.data_dir / "documents" / "uploads").iterdir())
+    assert [p.name for p in uploads] == ["Compte_rendu_atelier.html"]
+
+
+def test_thumbs_feedback_is_appended_to_the_log(page, app):
+    ask(page, "Who is the president of aivancity?")
+    chat = page.get_by_role("log", name="chatbot conversation")
+    expect(chat).to_contain_text("Tawhid Chtioui", timeout=30_000)
+    page.get_by_role("button", name="Like").last.click()
+    log = app.data_dir / "feedback.jsonl"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (log.exists() and log.read_text().strip()):
+        time.sleep(0.2)
+    entry = json.loads(log.read_text().splitlines()[-1])
+    assert entry["liked"] is True and entry["question"] == "Who is the president of aivancity?"
+    assert "Tawhid Chtioui" in entry["answer"]
+
+
+def test_with_auth_set_the_ui_and_api_refuse_strangers(tmp_path):
+    process, running = start_app(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret")
+    try:
+        assert httpx.get(running.url + "/config", timeout=10).status_code == 401
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
+            Client(running.url, verbose=False)
+        client = Client(running.url, auth=("staff", "s3cret"), verbose=False)
+        _, history, _ = client.predict("Who is the director of IIITB?", [], api_name="/ask")
+        assert history[-1]["role"] == "assistant"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
