@@ -26,7 +26,8 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     standalone_question: str = ""
     retrieved: list[str] = Field(default_factory=list, description="doc_id of each retrieved passage, best first")
-    generator: str = "extractive"
+    generator: str = Field(default="extractive", description="who worded the answer")
+    fallback_reason: str | None = Field(default=None, description="why a model's wording was not used")
     timings: dict[str, float] = Field(default_factory=dict)
 
 

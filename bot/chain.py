@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from bot.answer import Answer, QuestionError
 from bot.compose import Composition, ExtractiveComposer
+
+if TYPE_CHECKING:
+    from bot.generate import LLMComposer
 from bot.condense import condense
 from bot.evidence import SentenceScorer
 from bot.rerank import build_reranker
@@ -62,37 +65,48 @@ class Bot:
         self.retriever = HybridRetriever(
             index=self.index, settings=settings, reranker=build_reranker(settings.reranker, self.scorer)
         )
-        self.composer = ExtractiveComposer(self.scorer, settings.answer_threshold, settings.answer_margin)
-        self.chain = (
-            RunnablePassthrough.assign(standalone=_timed("condense", lambda s: condense(s["question"], s["history"])))
-            | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self.retriever.invoke(s["standalone"])))
-            | RunnablePassthrough.assign(composition=_timed("compose", self._compose))
-        )
+        extractive = ExtractiveComposer(self.scorer, settings.answer_threshold, settings.answer_margin)
+        self.composer: ExtractiveComposer | LLMComposer = extractive
+        if settings.generator != "extractive":
+            from bot.generate import LLMComposer, build_chat_model
+
+            model = build_chat_model(settings)
+            self.composer = LLMComposer(extractive, model, name=settings.generator, timeout=settings.llm_timeout)
+        # Condense and retrieve; composing is the last step, run whole (ask) or piece by piece (stream).
+        self.prepare = RunnablePassthrough.assign(
+            standalone=_timed("condense", lambda s: condense(s["question"], s["history"]))
+        ) | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self.retriever.invoke(s["standalone"])))
 
     def refresh(self) -> None:
         """Call after documents were added or removed in this process."""
         self.retriever.refresh()
 
-    def _compose(self, state: dict) -> Composition:
-        return self.composer.compose(state["standalone"], state["language"], state["documents"])
+    def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
+        *_, answer = self.stream(question, history)
+        return answer
 
-    def _run(self, question: Any, history: Sequence[Any] | None) -> tuple[str, dict]:
+    def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
+        """Yields the answer text piece by piece as it is produced, then the complete `Answer`.
+
+        With a model generator, if the model's wording is rejected after pieces were shown, the final
+        `Answer` (the extractive one) replaces them: show `Answer.answer`, not the concatenated pieces.
+        """
         started = time.perf_counter()
         text = clean_question(question, self.settings.max_question_chars)
-        state = {
-            "question": text,
-            "history": list(history or []),
-            "language": guess_language(text),
-            "timings": {},
-        }
-        state = self.chain.invoke(state)
+        state = self.prepare.invoke(
+            {"question": text, "history": list(history or []), "language": guess_language(text), "timings": {}}
+        )
+        composing = time.perf_counter()
+        composition: Composition | None = None
+        for item in self._compose_stream(state):
+            if isinstance(item, str):
+                yield item
+            else:
+                composition = item
+        assert composition is not None
+        state["timings"]["compose"] = round(time.perf_counter() - composing, 4)
         state["timings"]["total"] = round(time.perf_counter() - started, 4)
-        return text, state
-
-    def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
-        text, state = self._run(question, history)
-        composition: Composition = state["composition"]
-        return Answer(
+        yield Answer(
             question=text,
             answer=composition.text,
             abstained=composition.abstained,
@@ -100,13 +114,16 @@ class Bot:
             citations=composition.citations,
             standalone_question=state["standalone"],
             retrieved=[str(doc.metadata.get("doc_id", "")) for doc in state["documents"]],
+            generator=getattr(composition, "generator", "extractive"),
+            fallback_reason=getattr(composition, "fallback_reason", None),
             timings=state["timings"],
         )
 
-    def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
-        """Yields the answer text piece by piece, then the complete `Answer`."""
-        answer = self.ask(question, history)
-        parts = answer.answer.split("\n\n")
-        for i, part in enumerate(parts):
-            yield part + ("\n\n" if i < len(parts) - 1 else "")
-        yield answer
+    def _compose_stream(self, state: dict) -> Iterator[str | Composition]:
+        args = (state["standalone"], state["language"], state["documents"])
+        if isinstance(self.composer, ExtractiveComposer):
+            composition = self.composer.compose(*args)
+            yield from composition.pieces()
+            yield composition
+        else:
+            yield from self.composer.stream(*args)

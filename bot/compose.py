@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from langchain_core.documents import Document
@@ -59,6 +60,11 @@ class Composition:
     abstained: bool
     citations: list[Citation]
     parts: list[str]  # the answer in the pieces it is streamed in
+
+    def pieces(self) -> Iterator[str]:
+        """The text piece by piece, for streaming; the pieces join into `text`."""
+        for i, part in enumerate(self.parts):
+            yield part + ("\n\n" if i < len(self.parts) - 1 else "")
 
 
 class ExtractiveComposer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import time
@@ -15,13 +16,25 @@ from eval.gold import GoldFileError, GoldQuestion, load_gold
 from eval.score import Metrics, compute_metrics, is_correct
 from ingest.settings import Settings
 
-# The variants `--compare` runs, as setting overrides; each answers with the extractive composer.
+# The variants `--compare` runs, as setting overrides: retrieval variants with the extractive composer, then
+# each model generator that is installed (local) or configured (openai, when PARTNERBOT_GENERATOR=openai).
 VARIANTS: dict[str, dict[str, Any]] = {
-    "dense": {"retrieval_mode": "dense", "reranker": "none"},
-    "bm25": {"retrieval_mode": "lexical", "reranker": "none"},
-    "hybrid": {"retrieval_mode": "hybrid", "reranker": "none"},
-    "hybrid+rerank": {"retrieval_mode": "hybrid", "reranker": "sentences"},
+    "dense": {"retrieval_mode": "dense", "reranker": "none", "generator": "extractive"},
+    "bm25": {"retrieval_mode": "lexical", "reranker": "none", "generator": "extractive"},
+    "hybrid": {"retrieval_mode": "hybrid", "reranker": "none", "generator": "extractive"},
+    "hybrid+rerank": {"retrieval_mode": "hybrid", "reranker": "sentences", "generator": "extractive"},
 }
+
+
+def compare_variants(settings: Settings) -> dict[str, dict[str, Any]]:
+    variants = dict(VARIANTS)
+    if importlib.util.find_spec("llama_cpp"):
+        variants["hybrid+rerank+local"] = {"retrieval_mode": "hybrid", "reranker": "sentences", "generator": "local"}
+    if settings.generator == "openai":
+        variants["hybrid+rerank+openai"] = {"retrieval_mode": "hybrid", "reranker": "sentences"}
+    return variants
+
+
 _COLUMNS = [
     ("accuracy", "accuracy"),
     ("answer_accuracy", "answer acc."),
@@ -141,7 +154,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gold", type=Path, default=Path("eval/gold.jsonl"), help="gold file (JSON lines)")
     parser.add_argument("--results", type=Path, help="write one JSON line per question here")
     parser.add_argument("--report", type=Path, help="write report.md and metrics.png into this folder")
-    parser.add_argument("--compare", action="store_true", help="run every variant: " + ", ".join(VARIANTS))
+    parser.add_argument(
+        "--compare", action="store_true", help="run every variant: " + ", ".join(VARIANTS) + " and the generators"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -158,7 +173,7 @@ def run_from_args(args: argparse.Namespace, settings: Settings) -> int:
     if index.count() == 0:
         print("partnerbot eval: the index is empty; run `partnerbot ingest` first")
         return 1
-    variants = VARIANTS if args.compare else {"configured": {}}
+    variants = compare_variants(settings) if args.compare else {"configured": {}}
     results: dict[str, list[dict]] = {}
     metrics: dict[str, Metrics] = {}
     for name, overrides in variants.items():

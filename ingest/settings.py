@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,8 +43,17 @@ class Settings(BaseSettings):
     # as embedding_model) for when one ships on PyPI.
     reranker: str = "sentences"
 
-    # Answering
+    # Answering. "extractive" quotes the documents; "local" (a GGUF model in-process) and "openai" (any
+    # OpenAI-compatible server) let a model word the answer, kept only when its facts are in the evidence.
     generator: Literal["extractive", "local", "openai"] = "extractive"
+    llm_base_url: str = "http://127.0.0.1:8080/v1"
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gemma-3-270m"
+    llm_timeout: float = Field(default=30.0, gt=0, description="seconds before the extractive answer is used")
+    llm_max_tokens: int = Field(default=160, ge=8)
+    llm_model_path: str = Field(default="smollm2", description='a GGUF path, "smollm2" or "gemma3-270m"')
+    llm_chat_format: str | None = None
+    llm_n_ctx: int = Field(default=2048, ge=256)
     answer_threshold: float = Field(default=0.80, description="least sentence score to answer at all")
     answer_margin: float = Field(default=0.03, description="quote sentences scoring within this of the best")
     max_question_chars: int = Field(default=2000, ge=10)

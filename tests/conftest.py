@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -70,6 +71,14 @@ def corpus_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     shutil.copytree(CORPUS, folder)
     return folder
+
+
+def run_cli(*args: str, data_dir: Path, module: str = "bot.cli", timeout: float = 300) -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGS` (by default `partnerbot ARGS`) in a child process, on the index in data_dir."""
+    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout
+    )
 
 
 def free_port() -> int:

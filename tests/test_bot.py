@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -14,7 +11,7 @@ from eval.score import contains_alias
 from ingest.pipeline import ingest
 from ingest.settings import Settings
 from ingest.store import Index
-from tests.conftest import CORPUS, ROOT, SEED_DOC
+from tests.conftest import CORPUS, SEED_DOC, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -155,15 +152,7 @@ def test_stream_yields_the_answer_in_pieces_then_the_answer(bot):
 
 
 def test_cli_ask_json_prints_exactly_one_answer_object(corpus_settings):
-    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(corpus_settings.data_dir)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", "--json", "Who is the director of IIITB?"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
+    result = run_cli("ask", "--json", "Who is the director of IIITB?", data_dir=corpus_settings.data_dir)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert set(Answer.model_fields) <= set(payload)

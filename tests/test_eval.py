@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -13,7 +10,7 @@ from eval.gold import GoldFileError, GoldQuestion, load_gold
 from eval.score import compute_metrics, contains_alias, is_correct
 from ingest.pipeline import ingest
 from ingest.settings import Settings
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, run_cli
 
 
 def gold(expect=None, answerable=True) -> GoldQuestion:
@@ -117,31 +114,24 @@ def test_runner_end_to_end_writes_results_metrics_and_report(tmp_path):
         {"id": "budget", "lang": "en", "question": "What is the budget?", "expect": [], "answerable": False},
     ]
     small.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(settings.data_dir)}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "eval",
-            "--gold",
-            str(small),
-            "--results",
-            str(tmp_path / "out.jsonl"),
-            "--report",
-            str(tmp_path / "report"),
-            "--quiet",
-            "--compare",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
+    result = run_cli(
+        "eval",
+        "--gold",
+        str(small),
+        "--results",
+        str(tmp_path / "out.jsonl"),
+        "--report",
+        str(tmp_path / "report"),
+        "--quiet",
+        "--compare",
+        data_dir=settings.data_dir,
     )
     assert result.returncode == 0, result.stderr
     assert "| hybrid+rerank |" in result.stdout and "| dense |" in result.stdout
     lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert len(lines) == 3 * 4
+    variants = {line["variant"] for line in lines}
+    assert {"dense", "bm25", "hybrid", "hybrid+rerank", "hybrid+rerank+local"} <= variants
+    assert len(lines) == 3 * len(variants)
     assert {"id", "question", "answer", "abstained", "citations", "latency_s"} <= set(lines[0])
     by_id = {r["id"]: r for r in lines if r["variant"] == "hybrid+rerank"}
     assert by_id["sign"]["correct"] and by_id["budget"]["abstained"] and by_id["dean"]["correct"]
@@ -153,12 +143,5 @@ def test_runner_end_to_end_writes_results_metrics_and_report(tmp_path):
 def test_runner_reports_a_bad_gold_file_without_running(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1}\n', encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "eval", "--gold", str(bad)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "PARTNERBOT_DATA_DIR": str(tmp_path / "data")},
-    )
+    result = run_cli("--gold", str(bad), module="eval", data_dir=tmp_path / "data", timeout=120)
     assert result.returncode == 2 and "bad.jsonl:1:" in result.stdout

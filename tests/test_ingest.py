@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
@@ -15,7 +12,7 @@ from ingest.chunking import join_parts
 from ingest.loaders import load_file
 from ingest.pipeline import ingest
 from ingest.store import Index, IndexProblem
-from tests.conftest import CORPUS, ROOT, SEED_DOC
+from tests.conftest import CORPUS, SEED_DOC, run_cli
 
 SIGNING_SENTENCE = "signée le 10 janvier 2024"
 
@@ -171,15 +168,7 @@ def test_cli_exit_code_says_files_were_skipped(tmp_path):
     folder.mkdir()
     (folder / "good.txt").write_text("Un document valide.", encoding="utf-8")
     (folder / "bad.xyz").write_text("?", encoding="utf-8")
-    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(tmp_path / "data")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest", "--quiet", str(folder)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
+    result = run_cli("ingest", "--quiet", str(folder), data_dir=tmp_path / "data")
     assert result.returncode == 3, result.stderr
     assert "1 documents: 1 chunks added" in result.stdout
     assert "bad.xyz" in result.stdout and "unsupported" in result.stdout
