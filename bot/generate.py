@@ -48,7 +48,7 @@ _PROMPTS = {
 # A leading "Answer:" label or evidence number is dropped (the numbers are put back at the end).
 _LABEL = re.compile(r"^\s*(?:(?:answer|réponse|reponse)\s*:\s*)?(?:\[\d+\]\s*)?", re.IGNORECASE)
 _STOP = ["\nQuestion", "\nEvidence", "\nExtraits"]  # base models go on to invent the next question
-_ECHO = re.compile(r"\b(?:Evidence|Extraits|Question)\s?:|\bONLY\b|\bUNIQUEMENT\b")
+_ECHO = re.compile(r"\b(?:Evidence|Extraits|Question|Answer|Réponse|Reponse|A)\s?:|\bONLY\b|\bUNIQUEMENT\b")
 _MARKER = re.compile(r"\[(\d+)\]")
 _SETTLED = re.compile(r"[.!?…\]»](?=\s)")  # a sentence end followed by more text
 
@@ -153,7 +153,9 @@ class LLMComposer:
             return f"not in the question's language ({language})"
         if final and not has_fact(need := asks_for(question), text):
             return f"does not give the {getattr(need, 'kind', need)} asked for"
-        if final and not unsupported_words(text, [], question) and not ungrounded_facts(text, [], question):
+        asked = set(content_words(question))
+        news = {w for e in evidence for w in content_words(e)} - asked
+        if final and not news & set(content_words(text)):
             return "adds nothing to the question"  # "Il est le directeur de IIITB." for "Qui est le directeur ?"
         return None
 
