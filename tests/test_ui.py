@@ -108,6 +108,7 @@ def test_a_person_asks_sees_the_streamed_answer_and_its_highlighted_sources(page
     expect(chat).to_contain_text("Dr. Chandrashekar Ramanathan, Doyen des Études Académiques", timeout=30_000)
     sources = page.get_by_test_id("highlighted-text")
     expect(sources).to_contain_text("[1] Rencontre stratégique à IIIT Bangalore")
+    expect(sources).to_contain_text("26 mars 2025")
     expect(sources.locator(".token.highlighted").first).to_contain_text(
         "Dr. Chandrashekar Ramanathan, Doyen des Études Académiques à IIITB."
     )
