@@ -42,6 +42,10 @@ def discover(paths: list[Path]) -> Discovery:
                 relative = file.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts) or file.name.lower() in _NOT_DOCUMENTS:
                     continue
+                if not file.resolve().is_relative_to(path):
+                    # A link out of the folder could expose any readable file of the machine.
+                    found.problems.append(LoadError(file, f"a link to {file.resolve()}, outside {path}: not ingested"))
+                    continue
                 _add(found, file, relative.as_posix(), path)
         elif path.is_file():
             _add(found, path, path.name, path.parent)

@@ -10,7 +10,7 @@ from pathlib import Path
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.settings import Settings
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def safe_name(name: str) -> str:

@@ -6,15 +6,17 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
 from gradio_client.exceptions import AuthenticationError
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -173,3 +175,71 @@ def test_with_auth_set_the_ui_and_api_refuse_strangers(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_twenty_concurrent_sessions_are_all_answered(app):
+    questions = [
+        ("When was the declaration of intent signed?", "10 janvier 2024"),
+        ("Qui est le président d'aivancity ?", "Tawhid Chtioui"),
+        ("What is the budget of the partnership?", "I could not find"),
+    ]
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    def session(n: int) -> None:
+        client = Client(app.url, verbose=False)
+        history: list = []
+        for question, expected in questions:
+            started = time.monotonic()
+            try:
+                _, history, _ = client.predict(question, history, api_name="/ask")
+            except Exception as exc:  # counted, then asserted on below
+                errors.append(f"session {n}: {exc!r}")
+                return
+            latencies.append(time.monotonic() - started)
+            if expected not in str(history[-1]["content"]):
+                errors.append(f"session {n}: {question!r} got {history[-1]['content']!r}")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        list(pool.map(session, range(20), timeout=240))
+
+    assert not errors, errors[:3]
+    assert len(latencies) == 60
+    p50, p95 = statistics.median(latencies), statistics.quantiles(latencies, n=20)[-1]
+    print(f"20 sessions x 3 questions: 60 answered, 0 errors, p50 {p50:.2f} s, p95 {p95:.2f} s")
+
+
+def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browser):
+    data_dir = tmp_path / "data"
+    ingest([CORPUS], Settings(data_dir=data_dir, chroma_url=None), progress=False)
+    note = tmp_path / "calendrier.txt"
+    note.write_text("Le jury des projets communs se réunira le 3 février 2026 à Paris.", encoding="utf-8")
+    question = "Quand se réunira le jury des projets communs ?"
+
+    process, running = start_app(data_dir, tmp_path / "first.log")
+    try:
+        client = Client(running.url, verbose=False)
+        result, _ = client.predict([handle_file(str(note))], api_name="/add_documents")
+        assert result.startswith("Added 1 file")
+        page = browser.new_page()
+        page.goto(running.url)
+        ask(page, question)
+        expect(page.get_by_role("log", name="chatbot conversation")).to_contain_text("3 février 2026", timeout=30_000)
+        page.get_by_role("button", name="Dislike").last.click()
+        expect(page.get_by_role("button", name="Dislike").last).to_be_visible()
+        time.sleep(1)
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    process, running = start_app(data_dir, tmp_path / "second.log")
+    try:
+        _, history, _ = Client(running.url, verbose=False).predict(question, [], api_name="/ask")
+        assert "3 février 2026" in str(history[-1]["content"])
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert (data_dir / "documents" / "uploads" / "calendrier.txt").exists()
+    feedback = [json.loads(line) for line in (data_dir / "feedback.jsonl").read_text().splitlines()]
+    assert [(f["question"], f["liked"]) for f in feedback] == [(question, False)]
