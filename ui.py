@@ -68,6 +68,10 @@ def sources_view(answer: Answer | None) -> list[tuple[str, str | None]]:
     if answer.abstained:
         return [("No sources: the documents do not contain this answer.", None)]
     segments: list[tuple[str, str | None]] = []
+    if answer.fallback_reason and answer.fallback_reason.startswith(("error", "timeout")):
+        segments.append(
+            (f"The language model did not answer ({answer.fallback_reason}); quoting the documents.\n\n", None)
+        )
     for n, citation in enumerate(answer.citations, start=1):
         page = f", p. {citation.page}" if citation.page else ""
         date = format_date(citation.date, answer.language) if citation.date else "undated"

@@ -188,3 +188,12 @@ def test_a_zip_bomb_named_docx_is_refused_not_expanded(tmp_path, embedder):
     report = ingest([folder], settings, index=Index(settings, embedder=embedder), progress=False)
 
     assert [err.path.name for err in report.skipped] == ["bomb.docx"]
+
+
+@pytest.mark.parametrize(("question", "message"), [("   ", "type a question"), ("x" * 5000, "2000")])
+def test_the_app_refuses_a_bad_question_and_keeps_the_typed_text(bot, question, message):
+    import ui
+
+    app = ui.ChatApp(bot, bot.settings)
+    *_, (kept, history, sources) = app.respond(question, [])
+    assert kept == question and message in history[-1]["content"] and sources == []

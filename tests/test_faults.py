@@ -137,3 +137,26 @@ def test_the_app_says_the_index_is_unavailable_instead_of_failing(tmp_path, embe
     assert kept_question == SIGNING_QUESTION  # the user's text is kept to send again
     assert "The document index is unavailable right now" in history[-1]["content"]
     assert sources == []
+
+
+def test_an_unreachable_model_server_gives_the_quoted_answer_and_says_so(tmp_path, embedder):
+    import ui
+
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        chroma_url=None,
+        generator="openai",
+        llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
+        llm_timeout=2.0,
+    )
+    index = Index(settings, embedder=embedder)
+    ingest([CORPUS], settings, index=index, progress=False)
+    app = ui.ChatApp(Bot(settings, index=index), settings)
+
+    started = time.monotonic()
+    *_, (_, history, sources) = app.respond(SIGNING_QUESTION, [])
+
+    assert time.monotonic() - started < 10
+    assert "10 janvier 2024" in history[-1]["content"]
+    assert sources[0][0].startswith("The language model did not answer (error: ")
+    assert "ConnectionError" in sources[0][0]

@@ -243,3 +243,15 @@ def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browse
     assert (data_dir / "documents" / "uploads" / "calendrier.txt").exists()
     feedback = [json.loads(line) for line in (data_dir / "feedback.jsonl").read_text().splitlines()]
     assert [(f["question"], f["liked"]) for f in feedback] == [(question, False)]
+
+
+def test_the_app_listens_on_loopback_only_by_default(app):
+    port = int(app.url.rsplit(":", 1)[1])
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, local_port = local.split(":")
+            if state == "0A" and int(local_port, 16) == port:  # 0A: LISTEN
+                listening.append(address)
+    assert listening == ["0100007F"]  # 127.0.0.1, and no wildcard or IPv6 socket
