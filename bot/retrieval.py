@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -13,6 +14,9 @@ from pydantic import ConfigDict, PrivateAttr
 from bot.lexical import LexicalIndex
 from ingest.settings import Settings
 from ingest.store import Chunk, Index
+
+# Documents ingested by another process (the CLI while the app runs) are seen within this delay.
+_RECHECK_SECONDS = 10.0
 
 
 def to_document(chunk: Chunk, score: float, **scores: float) -> Document:
@@ -40,6 +44,7 @@ class HybridRetriever(BaseRetriever):
     reranker: Any = None  # a bot.rerank.Reranker, or None to keep the fused order
     _lexical: LexicalIndex | None = PrivateAttr(default=None)
     _lexical_size: int = PrivateAttr(default=-1)
+    _checked_at: float = PrivateAttr(default=0.0)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     def refresh(self) -> None:
@@ -48,11 +53,16 @@ class HybridRetriever(BaseRetriever):
             self._lexical = None
 
     def lexical(self) -> LexicalIndex:
+        """The BM25 index, rebuilt when the collection's size changed (checked at most every few seconds:
+        counting a large collection costs more than a search)."""
         with self._lock:
-            size = self.index.count()
-            if self._lexical is None or size != self._lexical_size:
-                self._lexical = LexicalIndex(self.index.chunks())
-                self._lexical_size = size
+            now = time.monotonic()
+            if self._lexical is None or now - self._checked_at > _RECHECK_SECONDS:
+                size = self.index.count()
+                if self._lexical is None or size != self._lexical_size:
+                    self._lexical = LexicalIndex(self.index.chunks())
+                    self._lexical_size = size
+                self._checked_at = now
             return self._lexical
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:

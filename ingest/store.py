@@ -15,6 +15,7 @@ from ingest.settings import Settings
 MODEL_KEY = "partnerbot_embedding_model"
 # Below Chroma's own cap on one write (about 5,000 records with SQLite).
 _WRITE_BATCH = 1000
+_READ_PAGE = 5000
 
 
 class IndexProblem(RuntimeError):
@@ -86,10 +87,26 @@ class Index:
     def count(self) -> int:
         return self.collection.count()
 
+    def _get(self, include: list[str], ids: list[str] | None = None, where: dict[str, Any] | None = None):
+        """Everything matching, page by page: one `get` of a large collection exceeds SQLite's variable limit."""
+        if ids is not None:
+            for start in range(0, len(ids), _READ_PAGE):
+                yield self.collection.get(ids=ids[start : start + _READ_PAGE], include=include)
+            return
+        offset = 0
+        while True:
+            page = self.collection.get(where=where, include=include, limit=_READ_PAGE, offset=offset)
+            yield page
+            if len(page["ids"]) < _READ_PAGE:
+                return
+            offset += _READ_PAGE
+
     def metadatas(self, where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
         """Chunk id -> metadata, for all chunks or those matching `where`."""
-        got = self.collection.get(where=where, include=["metadatas"])
-        return dict(zip(got["ids"], got["metadatas"] or [], strict=True))
+        found: dict[str, dict[str, Any]] = {}
+        for page in self._get(["metadatas"], where=where):
+            found.update(zip(page["ids"], page["metadatas"] or [], strict=True))
+        return found
 
     def documents(self) -> list[dict[str, Any]]:
         """One row per indexed document: id, title, date, language and number of passages."""
@@ -103,10 +120,10 @@ class Index:
         return sorted(rows.values(), key=lambda r: (str(r["date"]), str(r["title"])))
 
     def chunks(self, ids: list[str] | None = None) -> list[Chunk]:
-        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
         return [
             Chunk(id=i, text=t, metadata=dict(m))
-            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            for page in self._get(["documents", "metadatas"], ids=ids)
+            for i, t, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
         ]
 
     def add(self, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
@@ -128,11 +145,10 @@ class Index:
 
     def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """The k nearest chunks to the query, with cosine similarity."""
-        if self.count() == 0:
-            return []
+        # No count() first: Chroma returns fewer results itself, and count() costs more than the search.
         found = self.collection.query(
             query_embeddings=[self.embedder.embed_query(query)],
-            n_results=min(k, self.count()),
+            n_results=k,
             include=["documents", "metadatas", "distances"],
         )
         return [
