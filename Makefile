@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test install lint chromium clean
+.PHONY: chat test install lint chromium bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ chromium:
 
 test: install lint chromium
 	$(VENV)/bin/pytest
+
+# Not part of `make test`: about ten minutes on two cores. Writes reports/bench/{bench.md,bench.json,latency.png}.
+bench: install
+	$(PY) -m bench
 
 clean:
 	rm -rf .partnerbot

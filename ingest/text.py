@@ -36,7 +36,7 @@ _ENGLISH_MARKERS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Pécresse' and 'pecresse' match."""
-    # Decompose before and after case folding: compatibility forms (𝛢) only get a lower case once decomposed.
+    # Decompose before and after case folding: mathematical letters only get a lower case once decomposed.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
 

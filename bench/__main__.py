@@ -1,0 +1,172 @@
+"""`python -m bench` (`make bench`): ingest and query costs of partnerbot, as a Markdown table, JSON and a plot.
+
+Every figure is a median (or a percentile) over several runs; each measurement runs in its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def child(*args: str, env: dict[str, str] | None = None) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.measure", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench.measure {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cold_starts(runs: int, data_dir: Path) -> dict:
+    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir), "PARTNERBOT_COLLECTION": "bench-cold"}
+    partnerbot = [sys.executable, "-m", "bot.cli"]
+    subprocess.run([*partnerbot, "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
+    first_answer, served = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            [*partnerbot, "ask", "When was the declaration of intent signed?"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        first_answer.append(time.perf_counter() - started)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        started = time.perf_counter()
+        app = subprocess.Popen(
+            [*partnerbot, "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                    break
+                except OSError:
+                    if app.poll() is not None or time.perf_counter() - started > 120:
+                        raise SystemExit("the app did not start") from None
+                    time.sleep(0.05)
+            served.append(time.perf_counter() - started)
+        finally:
+            app.terminate()
+            app.wait(timeout=30)
+    return {"first_answer_s": statistics.median(first_answer), "served_page_s": statistics.median(served)}
+
+
+def plot(scale: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [row["size"] for row in scale]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for key, label in [
+        ("retrieval_p50_ms", "retrieval p50"),
+        ("retrieval_p95_ms", "retrieval p95"),
+        ("answer_p50_ms", "answer p50"),
+        ("answer_p95_ms", "answer p95"),
+    ]:
+        ax.plot(sizes, [row[key] for row in scale], marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("passages in the index")
+    ax.set_ylabel("milliseconds")
+    ax.set_title("partnerbot latency vs corpus size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def table(ingest: dict, scale: list[dict], cold: dict) -> str:
+    lines = [
+        "| ingest | value |",
+        "|---|---:|",
+        f"| passages ({ingest['documents']} documents) | {ingest['chunks']} |",
+        f"| pipeline, median | {ingest['pipeline_s']:.2f} s ({ingest['chunks_per_s']:.1f} passages/s) |",
+        f"| raw encode of the same passages, median | {ingest['raw_encode_s']:.2f} s |",
+        f"| pipeline / raw encode | {ingest['ratio_to_raw']:.3f} |",
+        f"| re-ingest unchanged, median | {ingest['reingest_s'] * 1000:.1f} ms "
+        f"({ingest['reingest_share']:.2%} of the first) |",
+        f"| peak RSS of ingest | {ingest['peak_rss_mb']:.0f} MB |",
+        f"| process start to first answer (`partnerbot ask`) | {cold['first_answer_s']:.2f} s |",
+        f"| app start to served page | {cold['served_page_s']:.2f} s |",
+        "",
+        "| passages | retrieval p50 | retrieval p95 | answer p50 | answer p95 | accuracy | answerable | abstention"
+        " | bot start | peak RSS serving |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in scale:
+        lines.append(
+            f"| {row['size']:,} | {row['retrieval_p50_ms']:.1f} ms | {row['retrieval_p95_ms']:.1f} ms "
+            f"| {row['answer_p50_ms']:.0f} ms | {row['answer_p95_ms']:.0f} ms | {row['accuracy']:.3f} "
+            f"| {row['answer_accuracy']:.3f} | {row['abstention_accuracy']:.3f} | {row['bot_startup_s']:.1f} s "
+            f"| {row['peak_rss_mb']:.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="index sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--documents", type=int, default=40, help="documents of the ingest measurement")
+    parser.add_argument("--out", type=Path, default=Path("reports/bench"))
+    parser.add_argument("--data-dir", type=Path, help="keep the built indexes here (default: a temporary folder)")
+    args = parser.parse_args()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="partnerbot-bench-"))
+    print(f"ingest: {args.documents} documents x {args.runs} runs", flush=True)
+    ingest = child("ingest", "--documents", str(args.documents), "--runs", str(args.runs))
+    scale = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"scale: {size:,} passages x {args.runs} runs", flush=True)
+        scale.append(child("scale", "--size", str(size), "--runs", str(args.runs), "--data-dir", str(data_dir)))
+    print("cold starts", flush=True)
+    cold = cold_starts(args.runs, data_dir / "cold")
+    if not args.data_dir:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    plot(scale, args.out / "latency.png")
+    result = {
+        "ingest": ingest,
+        "scale": scale,
+        "cold_start": cold,
+        "chroma_url": os.environ.get("PARTNERBOT_CHROMA_URL"),
+    }
+    (args.out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    markdown = table(ingest, scale, cold)
+    (args.out / "bench.md").write_text(markdown + "\n\n![latency vs size](latency.png)\n", encoding="utf-8")
+    print(markdown)
+    print(f"\nwritten: {args.out / 'bench.md'}, {args.out / 'bench.json'}, {args.out / 'latency.png'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""The measurements of the benchmark, each run in a child process so that its memory is its own.
+
+`python -m bench.measure ingest|scale ...` prints one JSON object; `bench/__main__.py` drives them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.synthetic import add_filler, pool_texts
+from eval.gold import load_gold
+from eval.run import run_gold
+from eval.score import compute_metrics, percentile
+from ingest.embeddings import load_embedder
+from ingest.pipeline import ingest
+from ingest.settings import Settings
+from ingest.store import Index
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_ingest(documents: int, runs: int) -> dict:
+    """Pipeline time vs raw encode of the same passages with the same model and batches; then a re-ingest."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-docs-"))
+    paragraphs = pool_texts(documents * 8, seed=1)
+    for n in range(documents):
+        text = "\n\n".join(paragraphs[n * 8 : (n + 1) * 8])
+        (folder / f"doc-{n:04d}.txt").write_text(f"Document {n}\n\n{text}", encoding="utf-8")
+    base = Settings()
+    embedder = load_embedder(base.embedding_model, base.embedding_batch_size, base.model_threads)
+    embedder.embed_query("warm up")  # the model load is a cold-start cost, measured on its own
+    pipeline, raw, again, chunks = [], [], [], 0
+    for run in range(runs):
+        data = Path(tempfile.mkdtemp(prefix="bench-data-"))
+        settings = base.model_copy(update={"data_dir": data, "collection": f"bench-ingest-{run}"})
+        index = Index(settings, embedder=embedder, reset=True)
+        started = time.perf_counter()
+        report = ingest([folder], settings, index=index, progress=False)
+        pipeline.append(time.perf_counter() - started)
+        texts = [c.text for c in index.chunks()]
+        chunks = len(texts)
+        batch = settings.embedding_batch_size * 4  # the pipeline's embedding batch
+        started = time.perf_counter()
+        for start in range(0, len(texts), batch):
+            embedder.embed_documents(texts[start : start + batch])
+        raw.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        assert ingest([folder], settings, index=index, progress=False).added == 0
+        again.append(time.perf_counter() - started)
+        assert report.added == chunks
+        shutil.rmtree(data)
+    shutil.rmtree(folder)
+    return {
+        "documents": documents,
+        "chunks": chunks,
+        "pipeline_s": statistics.median(pipeline),
+        "raw_encode_s": statistics.median(raw),
+        "ratio_to_raw": statistics.median(pipeline) / statistics.median(raw),
+        "chunks_per_s": chunks / statistics.median(pipeline),
+        "reingest_s": statistics.median(again),
+        "reingest_share": statistics.median(again) / statistics.median(pipeline),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
+    """Retrieval and answer latency, accuracy on the gold set, and memory, with `size` passages indexed."""
+    from bot import Bot
+
+    settings = Settings(data_dir=data_dir, collection=f"bench{size}")
+    embedder = load_embedder(settings.embedding_model, settings.embedding_batch_size, settings.model_threads)
+    index = Index(settings, embedder=embedder)
+    if index.count() != size:
+        index = Index(settings, embedder=embedder, reset=True)
+        ingest([ROOT / "corpus"], settings, index=index, progress=False)
+        add_filler(index, embedder, size - index.count())
+    golds = load_gold(ROOT / "eval" / "gold.jsonl")
+    started = time.perf_counter()
+    bot = Bot(settings, index=index)
+    bot.retriever.lexical()
+    startup = time.perf_counter() - started
+    plain = bot.retriever.model_copy(update={"reranker": None})  # shares the BM25 index already built
+    retrieval = []
+    for _ in range(runs):
+        for gold in golds:
+            t = time.perf_counter()
+            plain.invoke(gold.question)
+            retrieval.append(time.perf_counter() - t)
+    results = [row for _ in range(runs) for row in run_gold(bot, golds, progress=False)]
+    answers = [row["latency_s"] for row in results]
+    metrics = compute_metrics(golds, results[: len(golds)])
+    return {
+        "size": index.count(),
+        "bot_startup_s": startup,
+        "retrieval_p50_ms": 1000 * percentile(retrieval, 50),
+        "retrieval_p95_ms": 1000 * percentile(retrieval, 95),
+        "answer_p50_ms": 1000 * percentile(answers, 50),
+        "answer_p95_ms": 1000 * percentile(answers, 95),
+        "accuracy": metrics.accuracy,
+        "answer_accuracy": metrics.answer_accuracy,
+        "abstention_accuracy": metrics.abstention_accuracy,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.measure")
+    parser.add_argument("what", choices=["ingest", "scale"])
+    parser.add_argument("--documents", type=int, default=40)
+    parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--data-dir", type=Path, default=Path(".partnerbot-bench"))
+    args = parser.parse_args()
+    if args.what == "ingest":
+        result = measure_ingest(args.documents, args.runs)
+    else:
+        result = measure_scale(args.size, args.runs, args.data_dir)
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The benchmark harness end to end, on a tiny index (the real run is `make bench`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--sizes",
+            "60",
+            "--runs",
+            "1",
+            "--documents",
+            "2",
+            "--out",
+            str(out),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads((out / "bench.json").read_text())
+    ingest = data["ingest"]
+    assert ingest["chunks"] > 5 and 0.5 < ingest["ratio_to_raw"] < 3 and ingest["reingest_share"] < 0.5
+    (row,) = data["scale"]
+    assert row["size"] == 60 and row["answer_accuracy"] > 0.8
+    assert 0 < row["retrieval_p50_ms"] <= row["retrieval_p95_ms"]
+    assert data["cold_start"]["served_page_s"] > 0
+    assert "| passages |" in (out / "bench.md").read_text()
+    assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
