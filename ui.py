@@ -194,6 +194,8 @@ def launch(settings: Settings, host: str | None = None, port: int | None = None)
     if settings.auth and len(auth or ()) != 2:
         raise SystemExit("PARTNERBOT_AUTH must look like user:password")
     demo = build_app(bot, settings)
+    # Build the BM25 index while the page loads, not on the first question (seconds on a large index).
+    threading.Thread(target=bot.retriever.lexical, name="warm-lexical", daemon=True).start()
     demo.queue(default_concurrency_limit=4, max_size=64).launch(
         server_name=host or settings.host,
         server_port=port if port is not None else settings.port,
