@@ -134,11 +134,16 @@ class SentenceScorer:
 
 
 def word_overlap(terms: set[str], text: str) -> float:
-    """Share of the question's words found in the text, matching on a 5-letter stem (signed ~ signée)."""
-    if not terms:
-        return 0.0
+    """Share of the question's words found in the text, matching on a 5-letter stem (signed ~ signée).
+
+    Numbers count only beside a shared word: in a large corpus some sentence always shares the year a
+    question names without being about it.
+    """
     stems = {w[:5] for w in content_words(text)}
-    return sum(t[:5] in stems for t in terms) / len(terms)
+    shared = [t for t in terms if t[:5] in stems]
+    if all(t.isdigit() for t in shared):
+        return 0.0
+    return len(shared) / len(terms)
 
 
 def is_statement(sentence: str) -> bool:

@@ -129,6 +129,26 @@ def test_instructions_inside_a_document_do_not_change_the_answers(tmp_path, embe
     assert budget.abstained and "millions" not in budget.answer
 
 
+def test_a_passage_sharing_only_a_year_with_the_question_is_not_an_answer(tmp_path, embedder):
+    # Seen in the benchmark: with many documents, some sentence always shares the year a question names.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / SEED_DOC.name).write_bytes(SEED_DOC.read_bytes())
+    (folder / "achats.txt").write_text(
+        "Compte rendu du service achats.\n\n"
+        "L'équipe pédagogique de Chennai a reporté la politique d'achats pour l'année 2022. "
+        "Le comité de Berlin coordonne le schéma directeur numérique pour l'année 2022.",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
+    index = Index(settings, embedder=embedder)
+    ingest([folder], settings, index=index, progress=False)
+    crowded = Bot(settings, index=index)
+
+    assert crowded.ask("Who won the 2022 football World Cup?").abstained
+    assert "10 janvier 2024" in crowded.ask("When was the declaration of intent signed?").answer
+
+
 @pytest.mark.parametrize("question", ["", "   \n\t ", None])
 def test_an_empty_question_is_refused_with_a_clear_message(bot, question):
     with pytest.raises(QuestionError, match="type a question"):
