@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test install lint chromium bench clean
+.PHONY: chat test install lint chromium audit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,11 @@ chromium:
 
 test: install lint chromium
 	$(VENV)/bin/pytest
+
+# Not part of `make test`: it needs the vulnerability data of PyPI's per-release API or OSV, which a machine
+# without internet cannot reach. --strict turns "could not be audited" into a failure instead of a silent pass.
+audit: install
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
 
 # Not part of `make test`: about ten minutes on two cores. Writes reports/bench/{bench.md,bench.json,latency.png}.
 bench: install
