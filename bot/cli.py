@@ -16,11 +16,16 @@ EXIT_INTERRUPTED = 130
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.lexical import load_or_build
     from ingest.pipeline import ingest
+    from ingest.store import Index
 
     paths = args.paths or [settings.corpus_dir]
     try:
-        report = ingest(paths, settings, reset=args.reset, progress=not args.quiet)
+        index = Index(settings, reset=args.reset)
+        report = ingest(paths, settings, index=index, progress=not args.quiet)
+        # Built now, so that the app's first keyword search does not wait for it.
+        load_or_build(index, settings.lexical_dir / index.version())
     except KeyboardInterrupt:
         print("interrupted: the index is still usable; run the same command again to finish.", file=sys.stderr)
         return EXIT_INTERRUPTED

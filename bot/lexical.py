@@ -1,45 +1,108 @@
-"""BM25 over the indexed passages, robust to case, accents and small typos in names."""
+"""BM25 over the indexed passages, robust to case, accents and small typos in names.
+
+Building it means reading and tokenizing every passage (seconds at 100k), so it is saved under the data dir,
+one folder per collection version: a restart loads it, and any write to the collection makes a new version.
+"""
 
 from __future__ import annotations
 
-import difflib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 import bm25s
 import numpy as np
+from rapidfuzz import fuzz, process
 
-from ingest.store import Chunk
+from ingest.store import Chunk, Index
 from ingest.text import content_words
+
+log = logging.getLogger(__name__)
+_IDS_FILE = "chunk_ids.txt"
 
 
 class LexicalIndex:
-    """Built once from the passages (sparse BM25 matrices), then queried many times."""
+    """Sparse BM25 matrices over the passages; a search fetches only the passages it returns."""
 
-    def __init__(self, chunks: list[Chunk]):
-        self.chunks = chunks
-        self._bm25 = bm25s.BM25()
-        tokenized = [content_words(f"{c.metadata.get('title', '')} {c.text}") for c in chunks]
-        if chunks:
-            self._bm25.index(tokenized, show_progress=False)
-        self.vocabulary = sorted(getattr(self._bm25, "vocab_dict", {}) or [])
-        self._known = set(self.vocabulary)
+    def __init__(self, bm25: bm25s.BM25, ids: list[str], fetch: Callable[[list[str]], list[Chunk]]):
+        self._bm25 = bm25
+        self.ids = ids
+        self._fetch = fetch
+        self._known = set(getattr(bm25, "vocab_dict", {}) or [])
+        # Spelling candidates share the first letter: keeps the scan short on a large vocabulary.
+        self._by_initial: dict[str, list[str]] = {}
+        for word in sorted(self._known):
+            self._by_initial.setdefault(word[:1], []).append(word)
         self.correct = lru_cache(maxsize=10_000)(self._correct)
+
+    @classmethod
+    def build(cls, index: Index) -> LexicalIndex:
+        chunks = index.chunks()
+        bm25 = bm25s.BM25()
+        if chunks:
+            bm25.index([content_words(f"{c.metadata.get('title', '')} {c.text}") for c in chunks], show_progress=False)
+        return cls(bm25, [c.id for c in chunks], index.chunks)
+
+    @classmethod
+    def load(cls, folder: Path, index: Index) -> LexicalIndex:
+        bm25 = bm25s.BM25.load(str(folder), show_progress=False)
+        ids = (folder / _IDS_FILE).read_text(encoding="utf-8").splitlines()
+        return cls(bm25, ids, index.chunks)
+
+    def save(self, folder: Path) -> None:
+        """Written beside and renamed into place, so a reader never sees half a folder."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=folder.parent))
+        try:
+            self._bm25.save(str(staging), show_progress=False)
+            (staging / _IDS_FILE).write_text("\n".join(self.ids), encoding="utf-8")
+            os.rename(staging, folder)
+        except OSError:
+            if not folder.exists():  # another process saving the same version first is fine
+                raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     def _correct(self, term: str) -> str | None:
         """A word unknown to the corpus becomes its closest known spelling ('debabratta' -> 'debabrata')."""
         if term in self._known:
             return term
-        if len(term) < 4:
+        # A number is not a misspelling: "2023" must not become "2024".
+        if len(term) < 4 or any(ch.isdigit() for ch in term):
             return None
-        # Candidates share the first letter: keeps the scan short on a large vocabulary.
-        candidates = [w for w in self.vocabulary if w[:1] == term[:1] and abs(len(w) - len(term)) <= 2]
-        match = difflib.get_close_matches(term, candidates, n=1, cutoff=0.8)
+        match = process.extractOne(term, self._by_initial.get(term[:1], []), scorer=fuzz.ratio, score_cutoff=80)
         return match[0] if match else None
 
     def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         terms = [t for t in (self.correct(w) for w in content_words(query)) if t]
-        if not self.chunks or not terms:
+        if not self.ids or not terms:
             return []
         scores = self._bm25.get_scores(terms)
-        top = np.argsort(-scores)[:k]
-        return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+        top = [int(i) for i in np.argsort(-scores)[:k] if scores[i] > 0]
+        found = {chunk.id: chunk for chunk in self._fetch([self.ids[i] for i in top])}
+        # A passage deleted since this index was built is left out until the next version is loaded.
+        return [(found[self.ids[i]], float(scores[i])) for i in top if self.ids[i] in found]
+
+
+def load_or_build(index: Index, folder: Path) -> LexicalIndex:
+    """The index saved for the collection's version `folder`, or a new one, saved there for next time."""
+    if folder.is_dir():
+        try:
+            return LexicalIndex.load(folder, index)
+        except Exception as exc:  # a damaged copy is only a cache: rebuild it from the collection
+            log.warning("rebuilding the keyword index: the saved one is unreadable (%s)", exc)
+            shutil.rmtree(folder, ignore_errors=True)
+    lexical = LexicalIndex.build(index)
+    if lexical.ids:
+        try:
+            lexical.save(folder)
+            for old in folder.parent.iterdir():  # earlier versions, and leftovers of interrupted saves
+                if old != folder:
+                    shutil.rmtree(old, ignore_errors=True)
+        except OSError as exc:  # a read-only data dir costs a rebuild at the next start, nothing more
+            log.warning("could not save the keyword index to %s: %s", folder, exc)
+    return lexical

@@ -11,7 +11,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from bot.lexical import LexicalIndex
+from bot.lexical import LexicalIndex, load_or_build
 from ingest.settings import Settings
 from ingest.store import Chunk, Index
 
@@ -43,25 +43,24 @@ class HybridRetriever(BaseRetriever):
     settings: Settings
     reranker: Any = None  # a bot.rerank.Reranker, or None to keep the fused order
     _lexical: LexicalIndex | None = PrivateAttr(default=None)
-    _lexical_size: int = PrivateAttr(default=-1)
+    _lexical_version: str = PrivateAttr(default="")
     _checked_at: float = PrivateAttr(default=0.0)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     def refresh(self) -> None:
-        """Forget the lexical index, after documents were added or removed."""
+        """Look at the collection's version again now, after documents were added or removed."""
         with self._lock:
-            self._lexical = None
+            self._checked_at = 0.0
 
     def lexical(self) -> LexicalIndex:
-        """The BM25 index, rebuilt when the collection's size changed (checked at most every few seconds:
-        counting a large collection costs more than a search)."""
+        """The BM25 index of the collection's current version, checked at most every few seconds."""
         with self._lock:
             now = time.monotonic()
             if self._lexical is None or now - self._checked_at > _RECHECK_SECONDS:
-                size = self.index.count()
-                if self._lexical is None or size != self._lexical_size:
-                    self._lexical = LexicalIndex(self.index.chunks())
-                    self._lexical_size = size
+                version = self.index.version()
+                if self._lexical is None or version != self._lexical_version:
+                    self._lexical = load_or_build(self.index, self.settings.lexical_dir / version)
+                    self._lexical_version = version
                 self._checked_at = now
             return self._lexical
 

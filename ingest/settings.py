@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
+    def lexical_dir(self) -> Path:
+        """The saved BM25 index of the collection, one folder per collection version."""
+        return self.data_dir / "lexical" / self.collection
+
+    @property
     def documents_dir(self) -> Path:
         """Documents added through the app, each under uploads/ with a safe name."""
         return self.data_dir / "documents"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -13,6 +14,8 @@ from ingest.embeddings import ChromaEmbeddingFunction, Embedder, load_embedder
 from ingest.settings import Settings
 
 MODEL_KEY = "partnerbot_embedding_model"
+# A new value after every write: readers that keep a derived index (BM25) know when to rebuild it.
+VERSION_KEY = "partnerbot_version"
 # Below Chroma's own cap on one write (about 5,000 records with SQLite).
 _WRITE_BATCH = 1000
 _READ_PAGE = 5000
@@ -66,6 +69,8 @@ class Index:
             configuration={"hnsw": {"space": "cosine"}},
             metadata={MODEL_KEY: settings.embedding_model},
         )
+        if VERSION_KEY not in (self.collection.metadata or {}):
+            self._new_version()
 
     def _delete_collection(self) -> None:
         if collection_exists(self.client, self.settings.collection):
@@ -86,6 +91,14 @@ class Index:
 
     def count(self) -> int:
         return self.collection.count()
+
+    def version(self) -> str:
+        """The collection's current version, as any process last wrote it."""
+        metadata = self.client.get_collection(self.settings.collection).metadata or {}
+        return str(metadata.get(VERSION_KEY) or "0")
+
+    def _new_version(self) -> None:
+        self.collection.modify(metadata={MODEL_KEY: self.settings.embedding_model, VERSION_KEY: uuid.uuid4().hex})
 
     def _get(self, include: list[str], ids: list[str] | None = None, where: dict[str, Any] | None = None):
         """Everything matching, page by page: one `get` of a large collection exceeds SQLite's variable limit."""
@@ -133,15 +146,22 @@ class Index:
             metadatas=[c.metadata for c in chunks],
             embeddings=embeddings,
         )
+        self._new_version()
 
     def update_metadata(self, chunks: list[Chunk]) -> None:
+        if not chunks:
+            return
         for start in range(0, len(chunks), _WRITE_BATCH):
             batch = chunks[start : start + _WRITE_BATCH]
             self.collection.update(ids=[c.id for c in batch], metadatas=[c.metadata for c in batch])
+        self._new_version()
 
     def delete(self, ids: list[str]) -> None:
+        if not ids:
+            return
         for start in range(0, len(ids), _WRITE_BATCH):
             self.collection.delete(ids=ids[start : start + _WRITE_BATCH])
+        self._new_version()
 
     def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """The k nearest chunks to the query, with cosine similarity."""

@@ -1,0 +1,90 @@
+"""The BM25 index: saved per collection version, reused after a restart, rebuilt when anyone writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import Bot, retrieval
+from ingest.settings import Settings
+from ingest.store import Index
+from tests.conftest import SEED_DOC, run_cli
+
+
+@pytest.fixture
+def folder(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / SEED_DOC.name).write_bytes(SEED_DOC.read_bytes())
+    (docs / "code.txt").write_text("Le mot de passe du wifi du campus est ALPHAVILLE.", encoding="utf-8")
+    return docs
+
+
+def lexical_bot(data_dir, embedder) -> Bot:
+    settings = Settings(data_dir=data_dir, chroma_url=None, retrieval_mode="lexical", reranker="none")
+    return Bot(settings, index=Index(settings, embedder=embedder))
+
+
+def full_reads(index: Index) -> list[None]:
+    """Records the reads of the whole collection (`chunks()` without ids) made through this Index."""
+    calls: list[None] = []
+    read = index.chunks
+
+    def spy(ids=None):
+        if ids is None:
+            calls.append(None)
+        return read(ids)
+
+    index.chunks = spy
+    return calls
+
+
+def test_ingest_saves_the_keyword_index_and_a_restart_loads_it_instead_of_reading_every_passage(
+    tmp_path, folder, embedder
+):
+    data = tmp_path / "data"
+    assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
+    saved = list((data / "lexical" / "partnerbot").iterdir())
+    assert len(saved) == 1 and (saved[0] / "chunk_ids.txt").is_file()
+
+    bot = lexical_bot(data, embedder)
+    reads = full_reads(bot.index)
+    found = bot.retriever.invoke("debabratta das")  # a typo the saved vocabulary corrects
+
+    assert reads == []
+    assert "Debabrata Das" in found[0].page_content
+
+
+def test_a_damaged_saved_index_is_rebuilt(tmp_path, folder, embedder):
+    data = tmp_path / "data"
+    assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
+    (saved,) = (data / "lexical" / "partnerbot").iterdir()
+    for file in saved.iterdir():
+        file.write_bytes(b"\x00garbage")
+
+    bot = lexical_bot(data, embedder)
+    reads = full_reads(bot.index)
+    found = bot.retriever.invoke("ALPHAVILLE")
+
+    assert reads == [None]  # rebuilt from the collection
+    assert "ALPHAVILLE" in found[0].page_content
+    assert (saved / "chunk_ids.txt").read_text(encoding="utf-8").count("\n") >= 1  # and saved again
+
+
+def test_a_running_bot_sees_text_another_process_changed_without_changing_the_passage_count(
+    tmp_path, folder, embedder, monkeypatch
+):
+    data = tmp_path / "data"
+    assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
+    bot = lexical_bot(data, embedder)
+    count = bot.index.count()
+    assert "ALPHAVILLE" in bot.retriever.invoke("ALPHAVILLE")[0].page_content
+
+    (folder / "code.txt").write_text("Le mot de passe du wifi du campus est OMEGAPOLIS.", encoding="utf-8")
+    assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
+    monkeypatch.setattr(retrieval, "_RECHECK_SECONDS", 0.0)
+
+    assert bot.index.count() == count
+    found = bot.retriever.invoke("OMEGAPOLIS")
+    assert found and "OMEGAPOLIS" in found[0].page_content
+    assert bot.retriever.invoke("ALPHAVILLE") == []
+    assert len(list((data / "lexical" / "partnerbot").iterdir())) == 1  # the old version's copy is gone
