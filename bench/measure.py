@@ -87,23 +87,32 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
         ingest([ROOT / "corpus"], settings, index=index, progress=False)
         add_filler(index, embedder, size - index.count())
     golds = load_gold(ROOT / "eval" / "gold.jsonl")
-    started = time.perf_counter()
-    bot = Bot(settings, index=index)
-    bot.retriever.lexical()
-    startup = time.perf_counter() - started
+    shutil.rmtree(settings.lexical_dir, ignore_errors=True)  # the first start builds the BM25 index and saves it
+    startup = []
+    for _ in range(2):
+        started = time.perf_counter()
+        bot = Bot(settings, index=index)
+        bot.retriever.lexical()
+        startup.append(time.perf_counter() - started)
     plain = bot.retriever.model_copy(update={"reranker": None})  # shares the BM25 index already built
-    retrieval = []
+    # Spelling corrections are cached per word: each run starts without them, like a stream of new questions.
+    forget_spellings = bot.retriever.lexical().correct.cache_clear
+    retrieval, results = [], []
     for _ in range(runs):
+        forget_spellings()
         for gold in golds:
             t = time.perf_counter()
             plain.invoke(gold.question)
             retrieval.append(time.perf_counter() - t)
-    results = [row for _ in range(runs) for row in run_gold(bot, golds, progress=False)]
+    for _ in range(runs):
+        forget_spellings()
+        results += run_gold(bot, golds, progress=False)
     answers = [row["latency_s"] for row in results]
     metrics = compute_metrics(golds, results[: len(golds)])
     return {
         "size": index.count(),
-        "bot_startup_s": startup,
+        "bot_startup_s": startup[0],
+        "bot_restart_s": startup[1],
         "retrieval_p50_ms": 1000 * percentile(retrieval, 50),
         "retrieval_p95_ms": 1000 * percentile(retrieval, 95),
         "answer_p50_ms": 1000 * percentile(answers, 50),
