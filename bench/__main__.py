@@ -118,13 +118,14 @@ def table(ingest: dict, scale: list[dict], cold: dict) -> str:
         f"| process start to first answer (`partnerbot ask`) | {cold['first_answer_s']:.2f} s |",
         f"| app start to served page | {cold['served_page_s']:.2f} s |",
         "",
-        "| passages | retrieval p50 | retrieval p95 | answer p50 | answer p95 | accuracy | answerable | abstention"
-        " | bot start (builds BM25) | restart (loads it) | peak RSS serving |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| passages | dense recall@20 | retrieval p50 | retrieval p95 | answer p50 | answer p95 | accuracy"
+        " | answerable | abstention | bot start (builds BM25) | restart (loads it) | peak RSS serving |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in scale:
         lines.append(
-            f"| {row['size']:,} | {row['retrieval_p50_ms']:.1f} ms | {row['retrieval_p95_ms']:.1f} ms "
+            f"| {row['size']:,} | {row['dense_recall']:.3f} | {row['retrieval_p50_ms']:.1f} ms "
+            f"| {row['retrieval_p95_ms']:.1f} ms "
             f"| {row['answer_p50_ms']:.0f} ms | {row['answer_p95_ms']:.0f} ms | {row['accuracy']:.3f} "
             f"| {row['answer_accuracy']:.3f} | {row['abstention_accuracy']:.3f} | {row['bot_startup_s']:.1f} s "
             f"| {row['bot_restart_s']:.2f} s | {row['peak_rss_mb']:.0f} MB |"

@@ -107,12 +107,19 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
     for _ in range(runs):
         forget_spellings()
         results += run_gold(bot, golds, progress=False)
+    # Does the approximate (HNSW) search still find the real passages among the synthetic ones?
+    sourced = [g for g in golds if g.sources and not g.history]
+    dense_recall = statistics.fmean(
+        any(c.metadata["doc_id"] in g.sources for c, _ in index.dense_search(g.question, settings.dense_k))
+        for g in sourced
+    )
     answers = [row["latency_s"] for row in results]
     metrics = compute_metrics(golds, results[: len(golds)])
     return {
         "size": index.count(),
         "bot_startup_s": startup[0],
         "bot_restart_s": startup[1],
+        "dense_recall": dense_recall,
         "retrieval_p50_ms": 1000 * percentile(retrieval, 50),
         "retrieval_p95_ms": 1000 * percentile(retrieval, 95),
         "answer_p50_ms": 1000 * percentile(answers, 50),

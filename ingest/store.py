@@ -66,9 +66,19 @@ class Index:
         self.collection = self.client.get_or_create_collection(
             settings.collection,
             embedding_function=ChromaEmbeddingFunction(self.embedder),
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={
+                "hnsw": {
+                    "space": "cosine",
+                    "max_neighbors": settings.hnsw_max_neighbors,
+                    "ef_construction": settings.hnsw_ef_construction,
+                    "ef_search": settings.hnsw_ef_search,
+                }
+            },
             metadata={MODEL_KEY: settings.embedding_model},
         )
+        hnsw = (self.collection.configuration or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != settings.hnsw_ef_search:  # an older collection: used from its next load on
+            self.collection.modify(configuration={"hnsw": {"ef_search": settings.hnsw_ef_search}})
         if VERSION_KEY not in (self.collection.metadata or {}):
             self._new_version()
 

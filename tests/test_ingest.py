@@ -228,6 +228,17 @@ def test_the_index_refuses_a_different_embedding_model_until_reset(settings, mak
     assert len(hits) == 3 and len(rebuilt.embedder.embed_query("x")) == 384
 
 
+def test_the_dense_index_uses_the_configured_hnsw_graph_and_raises_an_older_ones_search_breadth(settings, make_index):
+    hnsw = make_index(settings).collection.configuration["hnsw"]
+    assert (hnsw["max_neighbors"], hnsw["ef_construction"], hnsw["ef_search"]) == (32, 200, 800)
+
+    # A collection made with Chroma's defaults, as partnerbot made them before.
+    older = settings.model_copy(update={"collection": "older", "hnsw_max_neighbors": 16, "hnsw_ef_search": 100})
+    make_index(older)
+    reopened = make_index(settings.model_copy(update={"collection": "older"})).collection.configuration["hnsw"]
+    assert (reopened["max_neighbors"], reopened["ef_search"]) == (16, 800)
+
+
 def test_ingest_into_a_chroma_server(make_settings, make_index, chroma_server):
     settings = make_settings(chroma_url=chroma_server)
     index = make_index(settings)
