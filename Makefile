@@ -35,7 +35,7 @@ test: install lint chromium
 audit: install
 	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
 
-# Not part of `make test`: about ten minutes on two cores. Writes reports/bench/{bench.md,bench.json,latency.png}.
+# Not part of `make test`: about a quarter of an hour on two cores. Writes reports/bench/{bench.md,bench.json,latency.png}.
 bench: install
 	$(PY) -m bench
 
