@@ -55,12 +55,17 @@ def discover(paths: list[Path]) -> Discovery:
 
 
 def _add(found: Discovery, file: Path, doc_id: str, root: Path) -> None:
+    # A manifest may name files of its folder that are not documents (annotations, notes).
+    if file.name in _manifest(found, file.parent).get("ignore", []):
+        return
     try:
         check_supported(file)
     except LoadError as exc:
         found.problems.append(exc)
         return
     entry = _manifest(found, file.parent).get(file.name) or _manifest(found, root).get(doc_id) or {}
+    if not isinstance(entry, dict):
+        entry = {}
     found.files.append(SourceFile(file, doc_id, {k: str(v) for k, v in entry.items()}))
 
 

@@ -12,7 +12,7 @@ from ingest.chunking import join_parts
 from ingest.loaders import load_file
 from ingest.pipeline import ingest
 from ingest.store import Index, IndexProblem
-from tests.conftest import CORPUS, SEED_DOC, run_cli
+from tests.conftest import CORPUS, ROOT, SEED_DOC, run_cli
 
 SIGNING_SENTENCE = "signée le 10 janvier 2024"
 
@@ -161,6 +161,14 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_is_ingested(settings,
     assert "unsupported file type '.png'" in reasons["image.png"]
     assert {c.metadata["doc_id"] for c in index.chunks()} == {"good.txt", "whole.pdf"}
     assert all(str(err.path) in str(err) for err in report.skipped)
+
+
+def test_files_the_manifest_ignores_are_neither_ingested_nor_reported():
+    from ingest.corpus import discover
+
+    found = discover([ROOT / "eval" / "fixtures"])
+    assert "facts.jsonl" not in {f.path.name for f in found.files} and not found.problems
+    assert len(found.files) >= 8 and all(f.manifest_entry.get("fictional") == "True" for f in found.files)
 
 
 def test_cli_exit_code_says_files_were_skipped(tmp_path):
