@@ -126,7 +126,7 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
         "answer_p95_ms": 1000 * percentile(answers, 95),
         "accuracy": metrics.accuracy,
         "answer_accuracy": metrics.answer_accuracy,
-        "abstention_accuracy": metrics.abstention_accuracy,
+        "abstention_accuracy": metrics.abstention_recall,
         "peak_rss_mb": peak_rss_mb(),
     }
 
