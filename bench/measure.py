@@ -16,13 +16,12 @@ import time
 from pathlib import Path
 
 from bench.synthetic import add_filler, pool_texts
+from core.settings import Settings
 from eval.gold import load_gold
 from eval.run import run_gold
 from eval.score import compute_metrics, percentile
 from ingest.embeddings import load_embedder
-from ingest.pipeline import ingest
-from ingest.settings import Settings
-from ingest.store import Index
+from service import build_service
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,25 +38,25 @@ def measure_ingest(documents: int, runs: int) -> dict:
         text = "\n\n".join(paragraphs[n * 8 : (n + 1) * 8])
         (folder / f"doc-{n:04d}.txt").write_text(f"Document {n}\n\n{text}", encoding="utf-8")
     base = Settings()
-    embedder = load_embedder(base.embedding_model, base.embedding_batch_size, base.model_threads)
+    embedder = load_embedder(base.store.embedding_model, base.store.embedding_batch_size, base.store.model_threads)
     embedder.embed_query("warm up")  # the model load is a cold-start cost, measured on its own
     pipeline, raw, again, chunks = [], [], [], 0
     for run in range(runs):
         data = Path(tempfile.mkdtemp(prefix="bench-data-"))
-        settings = base.model_copy(update={"data_dir": data, "collection": f"bench-ingest-{run}"})
-        index = Index(settings, embedder=embedder, reset=True)
+        settings = base.replace(data_dir=data, collection=f"bench-ingest-{run}")
+        service = build_service(settings, embedder=embedder, reset=True)
         started = time.perf_counter()
-        report = ingest([folder], settings, index=index, progress=False)
+        report = service.ingest([folder])
         pipeline.append(time.perf_counter() - started)
-        texts = [c.text for c in index.chunks()]
+        texts = [c.text for c in service.store.chunks()]
         chunks = len(texts)
-        batch = settings.embedding_batch_size * 4  # the pipeline's embedding batch
+        batch = settings.store.embedding_batch_size * 4  # the pipeline's embedding batch
         started = time.perf_counter()
         for start in range(0, len(texts), batch):
             embedder.embed_documents(texts[start : start + batch])
         raw.append(time.perf_counter() - started)
         started = time.perf_counter()
-        assert ingest([folder], settings, index=index, progress=False).added == 0
+        assert service.ingest([folder]).added == 0
         again.append(time.perf_counter() - started)
         assert report.added == chunks
         shutil.rmtree(data)
@@ -77,26 +76,26 @@ def measure_ingest(documents: int, runs: int) -> dict:
 
 def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
     """Retrieval and answer latency, accuracy on the gold set, and memory, with `size` passages indexed."""
-    from bot import Bot
-
     settings = Settings(data_dir=data_dir, collection=f"bench{size}")
-    embedder = load_embedder(settings.embedding_model, settings.embedding_batch_size, settings.model_threads)
-    index = Index(settings, embedder=embedder)
-    if index.count() != size:
-        index = Index(settings, embedder=embedder, reset=True)
-        ingest([ROOT / "corpus"], settings, index=index, progress=False)
-        add_filler(index, embedder, size - index.count())
+    store = settings.store
+    embedder = load_embedder(store.embedding_model, store.embedding_batch_size, store.model_threads)
+    service = build_service(settings, embedder=embedder)
+    if service.store.count() != size:
+        service = build_service(settings, embedder=embedder, reset=True)
+        service.ingest([ROOT / "corpus"])
+        add_filler(service.store, embedder, size - service.store.count())
     golds = load_gold(ROOT / "eval" / "gold.jsonl")
-    shutil.rmtree(settings.lexical_dir, ignore_errors=True)  # the first start builds the BM25 index and saves it
     startup = []
     for _ in range(2):
+        if not startup:  # the first start builds the BM25 index and saves it; the restart loads it
+            shutil.rmtree(store.lexical_dir, ignore_errors=True)
         started = time.perf_counter()
-        bot = Bot(settings, index=index)
-        bot.retriever.lexical()
+        service = build_service(settings, embedder=embedder)
+        service.store.lexical()
         startup.append(time.perf_counter() - started)
-    plain = bot.retriever.model_copy(update={"reranker": None})  # shares the BM25 index already built
+    plain = service.bot.retriever.model_copy(update={"reranker": None})
     # Spelling corrections are cached per word: each run starts without them, like a stream of new questions.
-    forget_spellings = bot.retriever.lexical().correct.cache_clear
+    forget_spellings = service.store.lexical().correct.cache_clear
     retrieval, results = [], []
     for _ in range(runs):
         forget_spellings()
@@ -106,17 +105,20 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
             retrieval.append(time.perf_counter() - t)
     for _ in range(runs):
         forget_spellings()
-        results += run_gold(bot, golds, progress=False)
+        results += run_gold(service, golds, progress=False)
     # Does the approximate (HNSW) search still find the real passages among the synthetic ones?
     sourced = [g for g in golds if g.sources and not g.history]
     dense_recall = statistics.fmean(
-        any(c.metadata["doc_id"] in g.sources for c, _ in index.dense_search(g.question, settings.dense_k))
+        any(
+            c.metadata["doc_id"] in g.sources
+            for c, _ in service.store.dense_search(g.question, settings.retrieval.dense_k)
+        )
         for g in sourced
     )
     answers = [row["latency_s"] for row in results]
     metrics = compute_metrics(golds, results[: len(golds)])
     return {
-        "size": index.count(),
+        "size": service.store.count(),
         "bot_startup_s": startup[0],
         "bot_restart_s": startup[1],
         "dense_recall": dense_recall,

@@ -13,7 +13,8 @@ import random
 import numpy as np
 
 from ingest.embeddings import Embedder
-from ingest.store import Chunk, Index
+from ingest.records import Chunk, ChunkMetadata
+from ingest.store import Store
 
 _SUBJECTS = "le comité|la direction|le laboratoire|l'équipe pédagogique|le conseil|la délégation|le service".split("|")
 _VERBS = "a examiné|a présenté|a validé|a reporté|prépare|évalue|a financé|coordonne".split("|")
@@ -49,7 +50,7 @@ def _letters(n: int) -> str:
             return out
 
 
-def add_filler(index: Index, embedder: Embedder, count: int, pool_size: int = 300, seed: int = 0) -> None:
+def add_filler(store: Store, embedder: Embedder, count: int, pool_size: int = 300, seed: int = 0) -> None:
     """Add `count` synthetic passages to the index, in batches."""
     rng = np.random.default_rng(seed)
     pool_size = min(pool_size, count)
@@ -67,21 +68,21 @@ def add_filler(index: Index, embedder: Embedder, count: int, pool_size: int = 30
             Chunk(
                 id=f"synthetic-{start + i}",
                 text=f"{pool[p][:-1]} (réf. ref{_letters(start + i)}).",
-                metadata={
-                    "doc_id": f"synthetic/{(start + i) // 50}.txt",
-                    "title": f"Compte rendu synthétique {(start + i) // 50}",
-                    "date": "",
-                    "language": "fr",
-                    "source": "bench",
-                    "path": "",
-                    "doc_hash": "bench",
-                    "chunk_index": (start + i) % 50,
-                    "n_chunks": 50,
-                    "start": 0,
-                    "end": len(pool[p]),
-                    "page": 0,
-                },
+                metadata=ChunkMetadata(
+                    doc_id=f"synthetic/{(start + i) // 50}.txt",
+                    title=f"Compte rendu synthétique {(start + i) // 50}",
+                    date="",
+                    language="fr",
+                    source="bench",
+                    path="",
+                    doc_hash="bench",
+                    chunk_index=(start + i) % 50,
+                    n_chunks=50,
+                    start=0,
+                    end=len(pool[p]),
+                    page=0,
+                ),
             )
             for i, p in enumerate(picks)
         ]
-        index.add(chunks, noisy.tolist())
+        store.add(chunks, noisy.tolist())

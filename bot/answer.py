@@ -29,7 +29,3 @@ class Answer(BaseModel):
     generator: str = Field(default="extractive", description="who worded the answer")
     fallback_reason: str | None = Field(default=None, description="why a model's wording was not used")
     timings: dict[str, float] = Field(default_factory=dict)
-
-
-class QuestionError(ValueError):
-    """A question the bot cannot take (empty, too long); the message is written for the user."""

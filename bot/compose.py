@@ -1,19 +1,17 @@
-"""The extractive composer: an answer made only of sentences quoted from the passages, or an abstention."""
+"""Composers turn the retrieved passages into the answer. The extractive one quotes the documents, or abstains."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from langchain_core.documents import Document
 
 from bot.answer import Citation
-from bot.evidence import Evidence, SentenceScorer, asks_for, has_fact, split_evidence
-
-_MONTH_NAMES = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
+from bot.evidence import Evidence, select_evidence
+from bot.scoring import SentenceScorer
+from core.settings import AnswerSettings
 
 _ABSTAIN = {
     "fr": "Je ne trouve pas cette information dans les documents : {reason}.",
@@ -46,20 +44,18 @@ def abstention(language: str, reason: str | None) -> str:
     return _ABSTAIN[lang].format(reason=_REASONS[lang][reason])
 
 
-def format_date(iso: str, language: str) -> str:
-    try:
-        year, month, day = (int(part) for part in iso.split("-"))
-        return f"{day} {_MONTH_NAMES[language if language in _MONTH_NAMES else 'en'][month - 1]} {year}"
-    except (ValueError, IndexError):
-        return iso
-
-
 @dataclass
 class Composition:
     text: str
     abstained: bool
     citations: list[Citation]
     parts: list[str]  # the answer in the pieces it is streamed in
+    generator: str = "extractive"  # who worded `text`
+    fallback_reason: str | None = None  # why a model's wording was not used
+    retracted: bool = False  # model text was streamed, then rejected: show `text`, not the streamed pieces
+    draft: str = ""  # what a model wrote
+    seconds: float = 0.0  # time spent on the model
+    ungrounded: list[str] = field(default_factory=list)  # facts of the draft the evidence lacks
 
     def pieces(self) -> Iterator[str]:
         """The text piece by piece, for streaming; the pieces join into `text`."""
@@ -67,34 +63,35 @@ class Composition:
             yield part + ("\n\n" if i < len(self.parts) - 1 else "")
 
 
+class Composer(Protocol):
+    """Writes the answer from the retrieved passages."""
+
+    def stream(self, question: str, language: str, documents: list[Document]) -> Iterator[str | Composition]:
+        """Yields pieces of the answer's text as they are ready, then the complete Composition."""
+        ...
+
+
+def compose(composer: Composer, question: str, language: str, documents: list[Document]) -> Composition:
+    """The Composition a composer streams, without the pieces."""
+    *_, final = composer.stream(question, language, documents)
+    assert isinstance(final, Composition)
+    return final
+
+
 class ExtractiveComposer:
     """Quotes the best-supported sentences; abstains when none is close enough or has the fact asked for."""
 
-    def __init__(self, scorer: SentenceScorer, threshold: float, margin: float, max_sentences: int = 3):
+    def __init__(self, scorer: SentenceScorer, settings: AnswerSettings):
         self.scorer = scorer
-        self.threshold = threshold
-        self.margin = margin
-        self.max_sentences = max_sentences
+        self.settings = settings
 
-    def select(self, question: str, documents: list[Document]) -> tuple[list[Evidence], str | None]:
-        """The evidence sentences, best first, or none and the reason."""
-        if not documents:
-            return [], None
-        candidates = split_evidence(documents)
-        scores = self.scorer.score(question, [s for s, _, _ in candidates])
-        need = asks_for(question)
-        ranked = sorted(
-            (Evidence(s, d, o, score) for (s, d, o), score in zip(candidates, scores, strict=True)),
-            key=lambda e: -e.score,
-        )
-        usable = [e for e in ranked if has_fact(need, e.sentence)]
-        if not usable or usable[0].score < self.threshold:
-            return [], need.kind if ranked and ranked[0].score >= self.threshold else None
-        floor = max(self.threshold, usable[0].score - self.margin)
-        return [e for e in usable[: self.max_sentences] if e.score >= floor], None
+    def stream(self, question: str, language: str, documents: list[Document]) -> Iterator[str | Composition]:
+        composition = self.compose(question, language, documents)
+        yield from composition.pieces()
+        yield composition
 
     def compose(self, question: str, language: str, documents: list[Document]) -> Composition:
-        chosen, reason = self.select(question, documents)
+        chosen, reason = select_evidence(self.scorer, question, documents, self.settings)
         if not chosen:
             text = abstention(language, "empty" if not documents else reason)
             return Composition(text, True, [], [text])
@@ -127,13 +124,13 @@ class ExtractiveComposer:
 def to_citation(doc: Document) -> Citation:
     meta = doc.metadata
     return Citation(
-        doc_id=str(meta.get("doc_id", "")),
-        title=str(meta.get("title", "")),
-        date=str(meta.get("date", "")),
+        doc_id=str(meta["doc_id"]),
+        title=str(meta["title"]),
+        date=str(meta["date"]),
         chunk_id=str(doc.id),
         text=doc.page_content,
         score=float(meta.get("score", 0.0)),
-        start=int(meta.get("start", 0)),
-        end=int(meta.get("end", 0)),
-        page=int(meta.get("page", 0)),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        page=int(meta["page"]),
     )

@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.text import content_words, fold
+from core.settings import AnswerSettings
+from core.text import content_words, fold
 
 # Words that point back to something said before: pronouns, "there", "and ...?", "what about ...?".
 _POINTS_BACK = re.compile(
@@ -14,8 +15,6 @@ _POINTS_BACK = re.compile(
     r"|\b(il|elle|ils|elles|lui|leur|leurs|y|la-bas|there|it|he|she|they|them|his|her|its|their|this one|"
     r"cela|ca|celui-ci|celle-ci|ce dernier|cette derniere|same|meme)\b"
 )
-_SHORT = 3  # a question of fewer content words rarely stands alone ("and the date?")
-_CONTEXT_WORDS = 8
 
 
 def user_turns(history: Sequence[Any]) -> list[str]:
@@ -30,14 +29,14 @@ def user_turns(history: Sequence[Any]) -> list[str]:
     return turns
 
 
-def is_follow_up(question: str) -> bool:
-    return bool(_POINTS_BACK.search(fold(question))) or len(content_words(question)) < _SHORT
+def is_follow_up(question: str, settings: AnswerSettings) -> bool:
+    return bool(_POINTS_BACK.search(fold(question))) or len(content_words(question)) < settings.follow_up_words
 
 
-def condense(question: str, history: Sequence[Any]) -> str:
+def condense(question: str, history: Sequence[Any], settings: AnswerSettings) -> str:
     """The question, completed with the subject of the previous questions when it points back to them."""
     previous = user_turns(history)
-    if not previous or not is_follow_up(question):
+    if not previous or not is_follow_up(question, settings):
         return question
     own = set(content_words(question))
     context: list[str] = []
@@ -47,4 +46,4 @@ def condense(question: str, history: Sequence[Any]) -> str:
                 context.append(word)
     if not context:
         return question
-    return f"{question} ({' '.join(context[:_CONTEXT_WORDS])})"
+    return f"{question} ({' '.join(context[: settings.context_words])})"

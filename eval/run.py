@@ -13,11 +13,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from tqdm import tqdm
 
+from core.errors import PartnerbotError, QuestionError
+from core.settings import Settings
 from eval.gold import KINDS, GoldFileError, GoldQuestion, load_gold
 from eval.score import Metrics, breakdown, compute_metrics, is_correct, language_groups
-from ingest.settings import Settings
+from service import ChatService, build_service
 
 EXIT_USAGE = 2
 EXIT_BELOW_BASELINE = 4
@@ -34,9 +37,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
 
 def compare_variants(settings: Settings) -> dict[str, dict[str, Any]]:
     variants = dict(VARIANTS)
-    if importlib.util.find_spec("llama_cpp"):
+    if importlib.util.find_spec("cyllama"):
         variants["hybrid+rerank+local"] = {"retrieval_mode": "hybrid", "reranker": "sentences", "generator": "local"}
-    if settings.generator == "openai":
+    if settings.answer.generator == "openai":
         variants["hybrid+rerank+openai"] = {"retrieval_mode": "hybrid", "reranker": "sentences"}
     return variants
 
@@ -57,15 +60,13 @@ _COLUMNS = [
 
 
 def run_gold(
-    bot: Any, golds: list[GoldQuestion], label: str = "", progress: bool = True, lang_strict: bool = False
+    service: ChatService, golds: list[GoldQuestion], label: str = "", progress: bool = True, lang_strict: bool = False
 ) -> list[dict[str, Any]]:
-    from bot import QuestionError
-
     results = []
     for gold in tqdm(golds, desc=label or "questions", unit="q", disable=not progress):
         started = time.perf_counter()
         try:
-            answer = bot.ask(gold.question, [turn.model_dump() for turn in gold.history])
+            answer = service.ask(gold.question, [turn.model_dump() for turn in gold.history])
             text, abstained, partial = answer.answer, answer.abstained, bool(getattr(answer, "partial", False))
             citations = [c.model_dump() for c in answer.citations]
             retrieved, error = answer.retrieved, None
@@ -148,23 +149,20 @@ def write_plot(metrics: dict[str, Metrics], per_kind: dict[str, dict[str, tuple[
 
 
 @contextmanager
-def evaluation_index(settings: Settings, extra: list[Path], progress: bool) -> Iterator[Any]:
+def evaluation_service(settings: Settings, extra: list[Path]) -> Iterator[ChatService]:
     """The configured index; with `extra` folders, a temporary index of the corpus and those folders.
 
     Evaluation documents (fictional fixtures) never enter the index the app serves.
     """
-    from ingest.pipeline import ingest
-    from ingest.store import Index
-
     if not extra:
-        yield Index(settings)
+        yield build_service(settings)
         return
     with tempfile.TemporaryDirectory(prefix="partnerbot-eval-") as folder:
-        temporary = settings.model_copy(update={"data_dir": Path(folder), "chroma_url": None})
-        index = Index(temporary)
-        report = ingest([settings.corpus_dir, *extra], temporary, index=index, progress=progress)
+        temporary = settings.replace(data_dir=Path(folder), chroma_url=None)
+        service = build_service(temporary)
+        report = service.ingest([settings.store.corpus_dir, *extra])
         print(f"temporary index: {report.summary()}")
-        yield index
+        yield service
 
 
 class Evaluation:
@@ -279,9 +277,15 @@ def check_baseline(path: Path, accuracy: float, args: argparse.Namespace) -> str
     return None
 
 
-def run_from_args(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import Bot
+def run_from_args(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    try:
+        return _run(args, settings or Settings())
+    except (PartnerbotError, ValidationError) as exc:
+        print(f"partnerbot eval: {exc}")
+        return 1
 
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.baseline and args.compare:
         print("partnerbot eval: --baseline judges the configured bot alone; run it without --compare")
         return EXIT_USAGE
@@ -290,15 +294,15 @@ def run_from_args(args: argparse.Namespace, settings: Settings) -> int:
     except GoldFileError as exc:
         print(f"partnerbot eval: {exc}")
         return EXIT_USAGE
-    with evaluation_index(settings, args.extra, progress=not args.quiet) as index:
-        if index.count() == 0:
+    with evaluation_service(settings, args.extra) as service:
+        if service.store.count() == 0:
             print("partnerbot eval: the index is empty; run `partnerbot ingest` first")
             return 1
-        evaluation = Evaluation(golds, {d["doc_id"]: str(d["language"]) for d in index.documents()})
+        evaluation = Evaluation(golds, {d["doc_id"]: d["language"] for d in service.documents()})
         variants = compare_variants(settings) if args.compare else {"configured": {}}
         for name, overrides in variants.items():
-            bot = Bot(index.settings.model_copy(update=overrides), index=index)
-            evaluation.add(name, run_gold(bot, golds, name, not args.quiet, args.lang_strict))
+            variant = service.variant(**overrides) if overrides else service
+            evaluation.add(name, run_gold(variant, golds, name, not args.quiet, args.lang_strict))
     print(evaluation.tables())
     if args.results:
         args.results.parent.mkdir(parents=True, exist_ok=True)

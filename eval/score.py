@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core.text import fold
 from eval.gold import AliasGroup, GoldQuestion
-from ingest.text import fold
 
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 

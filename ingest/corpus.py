@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.loaders import LoadError, check_supported
-from ingest.text import guess_language
+from core.errors import LoadError
+from core.text import guess_language
+from ingest.loaders import check_supported
+from ingest.records import DocumentMetadata
 
 MANIFEST_NAME = "manifest.toml"
 _NOT_DOCUMENTS = {MANIFEST_NAME, "readme", "readme.md", "readme.txt"}
@@ -81,17 +83,17 @@ def _manifest(found: Discovery, folder: Path) -> dict[str, Any]:
     return found._manifests[folder]
 
 
-def document_metadata(source: SourceFile, text: str, title_from_file: str | None) -> dict[str, str]:
+def document_metadata(source: SourceFile, text: str, title_from_file: str | None) -> DocumentMetadata:
     entry = source.manifest_entry
     date_match = _DATE_IN_NAME.search(source.path.name)
-    return {
-        "doc_id": source.doc_id,
-        "title": entry.get("title") or title_from_file or _first_line(text) or source.path.stem,
-        "date": entry.get("date") or (date_match.group(1) if date_match else ""),
-        "language": entry.get("language") or guess_language(text),
-        "source": entry.get("source") or source.path.name,
-        "path": str(source.path),
-    }
+    return DocumentMetadata(
+        doc_id=source.doc_id,
+        title=entry.get("title") or title_from_file or _first_line(text) or source.path.stem,
+        date=entry.get("date") or (date_match.group(1) if date_match else ""),
+        language=entry.get("language") or guess_language(text),
+        source=entry.get("source") or source.path.name,
+        path=str(source.path),
+    )
 
 
 def _first_line(text: str) -> str | None:

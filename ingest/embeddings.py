@@ -12,13 +12,11 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
+from core.errors import ModelNotFoundError
+
 # Weights never come from a hub here: refuse to try before anything imports transformers.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
-class ModelNotFoundError(RuntimeError):
-    pass
 
 
 def resolve_model_path(spec: str) -> Path:

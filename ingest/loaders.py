@@ -12,6 +12,8 @@ from charset_normalizer import from_bytes
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from core.errors import LoadError
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
 # Signatures of formats that are never plain text, to name what a mislabelled file really is.
@@ -23,15 +25,6 @@ _BINARY_MAGIC = {
     b"GIF8": "a GIF image",
     b"\x7fELF": "an executable",
 }
-
-
-class LoadError(Exception):
-    """A file that cannot be ingested; the message names the file and says why."""
-
-    def __init__(self, path: Path, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 @dataclass

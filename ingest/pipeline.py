@@ -10,17 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
+from core.errors import LoadError
+from core.settings import Settings
 from ingest.chunking import chunk_ids, join_parts, split_text
 from ingest.corpus import SourceFile, discover, document_metadata
-from ingest.loaders import LoadError, load_file
-from ingest.settings import Settings
-from ingest.store import Chunk, Index
+from ingest.loaders import load_file
+from ingest.records import Chunk, ChunkMetadata
+from ingest.store import Store
+
+# Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "embedding" (passages).
+Progress = Callable[[str, int, int], None]
 
 # Bump when cleaning or chunking changes, so that every document is re-chunked once.
 PIPELINE_VERSION = "2"
@@ -64,16 +67,24 @@ class _Plan:
 
 
 def ingest(
-    paths: list[Path], settings: Settings, index: Index | None = None, reset: bool = False, progress: bool = True
+    paths: list[Path],
+    settings: Settings,
+    store: Store | None = None,
+    reset: bool = False,
+    on_progress: Progress | None = None,
 ) -> IngestReport:
+    """Bring the index up to date with the documents under `paths`; a document removed from a folder given
+    here loses its passages. The keyword index of the result is saved before this returns."""
     started = time.perf_counter()
-    index = index or Index(settings, reset=reset)
+    store = store or Store(settings, reset=reset)
+    progress = on_progress or (lambda stage, done, total: None)
     found = discover(paths)
     report = IngestReport(skipped=list(found.problems))
-    indexed = _indexed_documents(index)
+    indexed = _indexed_documents(store)
 
     plans = []
-    for source in tqdm(found.files, desc="Reading", unit="file", disable=not progress or len(found.files) < 20):
+    for done, source in enumerate(found.files, start=1):
+        progress("reading", done - 1, len(found.files))
         doc_hash = _document_hash(source, settings)
         current = indexed.get(source.doc_id)
         if current and current.is_complete(doc_hash):
@@ -86,63 +97,68 @@ def ingest(
             report.skipped.append(exc)
             continue
         report.documents += 1
+    progress("reading", len(found.files), len(found.files))
 
     new_chunks = [chunk for plan in plans for chunk in plan.new]
-    with tqdm(total=len(new_chunks), desc="Embedding", unit="chunk", disable=not progress or not new_chunks) as bar:
-        for batch in _batches(new_chunks, settings.embedding_batch_size * 4):
-            index.add(batch, index.embedder.embed_documents([c.text for c in batch]))
-            bar.update(len(batch))
+    embedded = 0
+    progress("embedding", 0, len(new_chunks))
+    for batch in _batches(new_chunks, settings.store.embedding_batch_size * 4):
+        store.add(batch)
+        embedded += len(batch)
+        progress("embedding", embedded, len(new_chunks))
     for plan in plans:
-        index.update_metadata(plan.kept)
-        index.delete(plan.stale)
+        store.update_metadata(plan.kept)
+        store.delete(plan.stale)
         report.added += len(plan.new)
         report.unchanged += len(plan.kept)
 
     seen = {source.doc_id for source in found.files}
     for doc_id, doc in indexed.items():
         if doc_id not in seen and any(Path(doc.path).is_relative_to(d) for d in found.scanned_dirs):
-            index.delete(sorted(doc.ids))
+            store.delete(sorted(doc.ids))
             report.removed += len(doc.ids)
 
+    # Built now, so that no search waits for it, and saved, so that other processes load it.
+    store.lexical(refresh=True)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _indexed_documents(index: Index) -> dict[str, _IndexedDocument]:
+def _indexed_documents(store: Store) -> dict[str, _IndexedDocument]:
     documents: dict[str, _IndexedDocument] = {}
-    for chunk_id, meta in index.metadatas().items():
-        doc = documents.setdefault(str(meta["doc_id"]), _IndexedDocument(path=str(meta.get("path", ""))))
-        doc.hashes.add(str(meta.get("doc_hash")))
+    for chunk_id, meta in store.metadatas().items():
+        doc = documents.setdefault(meta["doc_id"], _IndexedDocument(path=meta["path"]))
+        doc.hashes.add(meta["doc_hash"])
         doc.ids.add(chunk_id)
-        doc.expected = int(meta.get("n_chunks", 0))
+        doc.expected = meta["n_chunks"]
     return documents
 
 
 def _document_hash(source: SourceFile, settings: Settings) -> str:
     digest = hashlib.sha256(source.path.read_bytes())
-    recipe = [PIPELINE_VERSION, settings.chunk_size, settings.chunk_overlap, source.manifest_entry]
+    recipe = [PIPELINE_VERSION, settings.store.chunk_size, settings.store.chunk_overlap, source.manifest_entry]
     digest.update(json.dumps(recipe, sort_keys=True).encode())
     return digest.hexdigest()
 
 
 def _plan(source: SourceFile, doc_hash: str, current: _IndexedDocument | None, settings: Settings) -> _Plan:
-    loaded = load_file(source.path, int(settings.max_file_mb * 1_000_000))
+    loaded = load_file(source.path, int(settings.store.max_file_mb * 1_000_000))
     text, page_starts = join_parts(loaded.parts)
-    passages = split_text(text, settings.chunk_size, settings.chunk_overlap, page_starts)
+    passages = split_text(text, settings.store.chunk_size, settings.store.chunk_overlap, page_starts)
     meta = document_metadata(source, text, loaded.title)
     chunks = [
         Chunk(
             id=chunk_id,
             text=p.text,
-            metadata={
+            metadata=ChunkMetadata(
                 **meta,
-                "doc_hash": doc_hash,
-                "chunk_index": i,
-                "n_chunks": len(passages),
-                "start": p.start,
-                "end": p.end,
-                "page": p.page or 0,
-            },
+                doc_hash=doc_hash,
+                chunk_index=i,
+                n_chunks=len(passages),
+                start=p.start,
+                end=p.end,
+                page=p.page or 0,
+            ),
         )
         for i, (chunk_id, p) in enumerate(zip(chunk_ids(source.doc_id, passages), passages, strict=True))
     ]

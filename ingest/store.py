@@ -1,17 +1,27 @@
-"""The Chroma collection that holds the chunks: local on disk, or on a Chroma server."""
+"""Storage in one place: the passages with their embeddings in a Chroma collection (on disk or on a Chroma
+server), and the BM25 index derived from them, saved per collection version.
+
+Every write gives the collection a new version; readers of the BM25 index see it within
+`store.recheck_seconds`, and every ingest leaves the index of the new version saved.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
+from core.errors import IndexProblem, index_errors
+from core.settings import Settings
 from ingest.embeddings import ChromaEmbeddingFunction, Embedder, load_embedder
-from ingest.settings import Settings
+from ingest.lexical import LexicalIndex, load_or_build
+from ingest.records import Chunk, ChunkMetadata, DocumentRow
 
 MODEL_KEY = "partnerbot_embedding_model"
 # A new value after every write: readers that keep a derived index (BM25) know when to rebuild it.
@@ -21,23 +31,13 @@ _WRITE_BATCH = 1000
 _READ_PAGE = 5000
 
 
-class IndexProblem(RuntimeError):
-    """The index cannot be used as asked (wrong model, unreachable server)."""
-
-
-@dataclass(frozen=True)
-class Chunk:
-    id: str
-    text: str
-    metadata: dict[str, Any]
-
-
 def open_client(settings: Settings) -> chromadb.api.ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
+    url_setting = settings.store.chroma_url
+    if url_setting:
+        url = urlparse(url_setting)
         if not url.hostname:
-            raise IndexProblem(f"PARTNERBOT_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+            raise IndexProblem(f"PARTNERBOT_CHROMA_URL is not a URL: {url_setting!r}")
         try:
             return chromadb.HttpClient(
                 host=url.hostname,
@@ -46,147 +46,194 @@ def open_client(settings: Settings) -> chromadb.api.ClientAPI:
                 settings=chroma_settings,
             )
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
-            raise IndexProblem(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+            raise IndexProblem(f"cannot reach the Chroma server at {url_setting}: {exc}") from exc
+    settings.store.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.store.chroma_path), settings=chroma_settings)
 
 
-class Index:
-    """Chunks with their embeddings and metadata; refuses to mix embedding models."""
+class Store:
+    """Passages with their embeddings and metadata; refuses to mix embedding models."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, reset: bool = False):
         self.settings = settings
+        store = settings.store
         self.embedder = embedder or load_embedder(
-            settings.embedding_model, settings.embedding_batch_size, settings.model_threads
+            store.embedding_model, store.embedding_batch_size, store.model_threads
         )
         self.client = open_client(settings)
-        if reset:
-            self._delete_collection()
-        self._check_model()
-        self.collection = self.client.get_or_create_collection(
-            settings.collection,
-            embedding_function=ChromaEmbeddingFunction(self.embedder),
-            configuration={
-                "hnsw": {
-                    "space": "cosine",
-                    "max_neighbors": settings.hnsw_max_neighbors,
-                    "ef_construction": settings.hnsw_ef_construction,
-                    "ef_search": settings.hnsw_ef_search,
-                }
-            },
-            metadata={MODEL_KEY: settings.embedding_model},
-        )
-        hnsw = (self.collection.configuration or {}).get("hnsw") or {}
-        if hnsw.get("ef_search") != settings.hnsw_ef_search:  # an older collection: used from its next load on
-            self.collection.modify(configuration={"hnsw": {"ef_search": settings.hnsw_ef_search}})
-        if VERSION_KEY not in (self.collection.metadata or {}):
-            self._new_version()
+        with index_errors("opening the index"):
+            if reset:
+                self._delete_collection()
+            self._check_model()
+            self.collection = self.client.get_or_create_collection(
+                store.collection,
+                embedding_function=ChromaEmbeddingFunction(self.embedder),
+                configuration={
+                    "hnsw": {
+                        "space": "cosine",
+                        "max_neighbors": store.hnsw_max_neighbors,
+                        "ef_construction": store.hnsw_ef_construction,
+                        "ef_search": store.hnsw_ef_search,
+                    }
+                },
+                metadata={MODEL_KEY: store.embedding_model},
+            )
+            hnsw = (self.collection.configuration or {}).get("hnsw") or {}
+            if hnsw.get("ef_search") != store.hnsw_ef_search:  # an older collection: used from its next load on
+                self.collection.modify(configuration={"hnsw": {"ef_search": store.hnsw_ef_search}})
+            if VERSION_KEY not in (self.collection.metadata or {}):
+                self._new_version()
+        self._lexical: LexicalIndex | None = None
+        self._lexical_version = ""
+        self._checked_at = 0.0
+        self._lexical_lock = threading.Lock()
 
     def _delete_collection(self) -> None:
-        if collection_exists(self.client, self.settings.collection):
-            self.client.delete_collection(self.settings.collection)
+        if collection_exists(self.client, self.settings.store.collection):
+            self.client.delete_collection(self.settings.store.collection)
 
     def _check_model(self) -> None:
-        if not collection_exists(self.client, self.settings.collection):
+        name, model = self.settings.store.collection, self.settings.store.embedding_model
+        if not collection_exists(self.client, name):
             return
         # Read the raw metadata without our embedding function, so a foreign index cannot load its model.
-        metadata = self.client.get_collection(self.settings.collection).metadata or {}
-        built_with = metadata.get(MODEL_KEY)
-        if built_with != self.settings.embedding_model:
+        built_with = (self.client.get_collection(name).metadata or {}).get(MODEL_KEY)
+        if built_with != model:
             raise IndexProblem(
-                f"the index '{self.settings.collection}' was built with the embedding model "
-                f"{built_with!r}, but PARTNERBOT_EMBEDDING_MODEL is {self.settings.embedding_model!r}; "
-                "mixing models would give meaningless results. Run `partnerbot ingest --reset` to rebuild it."
+                f"the index '{name}' was built with the embedding model {built_with!r}, but "
+                f"PARTNERBOT_EMBEDDING_MODEL is {model!r}; mixing models would give meaningless results. "
+                "Run `partnerbot ingest --reset` to rebuild it."
             )
 
+    # Reading
+
     def count(self) -> int:
-        return self.collection.count()
+        with index_errors("counting passages"):
+            return self.collection.count()
 
     def version(self) -> str:
         """The collection's current version, as any process last wrote it."""
-        metadata = self.client.get_collection(self.settings.collection).metadata or {}
+        with index_errors("reading the index version"):
+            metadata = self.client.get_collection(self.settings.store.collection).metadata or {}
         return str(metadata.get(VERSION_KEY) or "0")
 
-    def _new_version(self) -> None:
-        self.collection.modify(metadata={MODEL_KEY: self.settings.embedding_model, VERSION_KEY: uuid.uuid4().hex})
-
-    def _get(self, include: list[str], ids: list[str] | None = None, where: dict[str, Any] | None = None):
-        """Everything matching, page by page: one `get` of a large collection exceeds SQLite's variable limit."""
-        if ids is not None:
-            for start in range(0, len(ids), _READ_PAGE):
-                yield self.collection.get(ids=ids[start : start + _READ_PAGE], include=include)
-            return
-        offset = 0
-        while True:
-            page = self.collection.get(where=where, include=include, limit=_READ_PAGE, offset=offset)
-            yield page
-            if len(page["ids"]) < _READ_PAGE:
+    def _get(self, include: list[str], ids: list[str] | None = None) -> Iterator[Any]:
+        """Everything asked for, page by page: one `get` of a large collection exceeds SQLite's variable limit."""
+        with index_errors("reading passages"):
+            if ids is not None:
+                for start in range(0, len(ids), _READ_PAGE):
+                    yield self.collection.get(ids=ids[start : start + _READ_PAGE], include=include)
                 return
-            offset += _READ_PAGE
+            offset = 0
+            while True:
+                page = self.collection.get(include=include, limit=_READ_PAGE, offset=offset)
+                yield page
+                if len(page["ids"]) < _READ_PAGE:
+                    return
+                offset += _READ_PAGE
 
-    def metadatas(self, where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
-        """Chunk id -> metadata, for all chunks or those matching `where`."""
-        found: dict[str, dict[str, Any]] = {}
-        for page in self._get(["metadatas"], where=where):
+    def metadatas(self) -> dict[str, ChunkMetadata]:
+        """Chunk id -> metadata, for all chunks."""
+        found: dict[str, ChunkMetadata] = {}
+        for page in self._get(["metadatas"]):
             found.update(zip(page["ids"], page["metadatas"] or [], strict=True))
         return found
 
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[DocumentRow]:
         """One row per indexed document: id, title, date, language and number of passages."""
-        rows: dict[str, dict[str, Any]] = {}
+        rows: dict[str, DocumentRow] = {}
         for meta in self.metadatas().values():
             row = rows.setdefault(
-                str(meta["doc_id"]),
-                {k: meta.get(k, "") for k in ("doc_id", "title", "date", "language")} | {"passages": 0},
+                meta["doc_id"],
+                DocumentRow(
+                    doc_id=meta["doc_id"], title=meta["title"], date=meta["date"], language=meta["language"], passages=0
+                ),
             )
             row["passages"] += 1
-        return sorted(rows.values(), key=lambda r: (str(r["date"]), str(r["title"])))
+        return sorted(rows.values(), key=lambda r: (r["date"], r["title"]))
 
     def chunks(self, ids: list[str] | None = None) -> list[Chunk]:
         return [
-            Chunk(id=i, text=t, metadata=dict(m))
+            Chunk(id=i, text=t, metadata=m)
             for page in self._get(["documents", "metadatas"], ids=ids)
             for i, t, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
         ]
 
-    def add(self, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
-        self.collection.upsert(
-            ids=[c.id for c in chunks],
-            documents=[c.text for c in chunks],
-            metadatas=[c.metadata for c in chunks],
-            embeddings=embeddings,
-        )
-        self._new_version()
+    # Writing: each write makes a new version
+
+    def add(self, chunks: list[Chunk], embeddings: list[list[float]] | None = None) -> None:
+        """Embed (unless the vectors are given) and write the chunks, replacing those with the same ids."""
+        if not chunks:
+            return
+        vectors = embeddings if embeddings is not None else self.embedder.embed_documents([c.text for c in chunks])
+        with index_errors("writing passages"):
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                documents=[c.text for c in chunks],
+                metadatas=[dict(c.metadata) for c in chunks],
+                embeddings=vectors,
+            )
+            self._new_version()
 
     def update_metadata(self, chunks: list[Chunk]) -> None:
         if not chunks:
             return
-        for start in range(0, len(chunks), _WRITE_BATCH):
-            batch = chunks[start : start + _WRITE_BATCH]
-            self.collection.update(ids=[c.id for c in batch], metadatas=[c.metadata for c in batch])
-        self._new_version()
+        with index_errors("writing passages"):
+            for start in range(0, len(chunks), _WRITE_BATCH):
+                batch = chunks[start : start + _WRITE_BATCH]
+                self.collection.update(ids=[c.id for c in batch], metadatas=[dict(c.metadata) for c in batch])
+            self._new_version()
 
     def delete(self, ids: list[str]) -> None:
         if not ids:
             return
-        for start in range(0, len(ids), _WRITE_BATCH):
-            self.collection.delete(ids=ids[start : start + _WRITE_BATCH])
-        self._new_version()
+        with index_errors("deleting passages"):
+            for start in range(0, len(ids), _WRITE_BATCH):
+                self.collection.delete(ids=ids[start : start + _WRITE_BATCH])
+            self._new_version()
+
+    def _new_version(self) -> None:
+        self.collection.modify(metadata={MODEL_KEY: self.settings.store.embedding_model, VERSION_KEY: uuid.uuid4().hex})
+
+    # Searching
 
     def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """The k nearest chunks to the query, with cosine similarity."""
+        vector = self.embedder.embed_query(query)
         # No count() first: Chroma returns fewer results itself, and count() costs more than the search.
-        found = self.collection.query(
-            query_embeddings=[self.embedder.embed_query(query)],
-            n_results=k,
-            include=["documents", "metadatas", "distances"],
-        )
+        with index_errors("searching passages"):
+            found = self.collection.query(
+                query_embeddings=[vector], n_results=k, include=["documents", "metadatas", "distances"]
+            )
         return [
-            (Chunk(id=i, text=t, metadata=dict(m)), 1.0 - float(d))
+            (Chunk(id=i, text=t, metadata=m), 1.0 - float(d))
             for i, t, m, d in zip(
                 found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
             )
         ]
+
+    def lexical_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """BM25 over the passages of the collection's current version, misspelt names corrected."""
+        return self.lexical().search(query, k)
+
+    def lexical(self, refresh: bool = False) -> LexicalIndex:
+        """The BM25 index of the collection's current version, looked up at most every `recheck_seconds`
+        (`refresh`: now), loaded from its saved copy or built and saved."""
+        with self._lexical_lock:
+            now = time.monotonic()
+            if refresh or self._lexical is None or now - self._checked_at > self.settings.store.recheck_seconds:
+                version = self.version()
+                if self._lexical is None or version != self._lexical_version:
+                    retrieval = self.settings.retrieval
+                    self._lexical = load_or_build(
+                        self.chunks,
+                        self.settings.store.lexical_dir / version,
+                        spelling_cutoff=retrieval.spelling_cutoff,
+                        spelling_min_length=retrieval.spelling_min_length,
+                    )
+                    self._lexical_version = version
+                self._checked_at = now
+            return self._lexical
 
 
 def collection_exists(client: chromadb.api.ClientAPI, name: str) -> bool:

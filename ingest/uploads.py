@@ -7,8 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
-from ingest.settings import Settings
+from core.errors import LoadError
+from core.settings import StoreSettings
+from ingest.loaders import SUPPORTED_SUFFIXES
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -25,7 +26,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def save_uploads(files: list[tuple[Path, str]], settings: Settings) -> tuple[list[Path], list[LoadError]]:
+def save_uploads(files: list[tuple[Path, str]], settings: StoreSettings) -> tuple[list[Path], list[LoadError]]:
     """Copy (temporary path, original name) pairs into the uploads folder; return saved and refused files.
 
     A name already taken by different content gets a numbered name, so nothing uploaded is overwritten.

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.settings import Settings
 from ingest.embeddings import Embedder, load_embedder
-from ingest.settings import Settings
-from ingest.store import Index
+from ingest.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -41,7 +41,7 @@ class CountingEmbedder(Embedder):
 
 @pytest.fixture(scope="session")
 def embedder() -> CountingEmbedder:
-    return CountingEmbedder(load_embedder(Settings().embedding_model))
+    return CountingEmbedder(load_embedder(Settings().store.embedding_model))
 
 
 @pytest.fixture
@@ -59,9 +59,9 @@ def settings(make_settings) -> Settings:
 
 
 @pytest.fixture
-def make_index(embedder: CountingEmbedder) -> Callable[..., Index]:
-    def make(settings: Settings, reset: bool = False) -> Index:
-        return Index(settings, embedder=embedder, reset=reset)
+def make_store(embedder: CountingEmbedder) -> Callable[..., Store]:
+    def make(settings: Settings, reset: bool = False) -> Store:
+        return Store(settings, embedder=embedder, reset=reset)
 
     return make
 
@@ -73,7 +73,7 @@ def corpus_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def run_cli(*args: str, data_dir: Path, module: str = "bot.cli", timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, data_dir: Path, module: str = "cli", timeout: float = 300) -> subprocess.CompletedProcess:
     """`python -m MODULE ARGS` (by default `partnerbot ARGS`) in a child process, on the index in data_dir."""
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir)}
     return subprocess.run(

@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import Answer, Bot, QuestionError
-from bot.chain import clean_question
+from bot.question import clean_question
+from core.settings import Settings
 from eval.score import contains_alias, normalise
 from ingest.chunking import clean_text, split_text
 from ingest.pipeline import ingest
-from ingest.settings import Settings
-from ingest.store import Index
+from ingest.store import Store
 from ingest.uploads import safe_name, save_uploads
+from service import ChatService
 from tests.conftest import CORPUS, SEED_DOC
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)
@@ -25,14 +26,15 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, embedder) -> Bot:
     settings = Settings(data_dir=tmp_path_factory.mktemp("bad") / "data", chroma_url=None)
-    index = Index(settings, embedder=embedder)
-    ingest([CORPUS], settings, index=index, progress=False)
-    return Bot(settings, index=index)
+    store = Store(settings, embedder=embedder)
+    ingest([CORPUS], settings, store=store)
+    return Bot(settings, store)
 
 
 # --- questions ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_invalid_utf8_bytes_are_read_with_replacement_characters(bot):
     answer = bot.ask(b"When was the declaration of intent signed?\xff\xfe")
     assert "10 janvier 2024" in answer.answer
@@ -42,12 +44,14 @@ def test_invalid_utf8_bytes_are_read_with_replacement_characters(bot):
     "question",
     ["Wann wurde die Absichtserklärung unterzeichnet?", "意向声明是什么时候签署的？", "¿Quién es el decano?"],  # noqa: RUF001
 )
+@pytest.mark.integration
 def test_a_question_in_another_language_gets_an_answer_or_an_abstention(bot, question):
     answer = bot.ask(question)
     assert answer.language in ("fr", "en")
     assert answer.abstained == (answer.citations == [])
 
 
+@pytest.mark.integration
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_any_text_gets_an_answer_or_a_clear_refusal(bot, question):
@@ -62,6 +66,7 @@ def test_any_text_gets_an_answer_or_a_clear_refusal(bot, question):
         assert citation.quote in answer.answer and citation.quote in citation.text
 
 
+@pytest.mark.unit
 @given(TEXT)
 def test_cleaned_questions_hold_no_control_characters_and_respect_the_limit(text):
     try:
@@ -75,6 +80,7 @@ def test_cleaned_questions_hold_no_control_characters_and_respect_the_limit(text
 # --- the chunker and the scorer -------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @settings(max_examples=150, deadline=None)
 @given(TEXT, st.integers(100, 400), st.integers(0, 90))
 def test_passages_are_exact_slices_that_cover_the_text(raw, size, overlap):
@@ -87,11 +93,13 @@ def test_passages_are_exact_slices_that_cover_the_text(raw, size, overlap):
     assert all(covered[i] for i, ch in enumerate(text) if not ch.isspace())
 
 
+@pytest.mark.unit
 @given(st.text(alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd")), min_size=1, max_size=12), TEXT, TEXT)
 def test_an_alias_is_found_wherever_it_stands_as_a_word(alias, before, after):
     assert contains_alias(f"{before} {alias} {after}", [alias])
 
 
+@pytest.mark.unit
 @given(TEXT)
 def test_normalising_is_idempotent(text):
     assert normalise(normalise(text)) == normalise(text)
@@ -100,6 +108,7 @@ def test_normalising_is_idempotent(text):
 # --- files ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_truncated_docx_and_huge_files_are_refused_by_name_and_the_rest_ingested(tmp_path, embedder):
     import docx
 
@@ -113,17 +122,18 @@ def test_truncated_docx_and_huge_files_are_refused_by_name_and_the_rest_ingested
         huge.truncate(21_000_000)
     (folder / "ok.txt").write_text("Un document valide.", encoding="utf-8")
     settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
-    index = Index(settings, embedder=embedder)
+    store = Store(settings, embedder=embedder)
 
-    report = ingest([folder], settings, index=index, progress=False)
+    report = ingest([folder], settings, store=store)
 
     reasons = {err.path.name: err.reason for err in report.skipped}
     assert set(reasons) == {"truncated.docx", "huge.txt"}
     assert "corrupt or truncated DOCX" in reasons["truncated.docx"]
     assert "over the 20.0 MB limit" in reasons["huge.txt"]
-    assert {d["doc_id"] for d in index.documents()} == {"whole.docx", "ok.txt"}
+    assert {d["doc_id"] for d in store.documents()} == {"whole.docx", "ok.txt"}
 
 
+@pytest.mark.integration
 def test_a_link_out_of_the_folder_is_not_followed(tmp_path, embedder):
     secret = tmp_path / "secret.txt"
     secret.write_text("Mot de passe : hunter2.", encoding="utf-8")
@@ -132,13 +142,13 @@ def test_a_link_out_of_the_folder_is_not_followed(tmp_path, embedder):
     (folder / SEED_DOC.name).write_bytes(SEED_DOC.read_bytes())
     os.symlink(secret, folder / "innocent.txt")
     settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
-    index = Index(settings, embedder=embedder)
+    store = Store(settings, embedder=embedder)
 
-    report = ingest([folder], settings, index=index, progress=False)
+    report = ingest([folder], settings, store=store)
 
     assert [err.path.name for err in report.skipped] == ["innocent.txt"]
     assert "outside" in report.skipped[0].reason
-    assert not any("hunter2" in c.text for c in index.chunks())
+    assert not any("hunter2" in c.text for c in store.chunks())
 
 
 @pytest.mark.parametrize(
@@ -151,10 +161,12 @@ def test_a_link_out_of_the_folder_is_not_followed(tmp_path, embedder):
         ("....txt", "document.txt"),
     ],
 )
+@pytest.mark.unit
 def test_upload_names_are_reduced_to_a_safe_file_name(name, safe):
     assert safe_name(name) == safe
 
 
+@pytest.mark.unit
 def test_uploads_stay_in_the_data_dir_and_never_overwrite_each_other(tmp_path):
     settings = Settings(data_dir=tmp_path / "data", chroma_url=None, max_file_mb=0.001)
     first, second, same, big, exe = (tmp_path / n for n in ("a", "b", "c", "d", "e"))
@@ -166,10 +178,10 @@ def test_uploads_stay_in_the_data_dir_and_never_overwrite_each_other(tmp_path):
 
     saved, refused = save_uploads(
         [(first, "../notes.txt"), (second, "notes.txt"), (same, "notes.txt"), (big, "big.txt"), (exe, "run.sh")],
-        settings,
+        settings.store,
     )
 
-    uploads = settings.documents_dir / "uploads"
+    uploads = settings.store.documents_dir / "uploads"
     assert [p.name for p in saved] == ["notes.txt", "notes-2.txt", "notes.txt"]
     assert all(p.parent == uploads for p in saved)
     assert (uploads / "notes.txt").read_text(encoding="utf-8") == "première version"
@@ -178,6 +190,7 @@ def test_uploads_stay_in_the_data_dir_and_never_overwrite_each_other(tmp_path):
     assert sorted(p.name for p in uploads.iterdir()) == ["notes-2.txt", "notes.txt"]
 
 
+@pytest.mark.integration
 def test_a_zip_bomb_named_docx_is_refused_not_expanded(tmp_path, embedder):
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -185,15 +198,19 @@ def test_a_zip_bomb_named_docx_is_refused_not_expanded(tmp_path, embedder):
         archive.writestr("not-word.bin", b"\0" * 10_000_000)
     settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
 
-    report = ingest([folder], settings, index=Index(settings, embedder=embedder), progress=False)
+    report = ingest([folder], settings, store=Store(settings, embedder=embedder))
 
     assert [err.path.name for err in report.skipped] == ["bomb.docx"]
 
 
-@pytest.mark.parametrize(("question", "message"), [("   ", "type a question"), ("x" * 5000, "2000")])
+LIMIT = Settings().answer.max_question_chars
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "message"), [("   ", "type a question"), ("x" * (LIMIT + 1), str(LIMIT))])
 def test_the_app_refuses_a_bad_question_and_keeps_the_typed_text(bot, question, message):
     import ui
 
-    app = ui.ChatApp(bot, bot.settings)
+    app = ui.ChatApp(ChatService(bot.settings, bot.store, bot))
     *_, (kept, history, sources) = app.respond(question, [])
     assert kept == question and message in history[-1]["content"] and sources == []

@@ -6,9 +6,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
+@pytest.mark.integration
 def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
     out = tmp_path / "out"
     result = subprocess.run(

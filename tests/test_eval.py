@@ -7,10 +7,10 @@ import json
 import pytest
 from pydantic import ValidationError
 
+from core.settings import Settings
 from eval.gold import GoldFileError, GoldQuestion, load_gold
 from eval.score import breakdown, compute_metrics, contains_alias, is_correct, language_groups
 from ingest.pipeline import ingest
-from ingest.settings import Settings
 from tests.conftest import CORPUS, ROOT, run_cli
 
 
@@ -32,10 +32,12 @@ def gold(expect=None, answerable=True, **fields) -> GoldQuestion:
         ("anything", ["", "  "], False),  # blank aliases never match
     ],
 )
+@pytest.mark.unit
 def test_alias_matching(text, aliases, found):
     assert contains_alias(text, aliases) is found
 
 
+@pytest.mark.unit
 def test_every_group_must_match_and_abstention_is_judged_separately():
     two_groups = gold([["aivancity"], ["IIITB", "IIIT Bangalore"]])
     assert is_correct(two_groups, "aivancity et IIIT Bangalore", abstained=False)
@@ -46,6 +48,7 @@ def test_every_group_must_match_and_abstention_is_judged_separately():
     assert not is_correct(unanswerable, "Le budget est de 5 M€", abstained=False)
 
 
+@pytest.mark.unit
 def test_language_strict_scoring_wants_the_questions_language_outside_names():
     dated = gold([{"fr": ["10 janvier 2024"], "en": ["10 January 2024"]}, ["Debabrata Das"]], lang="en")
     french = "« Signée le 10 janvier 2024 par Debabrata Das. »"
@@ -57,6 +60,7 @@ def test_language_strict_scoring_wants_the_questions_language_outside_names():
     assert not is_correct(in_french, "On 10 January 2024.", abstained=False, lang_strict=True)
 
 
+@pytest.mark.unit
 def test_a_partial_question_needs_the_known_part_and_the_answer_saying_what_is_missing():
     trip = gold([{"en": ["May"], "fr": ["mai"]}], kind="partial", partial=True)
     assert is_correct(trip, "Planned for May; the documents do not give the dates.", abstained=False, partial=True)
@@ -65,6 +69,7 @@ def test_a_partial_question_needs_the_known_part_and_the_answer_saying_what_is_m
     assert not is_correct(trip, "Planned for June; no dates.", abstained=False, partial=True)
 
 
+@pytest.mark.unit
 def test_a_group_is_a_list_or_an_object_by_language_and_unknown_kinds_are_refused():
     question = gold([["IIITB"], {"en": ["four"], "fr": ["quatre"], "any": ["4"]}])
     assert [g.aliases() for g in question.expect] == [["IIITB"], ["4", "quatre", "four"]]
@@ -75,6 +80,7 @@ def test_a_group_is_a_list_or_an_object_by_language_and_unknown_kinds_are_refuse
         gold([["x"]], kind="trivia")
 
 
+@pytest.mark.unit
 def test_breakdowns_per_kind_and_per_language_of_the_documents():
     golds = [
         gold([["x"]], id="a", kind="list", sources=["fr-doc"]),
@@ -87,6 +93,7 @@ def test_breakdowns_per_kind_and_per_language_of_the_documents():
     assert per_language == {"en": (2, 1.0), "en about fr": (1, 1.0), "fr": (1, 0.0)}
 
 
+@pytest.mark.unit
 def test_metrics_on_hand_made_results():
     golds = [
         gold([["x"]], id="a", sources=["d1"]),
@@ -117,6 +124,7 @@ def test_metrics_on_hand_made_results():
     assert m.latency_p50 == 2.0
 
 
+@pytest.mark.unit
 def test_a_malformed_gold_line_is_reported_with_its_number(tmp_path):
     path = tmp_path / "gold.jsonl"
     good = {"id": "a", "lang": "fr", "kind": "fact", "question": "Q ?", "expect": [["x"]], "answerable": True}
@@ -129,6 +137,7 @@ def test_a_malformed_gold_line_is_reported_with_its_number(tmp_path):
     assert f"{path}:2:" in str(error.value) and f"{path}:3:" in str(error.value)
 
 
+@pytest.mark.unit
 def test_the_shipped_gold_set_is_valid_and_covers_what_it_must():
     golds = load_gold(ROOT / "eval" / "gold.jsonl")
     assert len(golds) >= 60
@@ -160,9 +169,10 @@ RUNNER_ROWS = [
 ]
 
 
+@pytest.mark.integration
 def test_runner_end_to_end_writes_results_metrics_and_report(tmp_path):
     settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
-    ingest([CORPUS], settings, progress=False)
+    ingest([CORPUS], settings)
     small = tmp_path / "small.jsonl"
     small.write_text("\n".join(json.dumps(r) for r in RUNNER_ROWS), encoding="utf-8")
     result = run_cli(
@@ -175,7 +185,7 @@ def test_runner_end_to_end_writes_results_metrics_and_report(tmp_path):
         str(tmp_path / "report"),
         "--quiet",
         "--compare",
-        data_dir=settings.data_dir,
+        data_dir=settings.store.data_dir,
     )
     assert result.returncode == 0, result.stderr
     assert "| hybrid+rerank |" in result.stdout and "| dense |" in result.stdout
@@ -192,6 +202,7 @@ def test_runner_end_to_end_writes_results_metrics_and_report(tmp_path):
     assert (tmp_path / "report" / "metrics.png").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.integration
 def test_with_extra_documents_uses_a_temporary_index_and_the_baseline_guards(tmp_path):
     extra = tmp_path / "extra"
     extra.mkdir()
@@ -234,6 +245,7 @@ def test_with_extra_documents_uses_a_temporary_index_and_the_baseline_guards(tmp
     assert mismatched.returncode == 4 and "lang_strict=True" in mismatched.stdout
 
 
+@pytest.mark.integration
 def test_runner_reports_a_bad_gold_file_without_running(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1}\n', encoding="utf-8")

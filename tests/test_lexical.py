@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import Bot, retrieval
-from ingest.settings import Settings
-from ingest.store import Index
+from bot import Bot
+from core.settings import Settings
+from ingest.store import Store
 from tests.conftest import SEED_DOC, run_cli
 
 
@@ -19,25 +19,28 @@ def folder(tmp_path):
     return docs
 
 
-def lexical_bot(data_dir, embedder) -> Bot:
-    settings = Settings(data_dir=data_dir, chroma_url=None, retrieval_mode="lexical", reranker="none")
-    return Bot(settings, index=Index(settings, embedder=embedder))
+def lexical_bot(data_dir, embedder, recheck_seconds: float = 10.0) -> Bot:
+    settings = Settings(
+        data_dir=data_dir, chroma_url=None, retrieval_mode="lexical", reranker="none", recheck_seconds=recheck_seconds
+    )
+    return Bot(settings, Store(settings, embedder=embedder))
 
 
-def full_reads(index: Index) -> list[None]:
+def full_reads(store: Store) -> list[None]:
     """Records the reads of the whole collection (`chunks()` without ids) made through this Index."""
     calls: list[None] = []
-    read = index.chunks
+    read = store.chunks
 
     def spy(ids=None):
         if ids is None:
             calls.append(None)
         return read(ids)
 
-    index.chunks = spy
+    store.chunks = spy
     return calls
 
 
+@pytest.mark.integration
 def test_ingest_saves_the_keyword_index_and_a_restart_loads_it_instead_of_reading_every_passage(
     tmp_path, folder, embedder
 ):
@@ -47,13 +50,14 @@ def test_ingest_saves_the_keyword_index_and_a_restart_loads_it_instead_of_readin
     assert len(saved) == 1 and (saved[0] / "chunk_ids.txt").is_file()
 
     bot = lexical_bot(data, embedder)
-    reads = full_reads(bot.index)
+    reads = full_reads(bot.store)
     found = bot.retriever.invoke("debabratta das")  # a typo the saved vocabulary corrects
 
     assert reads == []
     assert "Debabrata Das" in found[0].page_content
 
 
+@pytest.mark.integration
 def test_a_damaged_saved_index_is_rebuilt(tmp_path, folder, embedder):
     data = tmp_path / "data"
     assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
@@ -62,7 +66,7 @@ def test_a_damaged_saved_index_is_rebuilt(tmp_path, folder, embedder):
         file.write_bytes(b"\x00garbage")
 
     bot = lexical_bot(data, embedder)
-    reads = full_reads(bot.index)
+    reads = full_reads(bot.store)
     found = bot.retriever.invoke("ALPHAVILLE")
 
     assert reads == [None]  # rebuilt from the collection
@@ -70,20 +74,18 @@ def test_a_damaged_saved_index_is_rebuilt(tmp_path, folder, embedder):
     assert (saved / "chunk_ids.txt").read_text(encoding="utf-8").count("\n") >= 1  # and saved again
 
 
-def test_a_running_bot_sees_text_another_process_changed_without_changing_the_passage_count(
-    tmp_path, folder, embedder, monkeypatch
-):
+@pytest.mark.integration
+def test_a_running_bot_sees_text_another_process_changed_without_changing_the_passage_count(tmp_path, folder, embedder):
     data = tmp_path / "data"
     assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
-    bot = lexical_bot(data, embedder)
-    count = bot.index.count()
+    bot = lexical_bot(data, embedder, recheck_seconds=0.0)
+    count = bot.store.count()
     assert "ALPHAVILLE" in bot.retriever.invoke("ALPHAVILLE")[0].page_content
 
     (folder / "code.txt").write_text("Le mot de passe du wifi du campus est OMEGAPOLIS.", encoding="utf-8")
     assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
-    monkeypatch.setattr(retrieval, "_RECHECK_SECONDS", 0.0)
 
-    assert bot.index.count() == count
+    assert bot.store.count() == count
     found = bot.retriever.invoke("OMEGAPOLIS")
     assert found and "OMEGAPOLIS" in found[0].page_content
     assert bot.retriever.invoke("ALPHAVILLE") == []

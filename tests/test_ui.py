@@ -20,9 +20,10 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AuthenticationError
 from playwright.sync_api import Page, expect, sync_playwright
 
+from core.settings import Settings
 from ingest.pipeline import ingest
-from ingest.settings import Settings
 from tests.conftest import CORPUS, ROOT, free_port, wait_for_http
+from ui import FEEDBACK_RECORDED
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags without which Chromium reaches for the network this machine does not have.
@@ -47,7 +48,7 @@ def start_app(data_dir: Path, log_path: Path, **env_extra: str) -> tuple[subproc
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir), **env_extra}
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log_path.open("w"),
@@ -62,8 +63,8 @@ def start_app(data_dir: Path, log_path: Path, **env_extra: str) -> tuple[subproc
 def app(tmp_path_factory) -> Iterator[RunningApp]:
     folder = tmp_path_factory.mktemp("app")
     settings = Settings(data_dir=folder / "data", chroma_url=None)
-    ingest([CORPUS], settings, progress=False)
-    process, running = start_app(settings.data_dir, folder / "app.log")
+    ingest([CORPUS], settings)
+    process, running = start_app(settings.store.data_dir, folder / "app.log")
     print(f"app served its page {running.startup_s:.1f} s after start")
     try:
         yield running
@@ -95,6 +96,7 @@ def ask(page: Page, question: str) -> None:
     box.press("Enter")
 
 
+@pytest.mark.integration
 def test_the_api_answers_with_sources(app):
     client = Client(app.url, verbose=False)
     _, history, sources = client.predict("When was the declaration of intent signed?", [], api_name="/ask")
@@ -104,6 +106,7 @@ def test_the_api_answers_with_sources(app):
     assert any("signée le 10 janvier 2024" in text for text in cited)
 
 
+@pytest.mark.browser
 def test_a_person_asks_sees_the_streamed_answer_and_its_highlighted_sources(page, tmp_path):
     ask(page, "Qui est le doyen des études académiques à IIITB ?")
     chat = page.get_by_role("log", name="chatbot conversation")
@@ -123,6 +126,7 @@ def test_a_person_asks_sees_the_streamed_answer_and_its_highlighted_sources(page
     expect(sources.locator(".token.highlighted")).to_have_count(0)
 
 
+@pytest.mark.browser
 def test_a_person_uploads_a_document_and_asks_about_it_and_markup_stays_inert(page, app, tmp_path):
     document = tmp_path / "Compte rendu <atelier>.html"
     document.write_text(
@@ -149,20 +153,20 @@ def test_a_person_uploads_a_document_and_asks_about_it_and_markup_stays_inert(pa
     assert [p.name for p in uploads] == ["Compte_rendu_atelier.html"]
 
 
+@pytest.mark.browser
 def test_thumbs_feedback_is_appended_to_the_log(page, app):
     ask(page, "Who is the president of aivancity?")
     chat = page.get_by_role("log", name="chatbot conversation")
     expect(chat).to_contain_text("Tawhid Chtioui", timeout=30_000)
     page.get_by_role("button", name="Like").last.click()
+    expect(page.get_by_text(FEEDBACK_RECORDED)).to_be_visible(timeout=10_000)  # shown once the line is written
     log = app.data_dir / "feedback.jsonl"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not (log.exists() and log.read_text().strip()):
-        time.sleep(0.2)
     entry = json.loads(log.read_text().splitlines()[-1])
     assert entry["liked"] is True and entry["question"] == "Who is the president of aivancity?"
     assert "Tawhid Chtioui" in entry["answer"]
 
 
+@pytest.mark.integration
 def test_with_auth_set_the_ui_and_api_refuse_strangers(tmp_path):
     process, running = start_app(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret")
     try:
@@ -177,6 +181,7 @@ def test_with_auth_set_the_ui_and_api_refuse_strangers(tmp_path):
         process.wait(timeout=30)
 
 
+@pytest.mark.integration
 def test_twenty_concurrent_sessions_are_all_answered(app):
     questions = [
         ("When was the declaration of intent signed?", "10 janvier 2024"),
@@ -209,9 +214,10 @@ def test_twenty_concurrent_sessions_are_all_answered(app):
     print(f"20 sessions x 3 questions: 60 answered, 0 errors, p50 {p50:.2f} s, p95 {p95:.2f} s")
 
 
+@pytest.mark.browser
 def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browser):
     data_dir = tmp_path / "data"
-    ingest([CORPUS], Settings(data_dir=data_dir, chroma_url=None), progress=False)
+    ingest([CORPUS], Settings(data_dir=data_dir, chroma_url=None))
     note = tmp_path / "calendrier.txt"
     note.write_text("Le jury des projets communs se réunira le 3 février 2026 à Paris.", encoding="utf-8")
     question = "Quand se réunira le jury des projets communs ?"
@@ -226,8 +232,7 @@ def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browse
         ask(page, question)
         expect(page.get_by_role("log", name="chatbot conversation")).to_contain_text("3 février 2026", timeout=30_000)
         page.get_by_role("button", name="Dislike").last.click()
-        expect(page.get_by_role("button", name="Dislike").last).to_be_visible()
-        time.sleep(1)
+        expect(page.get_by_text(FEEDBACK_RECORDED)).to_be_visible(timeout=10_000)
         page.close()
     finally:
         process.terminate()
@@ -245,6 +250,7 @@ def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browse
     assert [(f["question"], f["liked"]) for f in feedback] == [(question, False)]
 
 
+@pytest.mark.integration
 def test_the_app_listens_on_loopback_only_by_default(app):
     port = int(app.url.rsplit(":", 1)[1])
     listening = []

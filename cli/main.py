@@ -4,36 +4,58 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from ingest.settings import Settings
+from core.errors import PartnerbotError
+from core.settings import Settings
 
 EXIT_FAILED = 1
 EXIT_SKIPPED = 3  # ingestion finished, but some files could not be ingested
 EXIT_INTERRUPTED = 130
 
 
-def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.lexical import load_or_build
-    from ingest.pipeline import ingest
-    from ingest.store import Index
+def progress_bars(enabled: bool) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    """An ingest progress callback drawing one tqdm bar per stage, and a function that closes them."""
+    from tqdm import tqdm
 
-    paths = args.paths or [settings.corpus_dir]
+    bars: dict[str, Any] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if not enabled or not total:
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage.capitalize(), unit="file" if stage == "reading" else "")
+        bar.update(done - bar.n)
+
+    def close() -> None:
+        for bar in bars.values():
+            bar.close()
+
+    return report, close
+
+
+def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from service import build_service
+
+    paths = args.paths or [settings.store.corpus_dir]
+    report_progress, close = progress_bars(not args.quiet)
     try:
-        index = Index(settings, reset=args.reset)
-        report = ingest(paths, settings, index=index, progress=not args.quiet)
-        # Built now, so that the app's first keyword search does not wait for it.
-        load_or_build(index, settings.lexical_dir / index.version())
+        report = build_service(settings, reset=args.reset).ingest(paths, on_progress=report_progress)
     except KeyboardInterrupt:
+        close()
         print("interrupted: the index is still usable; run the same command again to finish.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    close()
     print(report.summary())
     return EXIT_SKIPPED if report.skipped else 0
 
 
-def print_answer(answer) -> None:
+def print_answer(answer: Any) -> None:
     print(answer.answer)
     if answer.citations:
         print("\nSources:")
@@ -43,13 +65,9 @@ def print_answer(answer) -> None:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import Bot, QuestionError
+    from service import build_service
 
-    try:
-        answer = Bot(settings).ask(args.question)
-    except QuestionError as exc:
-        print(f"partnerbot: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    answer = build_service(settings).ask(args.question)
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:
@@ -58,9 +76,9 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import Bot, QuestionError
+    from service import QuestionError, build_service
 
-    bot = Bot(settings)
+    service = build_service(settings)
     history: list[dict[str, str]] = []
     print("Ask about the partnership, in French or English. Empty line or Ctrl-D to quit.")
     while True:
@@ -72,7 +90,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         if not question:
             return 0
         try:
-            answer = bot.ask(question, history)
+            answer = service.ask(question, history)
         except QuestionError as exc:
             print(exc)
             continue
@@ -81,9 +99,10 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import ui  # the app sits on top of the bot: imported only by the command that starts it
+    import ui  # the app sits on top of the service: imported only by the command that starts it
+    from service import build_service
 
-    ui.launch(settings, host=args.host, port=args.port)
+    ui.launch(build_service(settings), host=args.host, port=args.port)
     return 0
 
 
@@ -118,23 +137,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setting_problem(error: ValidationError) -> str:
+    """A validation error named by the variable to fix: `PARTNERBOT_TOP_K: Input should be ...`."""
+    from core.settings import FLAT_NAMES
+
+    by_field = {(section, name): flat for flat, (section, name) in FLAT_NAMES.items()}
+    lines = []
+    for problem in error.errors():
+        location = tuple(str(part) for part in problem["loc"])
+        flat = by_field.get(location[:2]) if len(location) >= 2 else None
+        name = f"PARTNERBOT_{flat.upper()}" if flat else ".".join(location) or "settings"
+        lines.append(f"{name}: {problem['msg']}")
+    return "; ".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
     except ValidationError as exc:
-        print(f"partnerbot: invalid setting: {exc}", file=sys.stderr)
+        print(f"partnerbot: invalid setting: {_setting_problem(exc)}", file=sys.stderr)
         return EXIT_FAILED
     try:
         return args.run(args, settings)
-    except Exception as exc:  # the known failures carry a message written for the user
-        from ingest.embeddings import ModelNotFoundError
-        from ingest.store import IndexProblem
-
-        if isinstance(exc, IndexProblem | ModelNotFoundError):
-            print(f"partnerbot: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-        raise
+    except PartnerbotError as exc:  # the known failures carry a message written for the user
+        print(f"partnerbot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -18,8 +18,11 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ingest.store import Chunk, Index
-from ingest.text import content_words
+from core.text import content_words
+from ingest.records import Chunk
+
+# Reads passages: all of them (None) or those with the given ids.
+Fetch = Callable[[list[str] | None], list[Chunk]]
 
 log = logging.getLogger(__name__)
 _IDS_FILE = "chunk_ids.txt"
@@ -28,10 +31,14 @@ _IDS_FILE = "chunk_ids.txt"
 class LexicalIndex:
     """Sparse BM25 matrices over the passages; a search fetches only the passages it returns."""
 
-    def __init__(self, bm25: bm25s.BM25, ids: list[str], fetch: Callable[[list[str]], list[Chunk]]):
+    def __init__(
+        self, bm25: bm25s.BM25, ids: list[str], fetch: Fetch, spelling_cutoff: float = 80, spelling_min_length: int = 4
+    ):
         self._bm25 = bm25
         self.ids = ids
         self._fetch = fetch
+        self.spelling_cutoff = spelling_cutoff
+        self.spelling_min_length = spelling_min_length
         self._known = set(getattr(bm25, "vocab_dict", {}) or [])
         # Spelling candidates share the first letter: keeps the scan short on a large vocabulary.
         self._by_initial: dict[str, list[str]] = {}
@@ -40,18 +47,18 @@ class LexicalIndex:
         self.correct = lru_cache(maxsize=10_000)(self._correct)
 
     @classmethod
-    def build(cls, index: Index) -> LexicalIndex:
-        chunks = index.chunks()
+    def build(cls, fetch: Fetch, **spelling: float) -> LexicalIndex:
+        chunks = fetch(None)
         bm25 = bm25s.BM25()
         if chunks:
-            bm25.index([content_words(f"{c.metadata.get('title', '')} {c.text}") for c in chunks], show_progress=False)
-        return cls(bm25, [c.id for c in chunks], index.chunks)
+            bm25.index([content_words(f"{c.metadata['title']} {c.text}") for c in chunks], show_progress=False)
+        return cls(bm25, [c.id for c in chunks], fetch, **spelling)
 
     @classmethod
-    def load(cls, folder: Path, index: Index) -> LexicalIndex:
+    def load(cls, folder: Path, fetch: Fetch, **spelling: float) -> LexicalIndex:
         bm25 = bm25s.BM25.load(str(folder), show_progress=False)
         ids = (folder / _IDS_FILE).read_text(encoding="utf-8").splitlines()
-        return cls(bm25, ids, index.chunks)
+        return cls(bm25, ids, fetch, **spelling)
 
     def save(self, folder: Path) -> None:
         """Written beside and renamed into place, so a reader never sees half a folder."""
@@ -72,9 +79,10 @@ class LexicalIndex:
         if term in self._known:
             return term
         # A number is not a misspelling: "2023" must not become "2024".
-        if len(term) < 4 or any(ch.isdigit() for ch in term):
+        if len(term) < self.spelling_min_length or any(ch.isdigit() for ch in term):
             return None
-        match = process.extractOne(term, self._by_initial.get(term[:1], []), scorer=fuzz.ratio, score_cutoff=80)
+        candidates = self._by_initial.get(term[:1], [])
+        match = process.extractOne(term, candidates, scorer=fuzz.ratio, score_cutoff=self.spelling_cutoff)
         return match[0] if match else None
 
     def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
@@ -88,15 +96,15 @@ class LexicalIndex:
         return [(found[self.ids[i]], float(scores[i])) for i in top if self.ids[i] in found]
 
 
-def load_or_build(index: Index, folder: Path) -> LexicalIndex:
+def load_or_build(fetch: Fetch, folder: Path, **spelling: float) -> LexicalIndex:
     """The index saved for the collection's version `folder`, or a new one, saved there for next time."""
     if folder.is_dir():
         try:
-            return LexicalIndex.load(folder, index)
+            return LexicalIndex.load(folder, fetch, **spelling)
         except Exception as exc:  # a damaged copy is only a cache: rebuild it from the collection
             log.warning("rebuilding the keyword index: the saved one is unreadable (%s)", exc)
             shutil.rmtree(folder, ignore_errors=True)
-    lexical = LexicalIndex.build(index)
+    lexical = LexicalIndex.build(fetch, **spelling)
     if lexical.ids:
         try:
             lexical.save(folder)

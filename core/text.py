@@ -1,17 +1,40 @@
-"""Text helpers for matching questions to passages: accent/case folding, words, sentences, language."""
+"""Text helpers every layer shares: accent/case folding, words, sentences, language, and the single home of the
+patterns and word lists they rest on (month names, honorifics, e-mail addresses)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+# Folded (lower case, no accents), for matching folded text.
+MONTHS_FOLDED = {
+    "fr": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(),
+    "en": [m.lower() for m in MONTHS["en"]],
+}
+MONTH_PATTERN = "|".join(MONTHS_FOLDED["fr"] + MONTHS_FOLDED["en"])
+
+# Honorifics and titles written before a name; a full stop after one does not end a sentence ("Dr. Das").
+HONORIFICS = ("Dr", "M", "Mme", "Mlle", "Mr", "Mrs", "Ms", "Prof", "Pr", "St")
+# A lookbehind that refuses a sentence end right after an honorific or an initial ("J. Smith").
+NOT_AFTER_ABBREVIATION = "".join(rf"(?<!\b{h})" for h in HONORIFICS) + r"(?<!\b[A-Z])"
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"\+?\d[\d .-]{7,}\d")
+URL = re.compile(r"https?://|www\.")
+
+# Words sharing their first five letters are taken as one word ("signed" ~ "signée", "participants" ~
+# "participation"): a cheap stemmer that works for French and English alike.
+STEM_LENGTH = 5
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Combining marks (accents) left by decomposition; a regex strips them far faster than a loop over characters.
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-# A sentence ends at . ? ! followed by a space and a capital, except after titles and initials.
-_SENTENCE_END = re.compile(
-    r"(?<!\bDr)(?<!\bM)(?<!\bMme)(?<!\bMr)(?<!\bMrs)(?<!\bSt)(?<!\b[A-Z])([.!?…])\s+(?=[«\"'(A-ZÀ-Ý0-9])"
-)
+# A sentence ends at . ? ! followed by a space and a capital, except after honorifics and initials.
+_SENTENCE_END = re.compile(NOT_AFTER_ABBREVIATION + r"([.!?…])\s+(?=[«\"'(A-ZÀ-Ý0-9])")
 
 STOPWORDS = frozenset(
     """
@@ -53,6 +76,14 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
+def stem(word: str) -> str:
+    return word[:STEM_LENGTH]
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
 def sentences(text: str) -> list[str]:
     """Split a passage into sentences; line breaks (titles, list items) also end a sentence."""
     out = []
@@ -68,3 +99,12 @@ def guess_language(text: str) -> str:
     french = sum(t in _FRENCH_MARKERS for t in tokens)
     english = sum(t in _ENGLISH_MARKERS for t in tokens)
     return "en" if english > french else "fr"
+
+
+def format_date(iso: str, language: str) -> str:
+    """'2025-03-26' as '26 mars 2025' or '26 March 2025'; anything else as given."""
+    try:
+        year, month, day = (int(part) for part in iso.split("-"))
+        return f"{day} {MONTHS[language if language in MONTHS else 'en'][month - 1]} {year}"
+    except (ValueError, IndexError):
+        return iso

@@ -1,0 +1,99 @@
+"""The bot: condense a follow-up, retrieve passages, compose a cited answer or abstain."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from bot.answer import Answer
+from bot.compose import Composer, Composition, ExtractiveComposer
+from bot.condense import condense
+from bot.question import clean_question
+from bot.rerank import build_reranker
+from bot.retrieval import HybridRetriever
+from bot.scoring import SentenceScorer
+from core.settings import Settings
+from core.text import guess_language
+from ingest.store import Store
+
+
+def _timed(name: str, step: Callable[[dict], Any]) -> Runnable:
+    def run(state: dict) -> Any:
+        started = time.perf_counter()
+        try:
+            return step(state)
+        finally:
+            state["timings"][name] = round(time.perf_counter() - started, 4)
+
+    return RunnableLambda(run, name=name)
+
+
+def build_composer(settings: Settings, scorer: SentenceScorer) -> Composer:
+    """The extractive composer, reworded by a model when `PARTNERBOT_GENERATOR` names one."""
+    extractive = ExtractiveComposer(scorer, settings.answer)
+    if settings.answer.generator == "extractive":
+        return extractive
+    from bot.generate import LLMComposer, build_chat_model
+
+    model = build_chat_model(settings)
+    return LLMComposer(extractive, model, name=settings.answer.generator, timeout=settings.llm.timeout)
+
+
+class Bot:
+    """`ask` and `stream` answer a question about the stored documents, citing them or abstaining."""
+
+    def __init__(self, settings: Settings, store: Store, composer: Composer | None = None):
+        self.settings = settings
+        self.store = store
+        self.scorer = SentenceScorer(store.embedder, settings.answer.word_weight, settings.answer.sentence_cache)
+        self.retriever = HybridRetriever(
+            store=store, settings=settings.retrieval, reranker=build_reranker(settings.retrieval.reranker, self.scorer)
+        )
+        self.composer = composer or build_composer(settings, self.scorer)
+        # Condense and retrieve; composing is the last step, streamed piece by piece.
+        self.prepare = RunnablePassthrough.assign(
+            standalone=_timed("condense", lambda s: condense(s["question"], s["history"], settings.answer))
+        ) | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self.retriever.invoke(s["standalone"])))
+
+    def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
+        *_, answer = self.stream(question, history)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
+        """Yields the answer text piece by piece as it is produced, then the complete `Answer`.
+
+        With a model generator, if the model's wording is rejected after pieces were shown, the final
+        `Answer` (the extractive one) replaces them: show `Answer.answer`, not the concatenated pieces.
+        """
+        started = time.perf_counter()
+        text = clean_question(question, self.settings.answer.max_question_chars)
+        state = self.prepare.invoke(
+            {"question": text, "history": list(history or []), "language": guess_language(text), "timings": {}}
+        )
+        composing = time.perf_counter()
+        composition: Composition | None = None
+        for item in self.composer.stream(state["standalone"], state["language"], state["documents"]):
+            if isinstance(item, Composition):
+                composition = item
+            else:
+                yield item
+        if composition is None:
+            raise RuntimeError(f"{type(self.composer).__name__} streamed no Composition")
+        state["timings"]["compose"] = round(time.perf_counter() - composing, 4)
+        state["timings"]["total"] = round(time.perf_counter() - started, 4)
+        yield Answer(
+            question=text,
+            answer=composition.text,
+            abstained=composition.abstained,
+            language=state["language"],
+            citations=composition.citations,
+            standalone_question=state["standalone"],
+            retrieved=[str(doc.metadata["doc_id"]) for doc in state["documents"]],
+            generator=composition.generator,
+            fallback_reason=composition.fallback_reason,
+            timings=state["timings"],
+        )

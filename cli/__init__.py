@@ -1,0 +1,1 @@
+"""`partnerbot`, the command line: ingest, ask, chat, serve the app, evaluate."""

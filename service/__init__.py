@@ -1,0 +1,8 @@
+"""The application service: what the CLI, the app, the evaluation and the bench do with partnerbot."""
+
+from bot.answer import Answer
+from core.errors import PartnerbotError, QuestionError
+from service.chat import AddResult, ChatService, SourceSegment
+from service.wiring import build_service
+
+__all__ = ["AddResult", "Answer", "ChatService", "PartnerbotError", "QuestionError", "SourceSegment", "build_service"]

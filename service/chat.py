@@ -1,0 +1,135 @@
+"""The chat service: answers, documents, feedback. The app and the CLI call only this."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.answer import Answer, Citation
+from bot.bot import Bot
+from core.errors import LoadError, PartnerbotError
+from core.settings import Settings
+from core.text import format_date, sentences
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.pipeline import IngestReport, Progress, ingest
+from ingest.records import DocumentRow
+from ingest.store import Store
+from ingest.uploads import save_uploads
+
+# (text, label): label "cited" marks the sentences an answer rests on.
+SourceSegment = tuple[str, str | None]
+
+
+@dataclass
+class AddResult:
+    """What became of files added through the app."""
+
+    saved: list[Path] = field(default_factory=list)
+    refused: list[LoadError] = field(default_factory=list)
+    report: IngestReport | None = None
+
+    def summary(self) -> str:
+        lines = [f"Refused {err.path.name}: {err.reason}" for err in self.refused]
+        if self.report is not None:
+            lines.insert(0, f"Added {len(self.saved)} file(s): {self.report.summary()}")
+        return "\n".join(lines)
+
+
+class ChatService:
+    """Answer questions, add and list documents, record feedback, over one store."""
+
+    supported_suffixes = SUPPORTED_SUFFIXES
+
+    def __init__(self, settings: Settings, store: Store, bot: Bot):
+        self.settings = settings
+        self.store = store
+        self.bot = bot
+        self._writing = threading.Lock()  # one ingest at a time in this process
+        self._feedback_lock = threading.Lock()
+
+    def variant(self, **overrides: Any) -> ChatService:
+        """The same documents answered with other settings (`retrieval_mode="dense"`, `generator="local"`)."""
+        settings = self.settings.replace(**overrides)
+        return ChatService(settings, self.store, Bot(settings, self.store))
+
+    # Answers
+
+    def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
+        return self.bot.ask(question, history)
+
+    def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
+        """Pieces of the answer's text, then the whole `Answer` (whose text replaces the pieces)."""
+        return self.bot.stream(question, history)
+
+    def sources(self, answer: Answer) -> list[SourceSegment]:
+        """The cited passages as text segments, each under a header, the sentences the answer rests on marked."""
+        if answer.abstained:
+            return [("No sources: the documents do not contain this answer.", None)]
+        segments: list[SourceSegment] = []
+        if answer.fallback_reason and answer.fallback_reason.startswith(("error", "timeout")):
+            segments.append(
+                (f"The language model did not answer ({answer.fallback_reason}); quoting the documents.\n\n", None)
+            )
+        for n, citation in enumerate(answer.citations, start=1):
+            segments.append((f"[{n}] {source_header(citation, answer.language)}\n", None))
+            segments += _highlighted(citation)
+        return [(text, label) for text, label in segments if text]
+
+    # Documents
+
+    def documents(self) -> list[DocumentRow]:
+        return self.store.documents()
+
+    def ingest(self, paths: list[Path], on_progress: Progress | None = None) -> IngestReport:
+        """Bring the store up to date with files or folders (their removed documents leave it too)."""
+        with self._writing:
+            return ingest(paths, self.settings, store=self.store, on_progress=on_progress)
+
+    def add_documents(self, files: list[tuple[Path, str]], on_progress: Progress | None = None) -> AddResult:
+        """Keep uploaded (temporary path, original name) files under the data dir and index them at once."""
+        limit = self.settings.app.max_upload_files
+        if len(files) > limit:
+            raise PartnerbotError(f"At most {limit} files at a time.")
+        saved, refused = save_uploads(files, self.settings.store)
+        result = AddResult(saved, refused)
+        if saved:
+            result.report = self.ingest([self.settings.store.documents_dir], on_progress)
+        return result
+
+    def warm_up(self) -> None:
+        """Load what the first question would wait for: the keyword index and the embedding model."""
+        self.store.lexical()
+        self.store.embedder.embed_query("warm up")
+
+    # Feedback
+
+    def record_feedback(self, question: str, answer: str, liked: bool) -> None:
+        entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "question": question, "answer": answer, "liked": liked}
+        path = self.settings.store.feedback_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._feedback_lock, path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def source_header(citation: Citation, language: str) -> str:
+    page = f", p. {citation.page}" if citation.page else ""
+    date = format_date(citation.date, language) if citation.date else "undated"
+    return f"{citation.title} — {date}{page} — {citation.doc_id}"
+
+
+def _highlighted(citation: Citation) -> list[SourceSegment]:
+    segments: list[SourceSegment] = []
+    text, cursor = citation.text, 0
+    for quoted in sentences(citation.quote):
+        start = text.find(quoted, cursor)
+        if start < 0:
+            continue
+        segments += [(text[cursor:start], None), (quoted, "cited")]
+        cursor = start + len(quoted)
+    segments.append((text[cursor:] + "\n\n", None))
+    return segments
