@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from core.errors import LoadError
+from ingest.layout import join_pages, page_furniture, reflow
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
@@ -92,13 +94,29 @@ def _decode_text(path: Path, data: bytes) -> str:
     return str(best)
 
 
+# Page chrome, not content: navigation, banners, sidebars, footers, forms and cookie notices.
+_CHROME_TAGS = ["nav", "aside", "footer", "form", "button", "dialog"]
+_CHROME_ROLES = re.compile(r"^(navigation|banner|contentinfo|complementary|dialog|alertdialog|search)$")
+_CHROME_NAMES = re.compile(r"cookie|consent|gdpr|banner|breadcrumb|sidebar|share|social|newsletter-signup|menu|navbar")
+
+
 def _load_html(markup: str) -> LoadedText:
     soup = BeautifulSoup(markup, "html.parser")
     title = soup.title.get_text(strip=True) if soup.title else None
     # Scripts, styles and templates are code, not content: they must never reach the index.
     for tag in soup(["head", "script", "style", "noscript", "template", "iframe", "svg"]):
         tag.decompose()
-    return LoadedText([soup.get_text("\n")], title=title or None)
+    # The page's own content, when it says where it is; otherwise the body without its chrome.
+    content = soup.find("main") or soup.find("article") or soup.body or soup
+    for tag in content.find_all(_CHROME_TAGS):
+        tag.decompose()
+    for tag in content.find_all(True):
+        if tag.decomposed:
+            continue
+        names = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+        if _CHROME_ROLES.match(tag.get("role") or "") or (_CHROME_NAMES.search(names.lower()) and tag.name != "body"):
+            tag.decompose()
+    return LoadedText([content.get_text("\n")], title=title or None)
 
 
 def _load_pdf(path: Path, data: bytes) -> LoadedText:
@@ -108,7 +126,9 @@ def _load_pdf(path: Path, data: bytes) -> LoadedText:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError(path, "the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        lines = [(page.extract_text() or "").split("\n") for page in reader.pages]
+        furniture = page_furniture(lines)
+        pages = join_pages([reflow(page, furniture) for page in lines])
         title = (reader.metadata.title if reader.metadata else None) or None
     except LoadError:
         raise
@@ -126,4 +146,4 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
         text = docx2txt.process(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise LoadError(path, f"corrupt or truncated DOCX ({type(exc).__name__}: {exc})") from exc
-    return LoadedText([text or ""])
+    return LoadedText([reflow((text or "").split("\n"))])
