@@ -54,6 +54,12 @@ def shown(role: str, text: str) -> dict[str, str]:
     return {"role": role, "content": html.escape(text, quote=False)}
 
 
+def reader_language(request: gr.Request | None) -> str:
+    """French when the browser prefers French, English otherwise."""
+    accepted = (request.headers.get("accept-language", "") if request is not None else "").lower()
+    return "fr" if accepted.startswith("fr") else "en"
+
+
 def documents_table(service: ChatService) -> list[list[Any]]:
     return [[d["title"], d["date"], d["language"], d["passages"], d["doc_id"]] for d in service.documents()]
 
@@ -95,6 +101,11 @@ class ChatApp:
             return str(exc), gr.skip()
         return result.summary(), documents_table(self.service)
 
+    def facts_views(self, request: gr.Request | None = None) -> tuple[list[list[str]], list[list[str]]]:
+        """The who's who and the timeline, dates in the reader's language (from the browser's)."""
+        language = reader_language(request)
+        return self.service.whos_who(language), self.service.timeline(language)
+
     def record_feedback(self, data: gr.LikeData, history: list[Any]) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
         turns = plain_history(history)
@@ -130,6 +141,20 @@ def build_app(service: ChatService) -> gr.Blocks:
                 headers=["Document", "Date", "Language", "Passages", "Id"],
                 interactive=False,
             )
+        with gr.Accordion("Who's who / Qui est qui", open=False):
+            gr.Markdown("The people the documents name, with the role each document gives them, and its source.")
+            whos_who = gr.Dataframe(
+                headers=["Name", "Role", "Organisation", "Source"],
+                interactive=False,
+                wrap=True,
+                column_widths=["18%", "32%", "22%", "28%"],
+            )
+        with gr.Accordion("Timeline / Chronologie", open=False):
+            gr.Markdown(
+                "Dated events and plans, as each document states them: a date that moved appears twice, "
+                f"with both sources. Past and upcoming as of {service.today().isoformat()}."
+            )
+            timeline = gr.Dataframe(headers=["Date", "What", "Kind", "When", "Source"], interactive=False, wrap=True)
         with gr.Accordion("Add documents", open=False):
             gr.Markdown(
                 f"Types: {', '.join(suffixes)}; at most {settings.store.max_file_mb:g} MB a file and "
@@ -144,7 +169,10 @@ def build_app(service: ChatService) -> gr.Blocks:
         send.click(app.respond, ask_inputs, ask_outputs, api_name=False)
         clear.click(lambda: ([], [], ""), None, [chatbot, sources, question], api_name=False)
         chatbot.like(app.record_feedback, chatbot, None, api_name=False)
-        add.click(app.add_documents, files, [added, documents], api_name="add_documents", concurrency_limit=1)
+        add.click(app.add_documents, files, [added, documents], api_name="add_documents", concurrency_limit=1).then(
+            app.facts_views, None, [whos_who, timeline], api_name=False
+        )
+        demo.load(app.facts_views, None, [whos_who, timeline], api_name="facts")
     return demo
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -98,6 +99,38 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
 
 
+def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    from service import build_service
+
+    service = build_service(settings)
+    facts = service.facts()
+    wanted = [name for name in ("people", "events", "plans") if getattr(args, name)] or ["people", "events", "plans"]
+    if args.json:
+        chosen = {"people": facts.people, "events": facts.events, "plans": facts.plans}
+        for name in wanted:
+            for fact in chosen[name]:
+                print(fact.model_dump_json())
+        return 0
+    language = args.language
+    if "people" in wanted:
+        print_table(["Name", "Role", "Organisation", "Source"], service.whos_who(language))
+    if "events" in wanted or "plans" in wanted:
+        rows = service.timeline(language)
+        print_table(["Date", "What", "Kind", "When", "Source"], rows)
+    return 0
+
+
+def print_table(header: list[str], rows: list[list[str]]) -> None:
+    """Columns as wide as their longest cell, cut at 60 characters."""
+    cells = [[str(c)[:60] for c in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print()
+
+
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import ui  # the app sits on top of the service: imported only by the command that starts it
     from service import build_service
@@ -123,6 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="a conversation in the terminal (follow-up questions work)")
     chat.set_defaults(run=_cmd_chat)
+
+    facts = commands.add_parser("facts", help="the people, events and plans found in the documents")
+    facts.add_argument("--people", action="store_true", help="who's who: names, roles, organisations")
+    facts.add_argument("--events", action="store_true", help="the timeline of dated events and plans")
+    facts.add_argument("--plans", action="store_true", help="the timeline of dated events and plans")
+    facts.add_argument("--json", action="store_true", help="one JSON object per fact, with its sources")
+    facts.add_argument("--language", choices=["en", "fr"], default="en", help="dates in this language")
+    facts.set_defaults(run=_cmd_facts)
 
     serve = commands.add_parser("serve", help="start the chat app (default http://127.0.0.1:7860)")
     serve.add_argument("--host", help="address to bind (default PARTNERBOT_HOST, 127.0.0.1)")
@@ -163,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     except PartnerbotError as exc:  # the known failures carry a message written for the user
         print(f"partnerbot: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:  # `partnerbot facts | head`: the reader has all it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed pipe until exit
+        return 0
 
 
 if __name__ == "__main__":

@@ -100,11 +100,3 @@ def guess_language(text: str) -> str:
     english = sum(t in _ENGLISH_MARKERS for t in tokens)
     return "en" if english > french else "fr"
 
-
-def format_date(iso: str, language: str) -> str:
-    """'2025-03-26' as '26 mars 2025' or '26 March 2025'; anything else as given."""
-    try:
-        year, month, day = (int(part) for part in iso.split("-"))
-        return f"{day} {MONTHS[language if language in MONTHS else 'en'][month - 1]} {year}"
-    except (ValueError, IndexError):
-        return iso

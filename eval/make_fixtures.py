@@ -18,8 +18,6 @@ Run from the repository root::
     .venv/bin/python eval/make_fixtures.py
 """
 
-# The fixture texts use real typography (en dashes in names and date ranges), on purpose.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

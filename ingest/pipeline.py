@@ -18,15 +18,18 @@ from core.errors import LoadError
 from core.settings import Settings
 from ingest.chunking import chunk_ids, join_parts, split_text
 from ingest.corpus import SourceFile, discover, document_metadata
+from ingest.facts.extract import FACTS_VERSION, extract_facts
+from ingest.facts.nlp import warm_up
 from ingest.loaders import load_file
-from ingest.records import Chunk, ChunkMetadata
+from ingest.records import Chunk, ChunkMetadata, DocumentMetadata
 from ingest.store import Store
 
-# Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "embedding" (passages).
+# Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "embedding" (passages),
+# "facts" (documents).
 Progress = Callable[[str, int, int], None]
 
 # Bump when cleaning or chunking changes, so that every document is re-chunked once.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 @dataclass
@@ -35,13 +38,14 @@ class IngestReport:
     added: int = 0
     unchanged: int = 0
     removed: int = 0
+    facts: int = 0  # extracted from the documents read anew
     skipped: list[LoadError] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> str:
         line = (
             f"{self.documents} documents: {self.added} chunks added, {self.unchanged} unchanged, "
-            f"{self.removed} removed in {self.seconds:.1f} s"
+            f"{self.removed} removed, {self.facts} facts extracted in {self.seconds:.1f} s"
         )
         if self.skipped:
             line += f"; {len(self.skipped)} skipped:\n" + "\n".join(f"  - {err}" for err in self.skipped)
@@ -61,9 +65,14 @@ class _IndexedDocument:
 
 @dataclass
 class _Plan:
+    source: SourceFile
+    doc_hash: str
     new: list[Chunk]
     kept: list[Chunk]
     stale: list[str]
+    text: str  # the cleaned text, which the facts are extracted from
+    meta: DocumentMetadata
+    starts: list[tuple[str, int]]  # (chunk id, start) of every passage, for the facts' provenance
 
 
 def ingest(
@@ -81,13 +90,15 @@ def ingest(
     found = discover(paths)
     report = IngestReport(skipped=list(found.problems))
     indexed = _indexed_documents(store)
+    fact_hashes = store.fact_hashes()
 
     plans = []
     for done, source in enumerate(found.files, start=1):
         progress("reading", done - 1, len(found.files))
         doc_hash = _document_hash(source, settings)
         current = indexed.get(source.doc_id)
-        if current and current.is_complete(doc_hash):
+        complete = current is not None and current.is_complete(doc_hash)
+        if complete and fact_hashes.get(source.doc_id) == facts_hash(doc_hash):
             report.documents += 1
             report.unchanged += len(current.ids)
             continue
@@ -99,6 +110,8 @@ def ingest(
         report.documents += 1
     progress("reading", len(found.files), len(found.files))
 
+    # The language pipelines load (seconds) while the passages are embedded, not after.
+    warming = warm_up({plan.meta["language"] for plan in plans}) if plans else None
     new_chunks = [chunk for plan in plans for chunk in plan.new]
     embedded = 0
     progress("embedding", 0, len(new_chunks))
@@ -106,16 +119,28 @@ def ingest(
         store.add(batch)
         embedded += len(batch)
         progress("embedding", embedded, len(new_chunks))
-    for plan in plans:
+    if warming is not None:
+        warming.join()
+    for done, plan in enumerate(plans, start=1):
         store.update_metadata(plan.kept)
         store.delete(plan.stale)
         report.added += len(plan.new)
         report.unchanged += len(plan.kept)
+        # After its passages: an interrupted run leaves the document's old facts with a stale record, and the next
+        # run extracts them again.
+        progress("facts", done - 1, len(plans))
+        doc_facts = extract_facts(
+            plan.text, plan.meta["doc_id"], plan.meta["title"], plan.meta["date"], plan.meta["language"], plan.starts
+        )
+        store.replace_facts(plan.meta["doc_id"], facts_hash(plan.doc_hash), doc_facts)
+        report.facts += len(doc_facts)
+    progress("facts", len(plans), len(plans))
 
     seen = {source.doc_id for source in found.files}
     for doc_id, doc in indexed.items():
         if doc_id not in seen and any(Path(doc.path).is_relative_to(d) for d in found.scanned_dirs):
             store.delete(sorted(doc.ids))
+            store.delete_facts(doc_id)
             report.removed += len(doc.ids)
 
     # Built now, so that no search waits for it, and saved, so that other processes load it.
@@ -132,6 +157,11 @@ def _indexed_documents(store: Store) -> dict[str, _IndexedDocument]:
         doc.ids.add(chunk_id)
         doc.expected = meta["n_chunks"]
     return documents
+
+
+def facts_hash(doc_hash: str) -> str:
+    """What a document's facts were extracted from: its text and recipe, and the extraction's own version."""
+    return hashlib.sha256(f"{doc_hash}\x00{FACTS_VERSION}".encode()).hexdigest()
 
 
 def _document_hash(source: SourceFile, settings: Settings) -> str:
@@ -165,9 +195,14 @@ def _plan(source: SourceFile, doc_hash: str, current: _IndexedDocument | None, s
     existing = current.ids if current else set()
     new_ids = {c.id for c in chunks}
     return _Plan(
+        source=source,
+        doc_hash=doc_hash,
         new=[c for c in chunks if c.id not in existing],
         kept=[c for c in chunks if c.id in existing],
         stale=sorted(existing - new_ids),
+        text=text,
+        meta=meta,
+        starts=[(c.id, c.metadata["start"]) for c in chunks],
     )
 
 

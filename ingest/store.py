@@ -7,6 +7,8 @@ Every write gives the collection a new version; readers of the BM25 index see it
 
 from __future__ import annotations
 
+import hashlib
+import math
 import threading
 import time
 import uuid
@@ -20,6 +22,8 @@ from chromadb.config import Settings as ChromaSettings
 from core.errors import IndexProblem, index_errors
 from core.settings import Settings
 from ingest.embeddings import ChromaEmbeddingFunction, Embedder, load_embedder
+from ingest.facts.index import FactIndex
+from ingest.facts.records import FACT, Fact
 from ingest.lexical import LexicalIndex, load_or_build
 from ingest.records import Chunk, ChunkMetadata, DocumentRow
 
@@ -29,6 +33,10 @@ VERSION_KEY = "partnerbot_version"
 # Below Chroma's own cap on one write (about 5,000 records with SQLite).
 _WRITE_BATCH = 1000
 _READ_PAGE = 5000
+# The facts live in a second collection of the same deployment, named after the first.
+FACTS_SUFFIX = "-facts"
+# Each document has one record there, even without facts: the hash of what its facts were extracted from.
+_DOCUMENT_RECORD = "document"
 
 
 def open_client(settings: Settings) -> chromadb.api.ClientAPI:
@@ -64,7 +72,8 @@ class Store:
         with index_errors("opening the index"):
             if reset:
                 self._delete_collection()
-            self._check_model()
+            self._check_model(store.collection)
+            self._check_model(self.facts_name)
             self.collection = self.client.get_or_create_collection(
                 store.collection,
                 embedding_function=ChromaEmbeddingFunction(self.embedder),
@@ -83,17 +92,35 @@ class Store:
                 self.collection.modify(configuration={"hnsw": {"ef_search": store.hnsw_ef_search}})
             if VERSION_KEY not in (self.collection.metadata or {}):
                 self._new_version()
+            # Facts are looked up by id and document, never by vector: each gets a fixed 2-d point.
+            self.facts_collection = self.client.get_or_create_collection(
+                self.facts_name,
+                embedding_function=ChromaEmbeddingFunction(self.embedder),
+                configuration={"hnsw": {"space": "l2"}},
+                metadata={MODEL_KEY: store.embedding_model},
+            )
+            if VERSION_KEY not in (self.facts_collection.metadata or {}):
+                self._new_version(self.facts_collection)
         self._lexical: LexicalIndex | None = None
         self._lexical_version = ""
         self._checked_at = 0.0
         self._lexical_lock = threading.Lock()
+        self._facts: FactIndex | None = None
+        self._facts_version = ""
+        self._facts_checked_at = 0.0
+        self._facts_lock = threading.Lock()
+
+    @property
+    def facts_name(self) -> str:
+        return self.settings.store.collection + FACTS_SUFFIX
 
     def _delete_collection(self) -> None:
-        if collection_exists(self.client, self.settings.store.collection):
-            self.client.delete_collection(self.settings.store.collection)
+        for name in (self.settings.store.collection, self.facts_name):
+            if collection_exists(self.client, name):
+                self.client.delete_collection(name)
 
-    def _check_model(self) -> None:
-        name, model = self.settings.store.collection, self.settings.store.embedding_model
+    def _check_model(self, name: str) -> None:
+        model = self.settings.store.embedding_model
         if not collection_exists(self.client, name):
             return
         # Read the raw metadata without our embedding function, so a foreign index cannot load its model.
@@ -111,22 +138,25 @@ class Store:
         with index_errors("counting passages"):
             return self.collection.count()
 
-    def version(self) -> str:
-        """The collection's current version, as any process last wrote it."""
+    def version(self, name: str | None = None) -> str:
+        """The current version of a collection (the passages by default), as any process last wrote it."""
         with index_errors("reading the index version"):
-            metadata = self.client.get_collection(self.settings.store.collection).metadata or {}
+            metadata = self.client.get_collection(name or self.settings.store.collection).metadata or {}
         return str(metadata.get(VERSION_KEY) or "0")
 
-    def _get(self, include: list[str], ids: list[str] | None = None) -> Iterator[Any]:
+    def _get(
+        self, include: list[str], ids: list[str] | None = None, collection: Any = None, where: dict | None = None
+    ) -> Iterator[Any]:
         """Everything asked for, page by page: one `get` of a large collection exceeds SQLite's variable limit."""
-        with index_errors("reading passages"):
+        collection = collection or self.collection
+        with index_errors("reading the index"):
             if ids is not None:
                 for start in range(0, len(ids), _READ_PAGE):
-                    yield self.collection.get(ids=ids[start : start + _READ_PAGE], include=include)
+                    yield collection.get(ids=ids[start : start + _READ_PAGE], include=include)
                 return
             offset = 0
             while True:
-                page = self.collection.get(include=include, limit=_READ_PAGE, offset=offset)
+                page = collection.get(include=include, limit=_READ_PAGE, offset=offset, where=where)
                 yield page
                 if len(page["ids"]) < _READ_PAGE:
                     return
@@ -192,8 +222,75 @@ class Store:
                 self.collection.delete(ids=ids[start : start + _WRITE_BATCH])
             self._new_version()
 
-    def _new_version(self) -> None:
-        self.collection.modify(metadata={MODEL_KEY: self.settings.store.embedding_model, VERSION_KEY: uuid.uuid4().hex})
+    def _new_version(self, collection: Any = None) -> None:
+        (collection or self.collection).modify(
+            metadata={MODEL_KEY: self.settings.store.embedding_model, VERSION_KEY: uuid.uuid4().hex}
+        )
+        # This process wrote: its own readers look at the new version at once.
+        self._checked_at = self._facts_checked_at = 0.0
+
+    # Facts
+
+    def fact_hashes(self) -> dict[str, str]:
+        """Document id -> the hash of what its stored facts were extracted from."""
+        found: dict[str, str] = {}
+        for page in self._get(["metadatas"], collection=self.facts_collection, where={"type": _DOCUMENT_RECORD}):
+            for meta in page["metadatas"] or []:
+                found[str(meta["doc_id"])] = str(meta["facts_hash"])
+        return found
+
+    def replace_facts(self, doc_id: str, facts_hash: str, facts: list[Fact]) -> None:
+        """The document's facts become `facts`: new ones written first, then the stale ones removed, then the
+        document's record, so that a document whose record is current has all its facts."""
+        marker = _document_record_id(doc_id)
+        current = {f.id for f in facts}
+        with index_errors("writing facts"):
+            for start in range(0, len(facts), _WRITE_BATCH):
+                batch = facts[start : start + _WRITE_BATCH]
+                self.facts_collection.upsert(
+                    ids=[f.id for f in batch],
+                    documents=[f.model_dump_json() for f in batch],
+                    metadatas=[{"doc_id": doc_id, "type": f.type} for f in batch],
+                    embeddings=[_point(f.id) for f in batch],
+                )
+            self._delete_ids([i for i in self._fact_ids(doc_id) if i not in current and i != marker])
+            self.facts_collection.upsert(
+                ids=[marker],
+                documents=[doc_id],
+                metadatas=[{"doc_id": doc_id, "type": _DOCUMENT_RECORD, "facts_hash": facts_hash}],
+                embeddings=[_point(marker)],
+            )
+            self._new_version(self.facts_collection)
+
+    def delete_facts(self, doc_id: str) -> None:
+        with index_errors("deleting facts"):
+            self._delete_ids(self._fact_ids(doc_id))
+            self._new_version(self.facts_collection)
+
+    def _delete_ids(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), _WRITE_BATCH):
+            self.facts_collection.delete(ids=ids[start : start + _WRITE_BATCH])
+
+    def _fact_ids(self, doc_id: str) -> list[str]:
+        pages = self._get([], collection=self.facts_collection, where={"doc_id": doc_id})
+        return [i for page in pages for i in page["ids"]]
+
+    def facts(self, refresh: bool = False) -> FactIndex:
+        """The facts of the collection's current version, in memory, looked up at most every `recheck_seconds`."""
+        with self._facts_lock:
+            now = time.monotonic()
+            if refresh or self._facts is None or now - self._facts_checked_at > self.settings.store.recheck_seconds:
+                version = self.version(self.facts_name)
+                if self._facts is None or version != self._facts_version:
+                    self._facts = FactIndex(
+                        FACT.validate_json(text)
+                        for page in self._get(["documents", "metadatas"], collection=self.facts_collection)
+                        for text, meta in zip(page["documents"], page["metadatas"], strict=True)
+                        if meta["type"] != _DOCUMENT_RECORD
+                    )
+                    self._facts_version = version
+                self._facts_checked_at = now
+            return self._facts
 
     # Searching
 
@@ -234,6 +331,16 @@ class Store:
                     self._lexical_version = version
                 self._checked_at = now
             return self._lexical
+
+
+def _document_record_id(doc_id: str) -> str:
+    return "document:" + hashlib.sha256(doc_id.encode()).hexdigest()[:32]
+
+
+def _point(fact_id: str) -> list[float]:
+    """A fixed point on the unit circle for each record: the collection needs vectors, lookups never use them."""
+    angle = int(hashlib.sha256(fact_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF * 2 * math.pi
+    return [math.cos(angle), math.sin(angle)]
 
 
 def collection_exists(client: chromadb.api.ClientAPI, name: str) -> bool:

@@ -7,14 +7,18 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.answer import Answer, Citation
 from bot.bot import Bot
+from core.dates import DateSpan, format_iso
 from core.errors import LoadError, PartnerbotError
 from core.settings import Settings
-from core.text import format_date, sentences
+from core.text import sentences
+from ingest.facts.index import FactIndex
+from ingest.facts.records import Event
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import IngestReport, Progress, ingest
 from ingest.records import DocumentRow
@@ -106,6 +110,45 @@ class ChatService:
         self.store.lexical()
         self.store.embedder.embed_query("warm up")
 
+    # Facts
+
+    def facts(self) -> FactIndex:
+        return self.store.facts()
+
+    def today(self) -> date:
+        return self.settings.answer.today or date.today()
+
+    def whos_who(self, language: str = "en") -> list[list[str]]:
+        """One row per person and role: name, role, organisation, source. The same name with two roles in two
+        documents gives two rows, each dated by its document."""
+        people = sorted(self.facts().people, key=lambda p: (p.name, p.doc_date, p.doc_id))
+        return [
+            [p.name, p.role or "", p.organisation or "", _source(p.doc_title, p.doc_date, p.doc_id, language)]
+            for p in people
+        ]
+
+    def timeline(self, language: str = "en") -> list[list[str]]:
+        """Dated events and plans, earliest first: date, what, kind or status, past or upcoming, source."""
+        today = self.today()
+        words = _TIMELINE_WORDS.get(language, _TIMELINE_WORDS["en"])
+        rows = []
+        for item in self.facts().timeline():
+            iso, end = (item.date, item.date_end) if isinstance(item, Event) else (item.when, item.when_end)
+            assert iso is not None
+            last = DateSpan(0, 0, "", iso, item.precision or "day", end).last_day
+            what = item.title if isinstance(item, Event) else item.what
+            kind = item.kind if isinstance(item, Event) else item.status
+            rows.append(
+                [
+                    format_iso(iso, language, end),
+                    what,
+                    words.get(kind, kind),
+                    words["past"] if last < today else words["upcoming"],
+                    _source(item.doc_title, item.doc_date, item.doc_id, language),
+                ]
+            )
+        return rows
+
     # Feedback
 
     def record_feedback(self, question: str, answer: str, liked: bool) -> None:
@@ -116,9 +159,36 @@ class ChatService:
             out.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
+_TIMELINE_WORDS = {
+    "en": {"past": "past", "upcoming": "upcoming"},
+    "fr": {
+        "past": "passé",
+        "upcoming": "à venir",
+        "planned": "prévu",
+        "decided": "décidé",
+        "done": "fait",
+        "meeting": "réunion",
+        "committee": "comité",
+        "signing": "signature",
+        "trip": "voyage",
+        "school": "école",
+        "visit": "visite",
+        "ceremony": "cérémonie",
+        "deadline": "date limite",
+        "call": "appel",
+        "workshop": "atelier",
+    },
+}
+
+
+def _source(title: str, doc_date: str, doc_id: str, language: str) -> str:
+    when = format_iso(doc_date, language) if doc_date else ""
+    return f"{title} ({when})" if when else title or doc_id
+
+
 def source_header(citation: Citation, language: str) -> str:
     page = f", p. {citation.page}" if citation.page else ""
-    date = format_date(citation.date, language) if citation.date else "undated"
+    date = format_iso(citation.date, language) if citation.date else "undated"
     return f"{citation.title} — {date}{page} — {citation.doc_id}"
 
 

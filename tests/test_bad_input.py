@@ -42,7 +42,7 @@ def test_invalid_utf8_bytes_are_read_with_replacement_characters(bot):
 
 @pytest.mark.parametrize(
     "question",
-    ["Wann wurde die Absichtserklärung unterzeichnet?", "意向声明是什么时候签署的？", "¿Quién es el decano?"],  # noqa: RUF001
+    ["Wann wurde die Absichtserklärung unterzeichnet?", "意向声明是什么时候签署的？", "¿Quién es el decano?"],
 )
 @pytest.mark.integration
 def test_a_question_in_another_language_gets_an_answer_or_an_abstention(bot, question):

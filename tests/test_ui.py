@@ -261,3 +261,24 @@ def test_the_app_listens_on_loopback_only_by_default(app):
             if state == "0A" and int(local_port, 16) == port:  # 0A: LISTEN
                 listening.append(address)
     assert listening == ["0100007F"]  # 127.0.0.1, and no wildcard or IPv6 socket
+
+
+@pytest.mark.browser
+def test_whos_who_and_timeline_show_people_and_dated_events_with_their_sources(browser, app, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 1400}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(app.url)
+    page.get_by_text("Who's who / Qui est qui").click()
+    row = page.get_by_role("row").filter(has_text="Chandrashekar Ramanathan").first
+    expect(row).to_contain_text("Doyen des Études Académiques", timeout=30_000)
+    expect(row).to_contain_text("Rencontre stratégique à IIIT Bangalore")  # the source of the row
+    page.screenshot(path=str(tmp_path / "whos-who.png"), full_page=True)
+
+    page.get_by_text("Timeline / Chronologie").click()
+    signing = page.get_by_role("row").filter(has_text="10 janvier 2024").first  # dates in the reader's language
+    expect(signing).to_contain_text("Déclaration d’Intention", timeout=30_000)
+    expect(signing).to_contain_text("passé")
+    expect(page.get_by_role("row").filter(has_text="réunion stratégique").first).to_contain_text("26 mars 2025")
+    page.screenshot(path=str(tmp_path / "timeline.png"), full_page=True)
+    print(f"screenshots: {tmp_path / 'whos-who.png'} {tmp_path / 'timeline.png'}")
+    context.close()

@@ -1,0 +1,160 @@
+"""Dates written in French or English text, found with their place in it and normalised to ISO with their
+precision: "le 12/02/2025", "12 Feb. 2025", "February 12, 2025", "du 17 au 21 novembre 2025", "en janvier 2026".
+
+The month words (names and abbreviations) come from dateparser's locale data; an impossible date ("31 février")
+is not a date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Literal
+
+from core.text import MONTHS, fold
+
+Precision = Literal["day", "month", "year"]
+_MONTH_KEYS = ("january february march april may june july august september october november december").split()
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    start: int  # offsets in the text searched
+    end: int
+    text: str
+    iso: str  # "2025-02-12", "2025-02" or "2025"
+    precision: Precision
+    iso_end: str | None = None  # the last day of a range
+
+    @property
+    def first_day(self) -> date:
+        parts = [int(p) for p in self.iso.split("-")] + [1, 1]
+        return date(parts[0], parts[1], parts[2])
+
+    @property
+    def last_day(self) -> date:
+        """The last day the date covers: itself, the end of a range, or the end of its month or year."""
+        if self.iso_end:
+            return date.fromisoformat(self.iso_end)
+        first = self.first_day
+        if self.precision == "day":
+            return first
+        if self.precision == "year":
+            return date(first.year, 12, 31)
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+
+
+@cache
+def month_numbers() -> dict[str, int]:
+    """Folded month word (name or abbreviation, French and English) -> month number, from dateparser's locales."""
+    from dateparser.languages.loader import default_loader
+
+    words: dict[str, int] = {}
+    for language in ("fr", "en"):
+        info = default_loader.get_locale(language).info
+        for number, key in enumerate(_MONTH_KEYS, start=1):
+            for word in info.get(key, []):
+                if len(word) >= 3:
+                    words[fold(word)] = number
+    return words
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    months = "|".join(sorted((re.escape(w) for w in month_numbers()), key=len, reverse=True))
+    month = rf"(?P<month>{months})\.?"
+    day = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
+    year = r"(?P<year>(?:19|20)\d\d)"
+    return [
+        ("iso", re.compile(rf"\b{year}-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
+        ("numeric", re.compile(rf"\b(?P<day>[0-3]?\d)/(?P<mnum>[01]?\d)/{year}\b")),
+        (
+            "range",
+            re.compile(
+                rf"\b(?:du |from |between )?(?P<day1>[0-3]?\d)(?:er|st|nd|rd|th)?\s*(?:au|to|-|–|and|et)\s*{day}"
+                rf"\s+(?:of\s+)?{month}(?:,?\s*{year})?"
+            ),
+        ),
+        ("day-month", re.compile(rf"\b{day}\s+(?:of\s+)?{month}(?:,?\s*{year})?")),
+        ("month-day", re.compile(rf"\b{month}\s+{day}\b(?:,?\s*{year})?")),
+        ("month-year", re.compile(rf"\b{month}\s+{year}")),
+        # A month alone only after words that make it a date: "en mai", "in May", "le mois de mai".
+        ("month", re.compile(rf"\b(?:en|in|of|de|du mois de|mois de|au mois de|prévu pour|planned for)\s+{month}\b")),
+        ("year", re.compile(rf"\b(?:en|in|année|year|for|pour)\s+{year}\b")),
+    ]
+
+
+def find_dates(text: str, reference: date | None = None) -> list[DateSpan]:
+    """The dates of `text`, left to right, without overlaps. A date without a year takes the year of
+    `reference` (the document's date), when there is one."""
+    folded = fold(text)
+    if len(folded) != len(text):  # folding changed the length (ligatures): match on the text itself
+        folded = text.lower()
+    taken: list[tuple[int, int]] = []
+    found: list[DateSpan] = []
+    for name, pattern in _patterns():
+        for match in pattern.finditer(folded):
+            # Leading words that only mark a date ("du", "en", "in") are not part of it.
+            first_group = {"range": "day1", "month": "month", "year": "year"}.get(name)
+            start, end = match.start(first_group) if first_group else match.start(), match.end()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            span = _span(name, match, text, start, end, reference)
+            if span is not None or name not in ("month", "year"):
+                taken.append((start, end))  # an impossible day ("31 février") is no date, nor is its month
+            if span is not None:
+                found.append(span)
+    return sorted(found, key=lambda s: s.start)
+
+
+def _span(name: str, match: re.Match[str], text: str, start: int, end: int, reference: date | None) -> DateSpan | None:
+    groups = match.groupdict()
+    year = int(groups["year"]) if groups.get("year") else (reference.year if reference else None)
+    if groups.get("mnum"):
+        month = int(groups["mnum"])
+    elif groups.get("month"):
+        month = month_numbers()[groups["month"].rstrip(".")]
+    else:
+        month = None
+    if year is None:
+        return None
+    words = text[start:end]
+    try:
+        if name == "year":
+            return DateSpan(start, end, words, f"{year:04d}", "year")
+        assert month is not None
+        if name in ("month", "month-year"):
+            return DateSpan(start, end, words, f"{year:04d}-{month:02d}", "month")
+        first = date(year, month, int(groups["day1"] if name == "range" else groups["day"]))
+        last = date(year, month, int(groups["day"])) if name == "range" else None
+    except ValueError:  # "31 février": not a date
+        return None
+    if last is not None and last < first:
+        return None
+    return DateSpan(start, end, words, first.isoformat(), "day", last.isoformat() if last else None)
+
+
+def format_iso(iso: str, language: str, iso_end: str | None = None) -> str:
+    """An ISO date at its precision, in words of the language: "12 février 2025", "May 2025", "17–21 November 2025"."""
+    months = MONTHS.get(language, MONTHS["en"])
+    parts = iso.split("-")
+    try:
+        year, month, day = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0, int(parts[2]) if len(parts) > 2 else 0
+        if month and not 1 <= month <= 12:
+            return iso
+        if iso_end and day:
+            end = date.fromisoformat(iso_end)
+            if (end.year, end.month) == (year, month):
+                if language == "fr":
+                    return f"du {day} au {end.day} {months[month - 1]} {year}"
+                return f"{day}–{end.day} {months[month - 1]} {year}"
+        if day:
+            return f"{day} {months[month - 1]} {year}"
+        if month:
+            return f"{months[month - 1]} {year}"
+        return str(year)
+    except ValueError:
+        return iso

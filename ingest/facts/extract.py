@@ -1,0 +1,684 @@
+"""Extract people, organisations, events and plans from one document's text, in French or English.
+
+The rules read the document's own structure (honorifics, "Name, role, organisation" appositions, "Long Name (ACR)",
+attendee lists after "Étaient présents :" or "Attendees:", sentences that go on listing participants) beside
+spaCy's entities; dates come from `core.dates`. Every field of a fact is a span of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+import simplemma
+
+from core.dates import DateSpan, find_dates
+from core.text import HONORIFICS, STOPWORDS, fold, guess_language, sentences
+from ingest.facts import vocabulary as vocab
+from ingest.facts.nlp import Entity, entities
+from ingest.facts.records import Event, Organisation, Person, Plan, Span
+
+# Bump when the extraction changes: every document's facts are extracted again at the next ingest.
+FACTS_VERSION = "1"
+# A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Pécresse".
+_NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
+_HONORIFIC = re.compile(
+    r"(?<![\w.-])(?P<title>" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")\.?\s+"
+    rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|d[eu]|van|von|da|bin|al|el|la|le)){{0,4}})"
+)
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,7}$")  # IIITB, WGIIT, ECIA, MoU
+_LONG_SHORT = re.compile(
+    rf"(?P<long>{_NAME_WORD}(?:[\s-]+(?:{_NAME_WORD}|d['’]\s?{_NAME_WORD}|de|du|des|of|the|and|et|for|pour|la|le|"
+    rf"l['’]\s?{_NAME_WORD}|d['’]|l['’])){{1,10}})\s*\((?P<short>[A-Z][A-Za-z0-9]{{1,9}})\)"
+)
+_ITEM_MARK = re.compile(r"^\s*(?:[-–—•*▪●◦]|\d{1,2}[.)])\s*")
+_RELATIVE = re.compile(r",?\s+(?:qui|que|dont|où|who|which|whose|whom|that)\b|,\s*(?:présents?|present)\b", re.I)
+_POSSESSIVE = re.compile(r"^(?:its|their|his|her|sa|son|ses|leur|leurs)\s+(?:new\s+|nouvelle?\s+)?", re.I)
+_TRAILING = re.compile(r"(?:\s*[,;:.]|\s+(?:et|and|ainsi que|et de|and by|et par|as well as|ou|or))+$", re.I)
+_HONORIFIC_WORDS = frozenset(h.lower() for h in HONORIFICS)
+# First words that point back to what the previous sentence was about.
+_POINTING = frozenset("ils elles they these those ceux-ci celles-ci cet cette ce ces this".split())
+_CLAUSE_OPENERS = frozenset("and et but mais who qui which while tandis puis then".split())
+# A role longer than this is a clause, not a title.
+_MAX_ROLE_WORDS = 24
+# A mention of an attendee list is followed by its items up to this many lines later.
+_MAX_LIST_LINES = 60
+
+
+@dataclass
+class _Sentence:
+    start: int
+    text: str
+    language: str
+    line: int  # index of the line (paragraph) it belongs to
+    item: bool  # the line is an item of a list
+    entities: list[Entity] = field(default_factory=list)
+    people: list[_Mention] = field(default_factory=list)
+    dates: list[DateSpan] = field(default_factory=list)
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start=self.start + start, end=self.start + end, text=self.text[start:end])
+
+    @property
+    def whole(self) -> Span:
+        return self.span(0, len(self.text))
+
+
+@dataclass
+class _Mention:
+    start: int  # in the sentence
+    end: int
+    name: str
+    honorific: str | None
+
+
+class _Organisations:
+    """The organisations of a document, each with every form it is written in and the sentence it first appears in."""
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[list[str], _Sentence]] = []
+
+    def add(self, names: list[str], where: _Sentence) -> None:
+        names = [part for n in names for part in _forms(n)]
+        if not names:
+            return
+        hits = [i for i, (group, _) in enumerate(self.groups) if any(_same(n, g) for n in names for g in group)]
+        if not hits:
+            self.groups.append((list(dict.fromkeys(names)), where))
+            return
+        merged, first = self.groups[hits[0]]
+        for other in reversed(hits[1:]):
+            merged += self.groups.pop(other)[0]
+        self.groups[hits[0]] = (list(dict.fromkeys(merged + names)), first)
+
+    def canonical(self, name: str, strict: bool = False) -> str | None:
+        """The organisation's name, if `name` is one of its forms (`strict`: "X (Y)" only when X is)."""
+        forms = _forms(name)[:1] if strict else _forms(name)
+        for group, _ in self.groups:
+            if any(_same(form, g) for form in forms for g in group):
+                return _canonical(group)
+        return None
+
+    def facts(self, base) -> list[Organisation]:
+        out = []
+        for group, sentence in self.groups:
+            name = _canonical(group)
+            spans = [sentence.span(at, at + len(g)) for g in group if (at := sentence.text.find(g)) >= 0]
+            aliases = [g for g in group if g != name]
+            out.append(Organisation(**base(sentence), sentence=sentence.whole, spans=spans, name=name, aliases=aliases))
+        return out
+
+
+def _forms(name: str) -> list[str]:
+    """ "Long Name (ACR)" is two forms of one name."""
+    name = name.strip(" ,.;:")
+    match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", name)
+    return [match[1].strip(), match[2].strip()] if match else [name] if name else []
+
+
+def _long_form(long: str, short: str) -> str:
+    """The words of `long` that `short` abbreviates: "Vice-Chancellor of the Coastal Institute of Data Science
+    (CIDS)" -> "Coastal Institute of Data Science"; failing that, `long` without leading titles and articles."""
+    words = long.split()
+    for i in range(len(words)):
+        capitalised = [re.sub(r"^[dlDL]['’]", "", w) for w in words[i:]]
+        initials = "".join(fold(w[0]).upper() for w in capitalised if w[:1].isupper())
+        if words[i][:1].isupper() and initials == short.upper():
+            return " ".join(words[i:])
+    while words and (fold(words[0]) in vocab.ROLE_WORDS or not words[0][:1].isupper() or _has_role_word(words[0])):
+        words.pop(0)
+    return re.sub(r"^(?:l|d)['’]\s?", "", " ".join(words)) or long
+
+
+def _canonical(group: list[str]) -> str:
+    """The longest form that is not an acronym."""
+    long = [g for g in group if not _ACRONYM.match(g)]
+    return max(long or group, key=len)
+
+
+def _same(a: str, b: str) -> bool:
+    fa, fb = fold(a).strip(), fold(b).strip()
+    if fa == fb:
+        return True
+    return _initials_match(a, b) or _initials_match(b, a)
+
+
+def _initials_match(short: str, long: str) -> bool:
+    """ "IIIT Bangalore" is "Indian Institute of Information Technology Bangalore": the first word of the short form
+    spells the initials of the long form's first words, and the rest is the same."""
+    words, long_words = short.split(), [w for w in long.split() if w[:1].isupper()]
+    if not words or not _ACRONYM.match(words[0]) or len(long_words) < len(words[0]):
+        return False
+    head = words[0].upper()
+    initials = "".join(w[0].upper() for w in long_words[: len(head)])
+    return initials == head and [fold(w) for w in words[1:]] == [fold(w) for w in long_words[len(head) :]]
+
+
+def extract_facts(
+    text: str, doc_id: str, title: str, doc_date: str, language: str, passages: list[tuple[str, int]]
+) -> list[Person | Organisation | Event | Plan]:
+    """The facts of one document. `passages` are (chunk id, start offset) pairs, in order, for provenance."""
+    reference = _parse_date(doc_date)
+    found = _sentences(text.split("\n"), language)
+    for sentence in found:
+        sentence.dates = find_dates(sentence.text, reference)
+    by_language: dict[str, list[_Sentence]] = {}
+    for sentence in found:
+        by_language.setdefault(sentence.language, []).append(sentence)
+    for lang, group in by_language.items():
+        for sentence, ents in zip(group, entities([s.text for s in group], lang), strict=True):
+            sentence.entities = ents
+            sentence.people = _people(sentence)
+
+    starts = [start for _, start in passages]
+
+    def base(sentence: _Sentence) -> dict:
+        chunk = passages[max(0, bisect_right(starts, sentence.start) - 1)][0] if passages else ""
+        return {"doc_id": doc_id, "doc_date": doc_date, "doc_title": title, "chunk_id": chunk}
+
+    organisations = _Organisations()
+    for sentence in found:
+        for match in _LONG_SHORT.finditer(sentence.text):
+            organisations.add([_long_form(match["long"], match["short"]), match["short"]], sentence)
+    people: list[Person] = []
+    for sentence in found:
+        for person in _roles(sentence, organisations):
+            people.append(Person(**base(sentence), **person))
+    for sentence in found:
+        _named_organisations(sentence, organisations, people)
+    events, plans = _events_and_plans(found, organisations, base)
+    # A name mentioned without a role is a fact only when the document gives that person no role anywhere.
+    with_role = {p.name for p in people if p.role or p.organisation}
+    people = [p for p in people if p.role or p.organisation or p.name not in with_role]
+    return _distinct([*people, *organisations.facts(base), *events, *plans])
+
+
+def _distinct(facts: list) -> list:
+    seen: dict[str, Person | Organisation | Event | Plan] = {}
+    for fact in facts:
+        seen.setdefault(fact.id, fact)
+    return list(seen.values())
+
+
+def _parse_date(iso: str) -> date | None:
+    try:
+        return date.fromisoformat(iso)
+    except ValueError:
+        return None
+
+
+def _sentences(lines: list[str], language: str) -> list[_Sentence]:
+    found, offset = [], 0
+    for number, line in enumerate(lines):
+        cursor = 0
+        item = bool(_ITEM_MARK.match(line))
+        # A long paragraph in the other language (a French message in an English e-mail thread) is read as such.
+        line_language = guess_language(line) if len(line.split()) >= 8 else language
+        for sentence in sentences(line):
+            start = line.find(sentence, cursor)
+            cursor = start + len(sentence)
+            found.append(_Sentence(offset + start, sentence, line_language, number, item))
+        offset += len(line) + 1
+    return found
+
+
+def _people(sentence: _Sentence) -> list[_Mention]:
+    """The people a sentence names: after an honorific, or as spaCy sees them when the name looks like one."""
+    mentions: list[_Mention] = []
+    for match in _HONORIFIC.finditer(sentence.text):
+        name = _trim_name(match["name"])
+        if name:
+            end = match.start("name") + len(name)
+            mentions.append(_Mention(match.start(), end, name, match["title"]))
+    for entity in sentence.entities:
+        if entity.kind != "person" or any(m.start <= entity.start < m.end for m in mentions):
+            continue
+        text = re.sub(r"^(?:" + "|".join(HONORIFICS) + r")\.?\s+", "", entity.text)
+        name = _trim_name(text)
+        after = sentence.text[entity.end : entity.end + 12]
+        if name and len(name.split()) >= 2 and not re.match(r"\s*\([A-Z][A-Za-z]{1,9}\)", after):
+            start = entity.start + entity.text.find(name)
+            mentions.append(_Mention(start, start + len(name), name, None))
+    if sentence.item and not mentions:
+        # A list item "Name, role, organisation" names its person first.
+        lead = _ITEM_MARK.sub("", sentence.text).split(",", 1)[0]
+        name = _trim_name(lead)
+        if name and len(name.split()) >= 2 and name == lead.strip():
+            start = sentence.text.find(name)
+            mentions.append(_Mention(start, start + len(name), name, None))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _trim_name(text: str) -> str | None:
+    """The words of `text` that can be a person's name: capitalised, no title or organisation word, 1 to 4 words."""
+    words = []
+    for word in text.split():
+        bare = word.strip(",.;:()«»\"'")
+        if not bare or not (bare[0].isupper() or (words and bare in ("de", "du", "van", "von", "da", "bin"))):
+            break
+        if fold(bare) in vocab.ROLE_WORDS or fold(bare) in vocab.ORGANISATION_HEADS or fold(bare) in STOPWORDS:
+            break
+        if not words and bare.isupper() and len(bare) > 1:
+            return None  # "WGIIT" is not a name; "Jean-Marc ROLLIN" is
+        words.append(bare)
+        if word != bare and word.rstrip()[-1:] in ",.;:)":
+            break
+    while words and words[-1] in ("de", "du", "van", "von", "da", "bin"):
+        words.pop()
+    if len(words) > 1 and len(words[-1].rstrip(".")) < 2:
+        return None  # "Amphitheatre B": a name does not end with a letter alone
+    if not words or len(words) > 4:
+        return None
+    return " ".join(words)
+
+
+def _roles(sentence: _Sentence, organisations: _Organisations) -> list[dict]:
+    """Each person of the sentence with the role and organisation written after the name ("Name, role, org")."""
+    out = []
+    people = sentence.people
+    for i, mention in enumerate(people):
+        stop = people[i + 1].start if i + 1 < len(people) else len(sentence.text)
+        segment = sentence.text[mention.end : stop]
+        person = {"name": mention.name, "honorific": mention.honorific, "sentence": sentence.whole}
+        spans = [sentence.span(mention.start, mention.end)]
+        role = _role_text(segment)
+        if role:
+            role_start = mention.end + segment.find(role)
+            role, organisation, org_span = _split_role(role, sentence, role_start, organisations)
+            if role:
+                person["role"] = role
+                person["role_lang"] = max(simplemma.langdetect(role, lang=("fr", "en")), key=lambda p: p[1])[0]
+                spans.append(sentence.span(role_start, role_start + len(role)))
+            if organisation and org_span:
+                person["organisation"] = organisations.canonical(organisation) or organisation
+                spans.append(org_span)
+        person["spans"] = spans
+        out.append(person)
+    return out
+
+
+def _role_text(segment: str) -> str | None:
+    if not segment.lstrip().startswith(","):
+        return None
+    text = re.split(r"\s—\s|\s?:\s|\s:$", segment.lstrip()[1:].strip(), maxsplit=1)[0]
+    relative = _RELATIVE.search(" " + text)
+    if relative:
+        text = text[: max(0, relative.start() - 1)]
+    # The role goes on over commas up to its last capitalised part ("vice-présidente chargée de X, de Y, Région Z");
+    # after it, parts in small letters are the rest of the sentence ("président de X, vise à renforcer…").
+    parts = text.split(", ")
+    # A part that opens a new clause ("and brought together…", "et a présenté…") ends the role.
+    clause = next((i for i, p in enumerate(parts) if i and fold(p.split()[0]) in _CLAUSE_OPENERS), len(parts))
+    parts = parts[:clause]
+    last = max((i for i, part in enumerate(parts) if part[:1].isupper()), default=0)
+    kept = parts[: last + 1]
+    text = _TRAILING.sub("", _POSSESSIVE.sub("", ", ".join(kept))).strip(" ,;:.–—-")
+    words = text.split()
+    if not words or len(words) > _MAX_ROLE_WORDS or fold(words[0]) in STOPWORDS:
+        return None
+    return text
+
+
+def _split_role(
+    role: str, sentence: _Sentence, start: int, organisations: _Organisations
+) -> tuple[str, str | None, Span | None]:
+    """A role text as the role and the organisation it belongs to: "Director, WGIIT", "Doyen ... à IIITB"."""
+    parts = role.split(", ")
+    if _is_organisation(role, sentence, start, organisations) and len(parts) == 1 and not _has_role_word(role):
+        organisations.add([role], sentence)  # "Clémence Ngo, ECIA": an organisation, no role
+        return "", role, sentence.span(start, start + len(role))
+    for cut in range(len(parts) - 1, 0, -1):
+        at = start + len(", ".join(parts[:cut])) + 2
+        if _is_organisation(parts[cut], sentence, at, organisations):
+            organisations.add([parts[cut]], sentence)
+            return ", ".join(parts[:cut]), parts[cut], sentence.span(at, at + len(parts[cut]))
+    # Otherwise the organisation is the last proper name after a preposition: "... pour aivancity".
+    first = parts[0]
+    # Elided articles are words of their own here: "président d'aivancity" -> "président d' aivancity".
+    words = list(re.finditer(r"(?:[dlDL]['’])?\S+", first))
+    for i in range(len(words) - 1, 0, -1):
+        elided = re.match(r"[dlDL]['’](?=\S)", words[i].group())
+        at_word = words[i].start() + (elided.end() if elided else 0)
+        before = first[:at_word]
+        chunk = first[at_word:]
+        prep = vocab.ORGANISATION_PREPOSITIONS.search(before)
+        # "chez X", "pour X", "at X" announce an organisation; "of X", "de X" may go on with the title itself
+        # ("Head of Research"), so after them only a name already known as an organisation counts.
+        strong = prep is not None and vocab.AT_ORGANISATION.search(before) is not None
+        if prep is not None and _is_organisation(
+            chunk, sentence, start + at_word, organisations, loose=True, strong=strong
+        ):
+            role_part = before[: prep.start()].strip()
+            if not role_part:
+                break
+            organisations.add([chunk], sentence)
+            at = start + at_word
+            return role_part, chunk, sentence.span(at, at + len(chunk))
+    return role, None, None
+
+
+def _has_role_word(text: str) -> bool:
+    return any(fold(w.strip(",.")) in vocab.ROLE_WORDS for w in re.split(r"[\s-]+", text))
+
+
+def _is_organisation(
+    text: str, sentence: _Sentence, start: int, organisations: _Organisations, loose: bool = False, strong: bool = True
+) -> bool:
+    """Does `text` (at `start` in the sentence) name an organisation?"""
+    text = text.strip(" .,;")
+    if not text:
+        return False
+    words = text.split()
+    if organisations.canonical(text, strict=True) or _ACRONYM.match(text):
+        return True
+    if fold(words[0]) in vocab.ORGANISATION_HEADS and words[0][0].isupper():
+        return True
+    single = len(words) == 1 and fold(words[0]) not in STOPWORDS and words[0].isalpha()
+    if loose and not strong:
+        return single and words[0].islower() and len(words[0]) > 3  # a brand in small letters: "d'aivancity"
+    if any(e.kind == "organisation" and e.start <= start and e.end >= start + len(text) - 1 for e in sentence.entities):
+        return True
+    if not loose:
+        return all(w[0].isupper() for w in words if fold(w) not in STOPWORDS) and len(words) <= 6 and len(words) > 1
+    # After "pour", "chez", "at": a name in capitals, or one word that is no common word ("aivancity").
+    capitalised = all(w[0].isupper() for w in words if fold(w) not in STOPWORDS)
+    return (capitalised and any(e.start <= start < e.end for e in sentence.entities)) or (
+        single and words[0].islower() and len(words[0]) > 3
+    )
+
+
+def _named_organisations(sentence: _Sentence, organisations: _Organisations, people: list[Person]) -> None:
+    """Organisations named outside roles: spaCy's, and names that begin with "Région", "Institute", "École"…"""
+    inside_roles = [(s.start, s.end) for p in people for s in p.spans[1:2]]
+    for entity in sentence.entities:
+        at = sentence.start + entity.start
+        if entity.kind != "organisation" or any(s <= at < e for s, e in inside_roles):
+            continue
+        name = entity.text.strip(" .,;:«»")
+        words = name.split()
+        # spaCy's organisations are noisy: kept when they read as one (capitalised, no title, event or person word).
+        if (
+            words
+            and len(words) <= 8
+            and all(w[:1].isupper() for w in words if fold(w) not in STOPWORDS)
+            and not any(fold(w) in vocab.ROLE_WORDS or fold(w.rstrip(".")) in _HONORIFIC_WORDS for w in words)
+            and not _kinds(fold(name))
+            and (len(words) > 1 or _ACRONYM.match(name) or organisations.canonical(name))
+        ):
+            organisations.add([name], sentence)
+    for match in re.finditer(rf"\b({_NAME_WORD})((?:\s+{_NAME_WORD}|\s+d['’]\s?{_NAME_WORD}){{1,5}})", sentence.text):
+        at = sentence.start + match.start()
+        if any(s <= at < e for s, e in inside_roles):
+            continue
+        if fold(match[1]) in vocab.ORGANISATION_HEADS and organisations.canonical(match[0]) is None:
+            organisations.add([match[0]], sentence)
+
+
+def _events_and_plans(found: list[_Sentence], organisations: _Organisations, base) -> tuple[list[Event], list[Plan]]:
+    events: list[Event] = []
+    plans: list[Plan] = []
+    current: Event | None = None  # the event that sentences about participants are about
+    block: str | None = None  # "present" or "excused" while reading an attendee list
+    block_line = -1
+    for sentence in found:
+        folded = fold(sentence.text)
+        if vocab.ATTENDEES.match(folded) or vocab.EXCUSED.match(folded):
+            block, block_line = ("present" if vocab.ATTENDEES.match(folded) else "excused"), sentence.line
+            if current is None:
+                current = _document_meeting(found, base, sentence)
+                events.append(current)
+            continue
+        if block and (sentence.line - block_line > _MAX_LIST_LINES or not sentence.people or not _leads(sentence)):
+            block = None
+        if block and current is not None:
+            names = [m.name for m in sentence.people[:1]]
+            (current.participants if block == "present" else current.excused).extend(
+                n for n in names if n not in current.participants + current.excused
+            )
+            current.spans.append(sentence.whole)
+            continue
+        new = _events(sentence, organisations, base)
+        events += new
+        if new:
+            current = new[-1]
+        else:
+            # "La réunion, qui a rassemblé…": back to the last event of the kind the sentence names.
+            named = {kind for kind, _ in _kinds(folded)}
+            current = next((e for e in reversed(events) if e.kind in named), current)
+        if not new and current is not None and (vocab.PARTICIPATION.search(folded) or _points_back(sentence)):
+            for mention in sentence.people:
+                if mention.name not in current.participants:
+                    current.participants.append(mention.name)
+            current.spans.append(sentence.whole)
+        plan = _plan(sentence, folded, base)
+        if plan is not None:
+            plans.append(plan)
+    return events, plans
+
+
+def _is_statement(text: str) -> bool:
+    """A heading names a topic but states nothing."""
+    return text.rstrip()[-1:] in '.!?…»)"' or len(text.split()) > 12
+
+
+def _leads(sentence: _Sentence) -> bool:
+    """The sentence opens with the person it names, as an item of an attendee list does."""
+    head = _ITEM_MARK.sub("", sentence.text)
+    return sentence.people[0].start <= len(sentence.text) - len(head) + 6
+
+
+def _points_back(sentence: _Sentence) -> bool:
+    """ "Ils étaient accompagnés de…", "They were joined by…": goes on about the people just named."""
+    first = fold(sentence.text.split(maxsplit=1)[0]) if sentence.text.split() else ""
+    return first in _POINTING and bool(sentence.people)
+
+
+def _document_meeting(found: list[_Sentence], base, at: _Sentence) -> Event:
+    """The meeting a set of minutes records: dated by its "Date:" line, or by the document."""
+    dated = next((s for s in found if s.dates and fold(s.text).startswith("date")), None)
+    kind = "committee" if any(vocab.EVENT_KINDS[0][1].search(fold(s.text)) for s in found[:8]) else "meeting"
+    fields = base(at)
+    title = fields["doc_title"] or "meeting"
+    event = Event(**fields, sentence=(dated or at).whole, kind=kind, title=title)
+    if dated:
+        span = dated.dates[0]
+        event.date, event.date_end, event.precision = span.iso, span.iso_end, span.precision
+        event.spans.append(dated.span(span.start, span.end))
+    elif fields["doc_date"]:
+        event.date, event.precision = fields["doc_date"], "day"
+    place = next((s for s in found[:12] if re.match(r"(?i)(lieu|place|location)\s*:", s.text)), None)
+    if place:
+        value = place.text.split(":", 1)[1].strip(" .")
+        folded = fold(value)
+        event.mode = (
+            "videoconference"
+            if vocab.VIDEOCONFERENCE.search(folded)
+            else "in person"
+            if vocab.IN_PERSON.search(folded)
+            else None
+        )
+        event.place = value
+        event.spans.append(place.span(place.text.find(value), place.text.find(value) + len(value)))
+    return event
+
+
+def _kinds(folded: str) -> list[tuple[str, re.Match[str]]]:
+    return [(kind, m) for kind, pattern in vocab.EVENT_KINDS for m in pattern.finditer(folded)]
+
+
+def _events(sentence: _Sentence, organisations: _Organisations, base) -> list[Event]:
+    """One event for each date of the sentence that a word of event stands near ("réunion", "signée")."""
+    folded = fold(sentence.text)
+    hits = _kinds(folded)
+    events = []
+    clauses = [m.end() for m in re.finditer(r";|\s[—–]\s", sentence.text)]
+    for when in sentence.dates if hits else []:
+        # The event word of the date's own clause ("a school … from 7 to 11 July; the deadline is …"), else the
+        # nearest; a word before the date names it more often than one after.
+        clause = bisect_right(clauses, when.start)
+        own = [h for h in hits if bisect_right(clauses, h[1].start()) == clause] or hits
+        kind, keyword = min(own, key=lambda hit: _distance(hit[1].start(), when.start))
+        if any(e.kind == kind for e in events):
+            continue
+        events.append(_event(sentence, folded, kind, keyword, when, organisations, base))
+    return events
+
+
+def _distance(keyword: int, date_start: int) -> int:
+    return date_start - keyword if keyword <= date_start else 2 * (keyword - date_start)
+
+
+def _event(
+    sentence: _Sentence,
+    folded: str,
+    kind: str,
+    keyword: re.Match[str],
+    when: DateSpan,
+    organisations: _Organisations,
+    base,
+) -> Event:
+    title = (
+        _named_before(sentence.text, keyword.start())
+        or _named_around(sentence.text, keyword.start(), keyword.end())
+        or _phrase(sentence.text, keyword.start())
+    )
+    event = Event(
+        **base(sentence),
+        sentence=sentence.whole,
+        spans=[sentence.span(keyword.start(), keyword.end()), sentence.span(when.start, when.end)],
+        kind=kind,
+        title=title,
+        date=when.iso,
+        date_end=when.iso_end,
+        precision=when.precision,
+        mode="videoconference"
+        if vocab.VIDEOCONFERENCE.search(folded)
+        else "in person"
+        if vocab.IN_PERSON.search(folded)
+        else None,
+        participants=[m.name for m in sentence.people],
+    )
+    place = _place(sentence)
+    if place:
+        event.place = place.text
+        event.spans.append(place)
+    event.organisations = [
+        name
+        for e in sentence.entities
+        if e.kind == "organisation" and (name := organisations.canonical(e.text)) is not None
+    ]
+    return event
+
+
+def _phrase(text: str, start: int, words: int = 5) -> str:
+    """The event as the sentence names it: its word and those that qualify it ("réunion stratégique", "comité de
+    pilotage"), up to a verb, a function word or punctuation."""
+    tail = re.split(r"[,;:.()«»]", text[start:], maxsplit=1)[0].split()
+    kept = tail[:1]
+    for word in tail[1:words]:
+        folded = fold(word)
+        if (folded in STOPWORDS or folded in _VERBS) and folded not in ("de", "d", "du", "des", "of", "the", "for"):
+            break
+        kept.append(word)
+    while kept and fold(kept[-1]) in ("de", "du", "des", "of", "the", "for"):
+        kept.pop()
+    return " ".join(kept)
+
+
+# Verbs that end the name of an event in a sentence ("la réunion aura lieu", "the meeting will be held").
+_VERBS = frozenset(
+    "a ont aura auront sera seront est sont etait was were will is are has have had took s'est se".split()
+)
+_CONNECTORS = frozenset("de du des d le la les l pour of for the and et".split())
+
+
+def _named_before(text: str, keyword: int) -> str | None:
+    """The name an event word follows as a participle: "la Déclaration d’Intention pour le Développement…, signée"."""
+    head = text[:keyword].rstrip()
+    if not head.endswith(","):
+        return None
+    words = head[:-1].split()
+    kept: list[str] = []
+    for word in reversed(words):
+        bare = re.sub(r"^[dlDL]['’]", "", word)
+        if not (bare[:1].isupper() or fold(word) in _CONNECTORS):
+            break
+        kept.insert(0, word)
+    while kept and fold(re.sub(r"['’].*", "", kept[0])) in _CONNECTORS and not kept[0][:1].isupper():
+        kept.pop(0)
+    capitalised = [w for w in kept if re.sub(r"^[dlDL]['’]", "", w)[:1].isupper()]
+    return " ".join(kept) if len(capitalised) >= 2 else None
+
+
+def _named_around(text: str, start: int, end: int) -> str | None:
+    """An event word that is part of a name ("India–Haute-Rhodanie AI Investment Day"): the name."""
+    if not text[start : start + 1].isupper():
+        return None
+    words = text[:start].split()
+    kept: list[str] = []
+    for word in reversed(words):
+        if not word[:1].isupper():
+            break
+        kept.insert(0, word)
+    name = " ".join([*kept, text[start:end]])
+    return name if kept else None
+
+
+def _place(sentence: _Sentence) -> Span | None:
+    for entity in sentence.entities:
+        if entity.kind == "place" and vocab.PLACE_PREPOSITIONS.search(sentence.text[: entity.start]):
+            return sentence.span(entity.start, entity.end)
+    return None
+
+
+def _plan(sentence: _Sentence, folded: str, base) -> Plan | None:
+    """A sentence that says what is planned, decided or done, and when (a decision needs no date)."""
+    done, decided, planned = (vocab.DONE.search(folded), vocab.DECIDED.search(folded), vocab.PLANNED.search(folded))
+    if not (sentence.dates or decided) or not (done or decided or planned) or not _is_statement(sentence.text):
+        return None
+    status = "decided" if decided else "planned" if planned else "done"
+    near = sentence.dates[0].start if sentence.dates else 0
+    cue = min((m for m in (done, decided, planned) if m), key=lambda m: abs(m.start() - near))
+    what = _subject(sentence.text, cue.start(), sentence.dates)
+    if not what:
+        return None
+    plan = Plan(
+        **base(sentence),
+        sentence=sentence.whole,
+        spans=[sentence.span(sentence.text.find(what), sentence.text.find(what) + len(what))],
+        what=what,
+        who=[m.name for m in sentence.people],
+        status=status,
+    )
+    if sentence.dates:
+        when = sentence.dates[0]
+        plan.when, plan.when_end, plan.precision = when.iso, when.iso_end, when.precision
+        plan.spans.append(sentence.span(when.start, when.end))
+    place = _place(sentence)
+    if place:
+        plan.where = place.text
+        plan.spans.append(place)
+    return plan
+
+
+def _subject(text: str, cue: int, dates: list[DateSpan]) -> str | None:
+    """What the sentence is about: the words before its verb of plan or decision, or, after "decided to", the action
+    decided ("launch a joint call for research projects"). Dates are left out: they are the plan's `when`."""
+    for span in reversed(dates):
+        text = text[: span.start] + " " * (span.end - span.start) + text[span.end :]
+    before = text[:cue].strip(" ,;:")
+    decided_to = re.match(r"(?:\S+\s+){1,3}?(?:(?:to|de)\s+|d['’])(.+)", text[cue:])
+    candidate = decided_to.group(1) if decided_to else before
+    if not (decided_to and candidate == decided_to.group(1)):
+        candidate = re.split(r"[,;:(]", candidate)[-1]  # the last clause before the verb
+        copula = re.search(r"\b(?:est|sont|is|are|sera|will be)\s+(.+)$", candidate)
+        candidate = copula.group(1) if copula else candidate
+    else:
+        candidate = re.split(r"[,;:(]", candidate, maxsplit=1)[0]
+    candidate = re.sub(r"\s+", " ", candidate).strip(" .«»")
+    words = candidate.split()
+    if not words or len(words) > 14:
+        words = words[-14:]
+    return " ".join(words) or None

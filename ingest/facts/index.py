@@ -1,0 +1,169 @@
+"""Lookups over the stored facts, in memory: people by name (accents, case and typos forgiven), by role words or by
+organisation; events by kind, date, participant or document; plans by time; the who's who and the timeline.
+
+Conflicts are kept, not resolved: the same name with two roles in two documents gives two people, each with its
+document's date and source; two dates for one event stay two events.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from rapidfuzz import fuzz, process
+
+from core.text import fold, stems, words
+from ingest.facts.records import Event, Organisation, Person, Plan
+
+Dated = Event | Plan
+# A name typed with a letter or two wrong still finds its person ("Pecrese"): rapidfuzz ratio at least this.
+_NAME_CUTOFF = 85.0
+
+
+def name_key(name: str) -> str:
+    return " ".join(words(name))
+
+
+def _first_day(dated: Dated) -> date | None:
+    iso = dated.date if isinstance(dated, Event) else dated.when
+    if not iso:
+        return None
+    parts = [int(p) for p in iso.split("-")] + [1, 1]
+    try:
+        return date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return None
+
+
+class FactIndex:
+    def __init__(self, facts: Iterable[Person | Organisation | Event | Plan]):
+        self.people: list[Person] = []
+        self.organisations: list[Organisation] = []
+        self.events: list[Event] = []
+        self.plans: list[Plan] = []
+        for fact in facts:
+            {"person": self.people, "organisation": self.organisations, "event": self.events, "plan": self.plans}[
+                fact.type
+            ].append(fact)
+        self._by_name: dict[str, list[Person]] = defaultdict(list)
+        self._by_token: dict[str, set[str]] = defaultdict(set)
+        for person in self.people:
+            key = name_key(person.name)
+            self._by_name[key].append(person)
+            for token in key.split():
+                self._by_token[token].add(key)
+        self._names = list(self._by_name)
+        self._org_names = self._organisation_names()
+        self._by_participant: dict[str, list[Event]] = defaultdict(list)
+        for event in self.events:
+            for participant in event.participants:
+                self._by_participant[name_key(participant)].append(event)
+        dated = sorted(
+            ((d, x) for x in [*self.events, *self.plans] if (d := _first_day(x)) is not None), key=lambda pair: pair[0]
+        )
+        self._dates = [d for d, _ in dated]
+        self._dated = [x for _, x in dated]
+
+    def __len__(self) -> int:
+        return len(self.people) + len(self.organisations) + len(self.events) + len(self.plans)
+
+    # People
+
+    def find_people(self, name: str) -> list[Person]:
+        """The people of that name: whole name or surname, any case or accents, a small typo forgiven."""
+        key = name_key(name)
+        if key in self._by_name:
+            return list(self._by_name[key])
+        tokens = key.split()
+        candidates = set.intersection(*(self._by_token.get(t, set()) for t in tokens)) if tokens else set()
+        if candidates:
+            return [p for k in sorted(candidates) for p in self._by_name[k]]
+        match = process.extractOne(key, self._names, scorer=fuzz.WRatio, score_cutoff=_NAME_CUTOFF)
+        return list(self._by_name[match[0]]) if match else []
+
+    def people_with_role(self, role: str, organisation: str | None = None) -> list[Person]:
+        """People whose role holds every word of `role`, by stem ("dean of academic" finds "Dean of Academic
+        Affairs")."""
+        wanted = stems(role)
+        org = self.organisation_names(organisation) if organisation else None
+        return [
+            p
+            for p in self.people
+            if p.role
+            and wanted <= stems(p.role)
+            and (org is None or (p.organisation is not None and fold(p.organisation) in org))
+        ]
+
+    def people_of(self, organisation: str) -> list[Person]:
+        names = self.organisation_names(organisation)
+        return [p for p in self.people if p.organisation and fold(p.organisation) in names]
+
+    # Organisations
+
+    def _organisation_names(self) -> list[set[str]]:
+        """Every organisation as the set of its folded names, merged across documents by shared names."""
+        groups: list[set[str]] = []
+        for org in self.organisations:
+            names = {fold(n) for n in [org.name, *org.aliases]}
+            overlapping = [g for g in groups if g & names]
+            for g in overlapping:
+                names |= g
+                groups.remove(g)
+            groups.append(names)
+        return groups
+
+    def organisation_names(self, name: str) -> set[str]:
+        """All the folded names of the organisation called `name` (itself alone when unknown)."""
+        folded = fold(name)
+        return next((g for g in self._org_names if folded in g), {folded})
+
+    # Events and plans
+
+    def find_events(
+        self,
+        kind: str | None = None,
+        participant: str | None = None,
+        doc_id: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> list[Event]:
+        """Events matching every criterion given; `start`/`end` bound the first day (inclusive)."""
+        pool: Iterable[Event]
+        if participant is not None:
+            keys = {name_key(p.name) for p in self.find_people(participant)} or {name_key(participant)}
+            pool = [e for k in keys for e in self._by_participant.get(k, [])]
+        elif start is not None or end is not None:
+            pool = [x for x in self.dated_between(start, end) if isinstance(x, Event)]
+        else:
+            pool = self.events
+        return [
+            e
+            for e in pool
+            if (kind is None or e.kind == kind)
+            and (doc_id is None or e.doc_id == doc_id)
+            and _within(_first_day(e), start, end)
+        ]
+
+    def dated_between(self, start: date | None, end: date | None) -> list[Dated]:
+        low = bisect_left(self._dates, start) if start else 0
+        high = bisect_right(self._dates, end) if end else len(self._dates)
+        return self._dated[low:high]
+
+    def find_plans(self, start: date | None = None, end: date | None = None, status: str | None = None) -> list[Plan]:
+        return [
+            p for p in self.dated_between(start, end) if isinstance(p, Plan) and (status is None or p.status == status)
+        ]
+
+    def timeline(self) -> list[Dated]:
+        """Dated events and plans, earliest first (both dates of a moved event stay: the conflict shows). A plan
+        told in the same sentence as an event is that event."""
+        told = {(e.doc_id, e.sentence.start) for e in self.events}
+        return [x for x in self._dated if isinstance(x, Event) or (x.doc_id, x.sentence.start) not in told]
+
+
+def _within(day: date | None, start: date | None, end: date | None) -> bool:
+    if start is None and end is None:
+        return True
+    return day is not None and (start is None or day >= start) and (end is None or day <= end)

@@ -1,0 +1,90 @@
+"""The facts and their provenance. Every field of a fact is found in its sentence; `spans` say where."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter
+
+
+class Span(BaseModel):
+    """Verbatim text of the document and where it stands in its cleaned text."""
+
+    start: int
+    end: int
+    text: str
+
+
+class FactBase(BaseModel):
+    doc_id: str
+    doc_date: str = ""  # YYYY-MM-DD of the document, the date the fact is stated as of
+    doc_title: str = ""
+    chunk_id: str = ""  # the passage that holds the sentence
+    sentence: Span  # the sentence the fact rests on
+    spans: list[Span] = Field(default_factory=list)  # the words of each field
+
+    @property
+    def id(self) -> str:
+        key = f"{self.doc_id}\x00{type(self).__name__}\x00{self.key()}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    def key(self) -> str:
+        """What makes the fact distinct within its document."""
+        raise NotImplementedError
+
+
+class Person(FactBase):
+    type: Literal["person"] = "person"
+    name: str
+    honorific: str | None = None
+    role: str | None = None
+    role_lang: str | None = None
+    organisation: str | None = None
+
+    def key(self) -> str:
+        return f"{self.name}\x00{self.role}\x00{self.organisation}"
+
+
+class Organisation(FactBase):
+    type: Literal["organisation"] = "organisation"
+    name: str  # the longest form the document gives
+    aliases: list[str] = Field(default_factory=list)  # acronyms, short forms, appositions
+
+    def key(self) -> str:
+        return self.name
+
+
+class Event(FactBase):
+    type: Literal["event"] = "event"
+    kind: str  # meeting, committee, signing, trip, school, visit, ceremony, deadline, call, workshop
+    title: str
+    date: str | None = None  # ISO, to its precision: "2025-02-12", "2025-05", "2026"
+    date_end: str | None = None
+    precision: Literal["day", "month", "year"] | None = None
+    place: str | None = None
+    mode: Literal["videoconference", "in person"] | None = None
+    participants: list[str] = Field(default_factory=list)  # people's names
+    organisations: list[str] = Field(default_factory=list)
+    excused: list[str] = Field(default_factory=list)
+
+    def key(self) -> str:
+        return f"{self.kind}\x00{self.date}\x00{self.sentence.start}"
+
+
+class Plan(FactBase):
+    type: Literal["plan"] = "plan"
+    what: str
+    when: str | None = None
+    when_end: str | None = None
+    precision: Literal["day", "month", "year"] | None = None
+    where: str | None = None
+    who: list[str] = Field(default_factory=list)
+    status: Literal["planned", "decided", "done"]
+
+    def key(self) -> str:
+        return f"{self.sentence.start}\x00{self.what}"
+
+
+Fact = Annotated[Person | Organisation | Event | Plan, Field(discriminator="type")]
+FACT = TypeAdapter(Fact)
