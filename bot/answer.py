@@ -20,8 +20,12 @@ class Citation(BaseModel):
 
 class Answer(BaseModel):
     question: str
-    answer: str
+    answer: str = Field(description="the whole answer: the direct answer, then the numbered quotes")
+    direct: str = Field(default="", description="the sentence that answers, in the asker's language")
+    quotes: list[str] = Field(default_factory=list, description="the quoted evidence, verbatim, as numbered")
+    kind: str = Field(default="description", description="the kind of answer the question wants")
     abstained: bool
+    partial: bool = Field(default=False, description="gives what the documents say and says what they do not")
     language: str
     citations: list[Citation] = Field(default_factory=list)
     standalone_question: str = ""

@@ -12,6 +12,7 @@ from bot.answer import Answer
 from bot.compose import Composer, Composition, ExtractiveComposer
 from bot.condense import condense
 from bot.question import clean_question
+from bot.reader import Reader
 from bot.rerank import build_reranker
 from bot.retrieval import HybridRetriever
 from bot.scoring import SentenceScorer
@@ -31,15 +32,19 @@ def _timed(name: str, step: Callable[[dict], Any]) -> Runnable:
     return RunnableLambda(run, name=name)
 
 
-def build_composer(settings: Settings, scorer: SentenceScorer) -> Composer:
-    """The extractive composer, reworded by a model when `PARTNERBOT_GENERATOR` names one."""
-    extractive = ExtractiveComposer(scorer, settings.answer)
+def build_composer(settings: Settings, scorer: SentenceScorer, store: Store) -> Composer:
+    """The reader (or the extractive composer), reworded by a model when `PARTNERBOT_GENERATOR` names one."""
+    base: Composer = (
+        Reader(store, scorer, settings)
+        if settings.answer.composer == "reader"
+        else ExtractiveComposer(scorer, settings.answer)
+    )
     if settings.answer.generator == "extractive":
-        return extractive
+        return base
     from bot.generate import LLMComposer, build_chat_model
 
     model = build_chat_model(settings)
-    return LLMComposer(extractive, model, name=settings.answer.generator, timeout=settings.llm.timeout)
+    return LLMComposer(base, model, name=settings.answer.generator, timeout=settings.llm.timeout)
 
 
 class Bot:
@@ -52,7 +57,7 @@ class Bot:
         self.retriever = HybridRetriever(
             store=store, settings=settings.retrieval, reranker=build_reranker(settings.retrieval.reranker, self.scorer)
         )
-        self.composer = composer or build_composer(settings, self.scorer)
+        self.composer = composer or build_composer(settings, self.scorer, store)
         # Condense and retrieve; composing is the last step, streamed piece by piece.
         self.prepare = RunnablePassthrough.assign(
             standalone=_timed("condense", lambda s: condense(s["question"], s["history"], settings.answer))
@@ -88,6 +93,10 @@ class Bot:
         yield Answer(
             question=text,
             answer=composition.text,
+            direct=composition.direct,
+            quotes=composition.quotes,
+            kind=composition.kind,
+            partial=composition.partial,
             abstained=composition.abstained,
             language=state["language"],
             citations=composition.citations,

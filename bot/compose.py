@@ -50,6 +50,10 @@ class Composition:
     abstained: bool
     citations: list[Citation]
     parts: list[str]  # the answer in the pieces it is streamed in
+    direct: str = ""  # the sentence that answers, in the asker's language
+    quotes: list[str] = field(default_factory=list)  # the quoted evidence, in citation order
+    kind: str = "description"  # what the question wants
+    partial: bool = False  # says what is known and what is not
     generator: str = "extractive"  # who worded `text`
     fallback_reason: str | None = None  # why a model's wording was not used
     retracted: bool = False  # model text was streamed, then rejected: show `text`, not the streamed pieces

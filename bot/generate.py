@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.documents import Document
@@ -148,7 +149,7 @@ class LLMComposer:
         if len(text) > len(shown):
             yield text[len(shown) :]
         parts = [shown, text[len(shown) :]] if shown and len(text) > len(shown) else [text]
-        yield Composition(text, False, base.citations, parts, generator=self.name, draft=draft, seconds=seconds)
+        yield replace(base, text=text, parts=parts, direct=text, generator=self.name, draft=draft, seconds=seconds)
 
     @staticmethod
     def _problem(text: str, evidence: list[str], question: str, language: str, final: bool = True) -> str | None:
@@ -179,7 +180,7 @@ def _clean(draft: str) -> str:
 
 
 def _fallback(base: Composition, reason: str, **details: Any) -> Iterator[str | Composition]:
-    final = Composition(base.text, base.abstained, base.citations, base.parts, fallback_reason=reason, **details)
+    final = replace(base, fallback_reason=reason, **details)
     if not final.retracted:
         yield from base.pieces()
     yield final

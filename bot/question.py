@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from core.dates import find_dates
 from core.errors import QuestionError
 from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, fold, guess_language
 
@@ -80,6 +81,8 @@ def has_fact(need: Need, text: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(folded))
     if kind == "quantity":
+        for span in reversed(find_dates(text)):  # "from 8 to 12 September": dates, not amounts
+            folded = folded[: span.start] + " " * (span.end - span.start) + folded[span.end :]
         undated = _DATE.sub(" ", folded)
         if _DIGITS.search(undated):
             return True

@@ -137,24 +137,30 @@ def _span(name: str, match: re.Match[str], text: str, start: int, end: int, refe
     return DateSpan(start, end, words, first.isoformat(), "day", last.isoformat() if last else None)
 
 
-def format_iso(iso: str, language: str, iso_end: str | None = None) -> str:
-    """An ISO date at its precision, in words of the language: "12 février 2025", "May 2025", "17–21 November 2025"."""
+def format_iso(iso: str, language: str, iso_end: str | None = None, year: bool = True) -> str:
+    """An ISO date at its precision, in words of the language: "12 février 2025", "May 2025", "17–21 November 2025"
+    (`year=False`: without the year, for a date whose text did not give it)."""
     months = MONTHS.get(language, MONTHS["en"])
     parts = iso.split("-")
     try:
-        year, month, day = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0, int(parts[2]) if len(parts) > 2 else 0
+        number, month, day = (
+            int(parts[0]),
+            int(parts[1]) if len(parts) > 1 else 0,
+            int(parts[2]) if len(parts) > 2 else 0,
+        )
         if month and not 1 <= month <= 12:
             return iso
+        shown = f" {number}" if year else ""
         if iso_end and day:
             end = date.fromisoformat(iso_end)
-            if (end.year, end.month) == (year, month):
+            if (end.year, end.month) == (number, month):
                 if language == "fr":
-                    return f"du {day} au {end.day} {months[month - 1]} {year}"
-                return f"{day}–{end.day} {months[month - 1]} {year}"
+                    return f"du {day} au {end.day} {months[month - 1]}{shown}"
+                return f"{day}–{end.day} {months[month - 1]}{shown}"
         if day:
-            return f"{day} {months[month - 1]} {year}"
+            return f"{day} {months[month - 1]}{shown}"
         if month:
-            return f"{months[month - 1]} {year}"
-        return str(year)
+            return f"{months[month - 1]}{shown}"
+        return str(number)
     except ValueError:
         return iso

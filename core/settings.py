@@ -109,6 +109,9 @@ class AnswerSettings(Section):
 
     prefix: ClassVar[str] = "answer_"
 
+    # "reader": a first sentence that answers, from the facts or the evidence, then the quotes; "extractive": the
+    # quotes alone (the composer before the reader, kept for comparison).
+    composer: Literal["reader", "extractive"] = Field("reader", json_schema_extra=_env("composer"))
     generator: Literal["extractive", "local", "openai"] = Field("extractive", json_schema_extra=_env("generator"))
     # Least sentence score to answer at all. e5-small similarities are compressed (off-topic sentences score
     # about 0.75-0.81, answers 0.78-0.92): 0.80 kept every development question's answer and dropped the rest.

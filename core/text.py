@@ -98,5 +98,9 @@ def guess_language(text: str) -> str:
     tokens = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
     french = sum(t in _FRENCH_MARKERS for t in tokens)
     english = sum(t in _ENGLISH_MARKERS for t in tokens)
-    return "en" if english > french else "fr"
+    if english == french:  # no telling function words ("tawhid chtioui role"): the words themselves decide
+        import simplemma
 
+        scores = dict(simplemma.langdetect(text, lang=("fr", "en")))
+        return "en" if scores.get("en", 0) > scores.get("fr", 0) else "fr"
+    return "en" if english > french else "fr"

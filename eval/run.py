@@ -25,22 +25,23 @@ from service import ChatService, build_service
 EXIT_USAGE = 2
 EXIT_BELOW_BASELINE = 4
 
-# The variants `--compare` runs, as setting overrides: retrieval variants with the extractive composer, then
-# each model generator that is installed (local) or configured (openai, when PARTNERBOT_GENERATOR=openai).
+# The variants `--compare` runs, as setting overrides: the composers (the extractive one, the reader), the reader
+# over each retrieval alone, then each model generator that is installed (local) or configured (openai, when
+# PARTNERBOT_GENERATOR=openai) rewording the reader's answer.
 VARIANTS: dict[str, dict[str, Any]] = {
-    "dense": {"retrieval_mode": "dense", "reranker": "none", "generator": "extractive"},
-    "bm25": {"retrieval_mode": "lexical", "reranker": "none", "generator": "extractive"},
-    "hybrid": {"retrieval_mode": "hybrid", "reranker": "none", "generator": "extractive"},
-    "hybrid+rerank": {"retrieval_mode": "hybrid", "reranker": "sentences", "generator": "extractive"},
+    "extractive": {"composer": "extractive", "generator": "extractive"},
+    "reader dense": {"composer": "reader", "retrieval_mode": "dense", "generator": "extractive"},
+    "reader bm25": {"composer": "reader", "retrieval_mode": "lexical", "generator": "extractive"},
+    "reader": {"composer": "reader", "generator": "extractive"},
 }
 
 
 def compare_variants(settings: Settings) -> dict[str, dict[str, Any]]:
     variants = dict(VARIANTS)
     if importlib.util.find_spec("cyllama"):
-        variants["hybrid+rerank+local"] = {"retrieval_mode": "hybrid", "reranker": "sentences", "generator": "local"}
+        variants["reader+local"] = {"composer": "reader", "generator": "local"}
     if settings.answer.generator == "openai":
-        variants["hybrid+rerank+openai"] = {"retrieval_mode": "hybrid", "reranker": "sentences"}
+        variants["reader+openai"] = {"composer": "reader", "generator": "openai"}
     return variants
 
 

@@ -73,9 +73,13 @@ def corpus_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def run_cli(*args: str, data_dir: Path, module: str = "cli", timeout: float = 300) -> subprocess.CompletedProcess:
-    """`python -m MODULE ARGS` (by default `partnerbot ARGS`) in a child process, on the index in data_dir."""
+def run_cli(
+    *args: str, data_dir: Path, module: str = "cli", timeout: float = 300, **settings: str
+) -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGS` (by default `partnerbot ARGS`) in a child process, on the index in data_dir, with
+    more PARTNERBOT_* settings by their flat names (`composer="extractive"`)."""
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir)}
+    env |= {f"PARTNERBOT_{name.upper()}": value for name, value in settings.items()}
     return subprocess.run(
         [sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout
     )

@@ -41,6 +41,7 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
     assert ingest["chunks"] > 5 and 0.5 < ingest["ratio_to_raw"] < 3 and ingest["reingest_share"] < 0.5
     (row,) = data["scale"]
     assert row["size"] == 60 and row["answer_accuracy"] > 0.8
+    assert data["facts"]["facts"] == 10_000 and "person by typo" in data["facts"]["lookup_median_ms"]
     assert 0 < row["retrieval_p50_ms"] <= row["retrieval_p95_ms"]
     assert data["cold_start"]["served_page_s"] > 0
     assert "| passages |" in (out / "bench.md").read_text()

@@ -282,3 +282,15 @@ def test_whos_who_and_timeline_show_people_and_dated_events_with_their_sources(b
     page.screenshot(path=str(tmp_path / "timeline.png"), full_page=True)
     print(f"screenshots: {tmp_path / 'whos-who.png'} {tmp_path / 'timeline.png'}")
     context.close()
+
+
+@pytest.mark.browser
+def test_an_english_question_about_the_french_article_gets_an_english_answer_over_the_french_quote(page, tmp_path):
+    chat = page.get_by_role("log", name="chatbot conversation")
+    ask(page, "Who is the dean of academics at IIITB?")
+    expect(chat).to_contain_text("Chandrashekar Ramanathan (Dean of Academic Studies at IIITB) [1].", timeout=30_000)
+    expect(chat).to_contain_text("[1] « Ils étaient accompagnés de Dr. Debabrata Das")  # the French original, under it
+    page.screenshot(path=str(tmp_path / "english-answer.png"), full_page=True)
+
+    ask(page, "Qui est le doyen des études académiques à IIITB ?")
+    expect(chat).to_contain_text("Chandrashekar Ramanathan (Doyen des Études Académiques à IIITB) [1].", timeout=30_000)

@@ -21,7 +21,7 @@ from ingest.facts.nlp import Entity, entities
 from ingest.facts.records import Event, Organisation, Person, Plan, Span
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
-FACTS_VERSION = "1"
+FACTS_VERSION = "4"
 # A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Pécresse".
 _NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
 _HONORIFIC = re.compile(
@@ -54,12 +54,13 @@ class _Sentence:
     language: str
     line: int  # index of the line (paragraph) it belongs to
     item: bool  # the line is an item of a list
+    chunk: str = ""  # the passage that holds it
     entities: list[Entity] = field(default_factory=list)
     people: list[_Mention] = field(default_factory=list)
     dates: list[DateSpan] = field(default_factory=list)
 
     def span(self, start: int, end: int) -> Span:
-        return Span(start=self.start + start, end=self.start + end, text=self.text[start:end])
+        return Span(start=self.start + start, end=self.start + end, text=self.text[start:end], chunk_id=self.chunk)
 
     @property
     def whole(self) -> Span:
@@ -173,10 +174,11 @@ def extract_facts(
             sentence.people = _people(sentence)
 
     starts = [start for _, start in passages]
+    for sentence in found:
+        sentence.chunk = passages[max(0, bisect_right(starts, sentence.start) - 1)][0] if passages else ""
 
     def base(sentence: _Sentence) -> dict:
-        chunk = passages[max(0, bisect_right(starts, sentence.start) - 1)][0] if passages else ""
-        return {"doc_id": doc_id, "doc_date": doc_date, "doc_title": title, "chunk_id": chunk}
+        return {"doc_id": doc_id, "doc_date": doc_date, "doc_title": title, "chunk_id": sentence.chunk}
 
     organisations = _Organisations()
     for sentence in found:
@@ -293,6 +295,7 @@ def _roles(sentence: _Sentence, organisations: _Organisations) -> list[dict]:
                 spans.append(sentence.span(role_start, role_start + len(role)))
             if organisation and org_span:
                 person["organisation"] = organisations.canonical(organisation) or organisation
+                person["organisation_text"] = org_span.text
                 spans.append(org_span)
         person["spans"] = spans
         out.append(person)
@@ -476,18 +479,21 @@ def _points_back(sentence: _Sentence) -> bool:
 
 
 def _document_meeting(found: list[_Sentence], base, at: _Sentence) -> Event:
-    """The meeting a set of minutes records: dated by its "Date:" line, or by the document."""
+    """The meeting a set of minutes records: named by its heading, dated by its "Date:" line (or the document's
+    date), placed by its "Lieu:"/"Place:" line. Its sentence is the heading; the dated line is among its spans."""
+    heading = next((s for s in found[:8] if _kinds(fold(s.text))), at)
+    kinds = _kinds(fold(heading.text))
+    kind = "committee" if any(k == "committee" for k, _ in kinds) else "meeting"
+    title = _phrase(heading.text, min(m.start() for _, m in kinds)) if kinds else heading.text
+    event = Event(**base(heading), sentence=heading.whole, kind=kind, title=title)
     dated = next((s for s in found if s.dates and fold(s.text).startswith("date")), None)
-    kind = "committee" if any(vocab.EVENT_KINDS[0][1].search(fold(s.text)) for s in found[:8]) else "meeting"
-    fields = base(at)
-    title = fields["doc_title"] or "meeting"
-    event = Event(**fields, sentence=(dated or at).whole, kind=kind, title=title)
     if dated:
         span = dated.dates[0]
         event.date, event.date_end, event.precision = span.iso, span.iso_end, span.precision
-        event.spans.append(dated.span(span.start, span.end))
-    elif fields["doc_date"]:
-        event.date, event.precision = fields["doc_date"], "day"
+        event.spans += [dated.whole, dated.span(span.start, span.end)]
+        event.date_text = span.text
+    elif base(heading)["doc_date"]:
+        event.date, event.precision = base(heading)["doc_date"], "day"
     place = next((s for s in found[:12] if re.match(r"(?i)(lieu|place|location)\s*:", s.text)), None)
     if place:
         value = place.text.split(":", 1)[1].strip(" .")
@@ -500,7 +506,7 @@ def _document_meeting(found: list[_Sentence], base, at: _Sentence) -> Event:
             else None
         )
         event.place = value
-        event.spans.append(place.span(place.text.find(value), place.text.find(value) + len(value)))
+        event.spans += [place.whole, place.span(place.text.find(value), place.text.find(value) + len(value))]
     return event
 
 
@@ -520,8 +526,6 @@ def _events(sentence: _Sentence, organisations: _Organisations, base) -> list[Ev
         clause = bisect_right(clauses, when.start)
         own = [h for h in hits if bisect_right(clauses, h[1].start()) == clause] or hits
         kind, keyword = min(own, key=lambda hit: _distance(hit[1].start(), when.start))
-        if any(e.kind == kind for e in events):
-            continue
         events.append(_event(sentence, folded, kind, keyword, when, organisations, base))
     return events
 
@@ -551,6 +555,7 @@ def _event(
         kind=kind,
         title=title,
         date=when.iso,
+        date_text=when.text,
         date_end=when.iso_end,
         precision=when.precision,
         mode="videoconference"
@@ -627,8 +632,12 @@ def _named_around(text: str, start: int, end: int) -> str | None:
 
 
 def _place(sentence: _Sentence) -> Span | None:
+    """Where: a place after "à", "in", "at"…, or an organisation one is received by ("chez X", "at the X")."""
     for entity in sentence.entities:
-        if entity.kind == "place" and vocab.PLACE_PREPOSITIONS.search(sentence.text[: entity.start]):
+        before = sentence.text[: entity.start]
+        if entity.kind == "place" and vocab.PLACE_PREPOSITIONS.search(before):
+            return sentence.span(entity.start, entity.end)
+        if entity.kind == "organisation" and vocab.HOSTED_BY.search(before):
             return sentence.span(entity.start, entity.end)
     return None
 
@@ -654,7 +663,7 @@ def _plan(sentence: _Sentence, folded: str, base) -> Plan | None:
     )
     if sentence.dates:
         when = sentence.dates[0]
-        plan.when, plan.when_end, plan.precision = when.iso, when.iso_end, when.precision
+        plan.when, plan.when_end, plan.precision, plan.when_text = when.iso, when.iso_end, when.precision, when.text
         plan.spans.append(sentence.span(when.start, when.end))
     place = _place(sentence)
     if place:

@@ -20,6 +20,9 @@ from ingest.facts.records import Event, Organisation, Person, Plan
 Dated = Event | Plan
 # A name typed with a letter or two wrong still finds its person ("Pecrese"): rapidfuzz ratio at least this.
 _NAME_CUTOFF = 85.0
+# Only words this long are corrected when looking for names in a question: shorter ones ("roles") are too often
+# one letter away from some name ("Rollin").
+_FUZZY_LENGTH = 6
 
 
 def name_key(name: str) -> str:
@@ -47,6 +50,7 @@ class FactIndex:
             {"person": self.people, "organisation": self.organisations, "event": self.events, "plan": self.plans}[
                 fact.type
             ].append(fact)
+        self._display: dict[int, str] = {}
         self._by_name: dict[str, list[Person]] = defaultdict(list)
         self._by_token: dict[str, set[str]] = defaultdict(set)
         for person in self.people:
@@ -65,6 +69,24 @@ class FactIndex:
         )
         self._dates = [d for d, _ in dated]
         self._dated = [x for _, x in dated]
+        self._person_mentions = _Mentions(p.name for p in self.people)
+        self._organisation_mentions = _Mentions(n for o in self.organisations for n in [o.name, *o.aliases])
+
+    def people_in(self, text: str) -> list[str]:
+        """The people `text` names (by surname or whole name), in the order it names them; a name shared by two
+        people gives both."""
+        names = self._person_mentions.find(text)
+        # "Ravi" alone names Ravi Kannan only if no other person shares the word; a surname is enough.
+        return [n for n in names if not any(n != other and set(words(n)) < set(words(other)) for other in names)]
+
+    def organisations_in(self, text: str) -> list[str]:
+        """The organisations `text` names, by any of their names (whole words), as their longest name."""
+        folded = f" {' '.join(words(text))} "
+        found = []
+        for group in self._org_names:
+            if any(len(n) > 1 and f" {' '.join(words(n))} " in folded for n in group):
+                found.append(self._display.get(id(group), max(group, key=len)))
+        return found
 
     def __len__(self) -> int:
         return len(self.people) + len(self.organisations) + len(self.events) + len(self.plans)
@@ -103,7 +125,8 @@ class FactIndex:
     # Organisations
 
     def _organisation_names(self) -> list[set[str]]:
-        """Every organisation as the set of its folded names, merged across documents by shared names."""
+        """Every organisation as the set of its folded names, merged across documents by shared names; its
+        longest written name is kept for display."""
         groups: list[set[str]] = []
         for org in self.organisations:
             names = {fold(n) for n in [org.name, *org.aliases]}
@@ -112,7 +135,17 @@ class FactIndex:
                 names |= g
                 groups.remove(g)
             groups.append(names)
+        self._display = {}
+        for org in sorted(self.organisations, key=lambda o: len(o.name)):
+            for group in groups:
+                if fold(org.name) in group:
+                    self._display[id(group)] = org.name
         return groups
+
+    def display_name(self, name: str) -> str:
+        """The longest name the documents give the organisation called `name`."""
+        group = self.organisation_names(name)
+        return self._display.get(id(group), name)
 
     def organisation_names(self, name: str) -> set[str]:
         """All the folded names of the organisation called `name` (itself alone when unknown)."""
@@ -167,3 +200,28 @@ def _within(day: date | None, start: date | None, end: date | None) -> bool:
     if start is None and end is None:
         return True
     return day is not None and (start is None or day >= start) and (end is None or day <= end)
+
+
+class _Mentions:
+    """Finds the known names a text mentions, word by word, forgiving case, accents and small typos."""
+
+    def __init__(self, names: Iterable[str]):
+        self.by_token: dict[str, set[str]] = defaultdict(set)
+        for name in names:
+            for token in words(name):
+                if len(token) >= 3:
+                    self.by_token[token].add(name)
+        self.tokens = list(self.by_token)
+
+    def find(self, text: str) -> list[str]:
+        found: dict[str, int] = {}
+        for position, token in enumerate(words(text)):
+            if len(token) < 3:
+                continue
+            names = self.by_token.get(token)
+            if names is None and len(token) >= _FUZZY_LENGTH:
+                match = process.extractOne(token, self.tokens, scorer=fuzz.ratio, score_cutoff=_NAME_CUTOFF)
+                names = self.by_token[match[0]] if match else None
+            for name in names or ():
+                found.setdefault(name, position)
+        return sorted(found, key=found.__getitem__)

@@ -14,6 +14,7 @@ class Span(BaseModel):
     start: int
     end: int
     text: str
+    chunk_id: str = ""  # the passage that holds it
 
 
 class FactBase(BaseModel):
@@ -40,7 +41,8 @@ class Person(FactBase):
     honorific: str | None = None
     role: str | None = None
     role_lang: str | None = None
-    organisation: str | None = None
+    organisation: str | None = None  # its canonical name
+    organisation_text: str | None = None  # as this sentence writes it ("IIITB")
 
     def key(self) -> str:
         return f"{self.name}\x00{self.role}\x00{self.organisation}"
@@ -61,6 +63,7 @@ class Event(FactBase):
     title: str
     date: str | None = None  # ISO, to its precision: "2025-02-12", "2025-05", "2026"
     date_end: str | None = None
+    date_text: str | None = None  # as written ("mai": the year was the document's)
     precision: Literal["day", "month", "year"] | None = None
     place: str | None = None
     mode: Literal["videoconference", "in person"] | None = None
@@ -77,6 +80,7 @@ class Plan(FactBase):
     what: str
     when: str | None = None
     when_end: str | None = None
+    when_text: str | None = None
     precision: Literal["day", "month", "year"] | None = None
     where: str | None = None
     who: list[str] = Field(default_factory=list)

@@ -74,6 +74,8 @@ PLANNED = re.compile(
 
 # Places and the words before them: "à Pune", "in Lyon", "chez X", "at the X campus".
 PLACE_PREPOSITIONS = re.compile(r"\b(?:à|a|au|aux|in|at|chez|dans|en|on)\s+$")
+# Before an organisation that receives an event: "chez X", "at the X campus", "au siège de X".
+HOSTED_BY = re.compile(r"\b(?:chez|at the|at|au siège de|dans les locaux de|on the campus of)\s+(?:l['’]\s?)?$", re.I)
 # The words between a role and the organisation it belongs to ("Director of", "directrice du").
 ORGANISATION_PREPOSITIONS = re.compile(
     r"(?:\s|^)(?:à l'|à la|à|au|aux|chez|pour|de l'|de la|du|des|de|d'|of the|of|at the|at|for the|for|with)\s*$",
