@@ -159,6 +159,8 @@ class Reader:
             self._where,
             self._next_or_last,
         ]
+        if analysis.temporal:  # "the next summer school": the next one, not every date it ever had
+            planners.insert(0, planners.pop(planners.index(self._next_or_last)))
         draft = self._plan(analysis, facts, planners)
         if draft is not None and analysis.second:
             # "…, and who directs it?": the second question is about what the first answer named.

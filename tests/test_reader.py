@@ -19,20 +19,11 @@ from ingest.facts.index import FactIndex
 from ingest.pipeline import ingest
 from ingest.store import Store
 from tests.conftest import CORPUS
+from tests.test_facts import MINUTES as FACTS_MINUTES
 
-# Fictional documents: every person, organisation and date here is invented for the tests.
-MINUTES = """Document fictif pour les tests.
-Compte rendu du comité de coordination du consortium Lumen
-Date : 14 mars 2031
-Lieu : visioconférence
-Étaient présents :
-- Mme Odile Ferrat, directrice, Institut Polytechnique de Norvelle (IPN)
-- Dr. Ravi Kannan, Dean of Research, Coastal Institute of Data Science (CIDS)
-- M. Hugo Bertin, chargé de mission Asie, Agence Norvelle Export
-Excusés :
-- Prof. Tara Menon, Director, Coastal Institute of Data Science (CIDS)
-Une école d'été réunira les étudiants à Chennai en juillet 2031.
-"""
+# Fictional documents (every person, organisation and date is invented): the minutes of tests/test_facts.py, and a
+# summer school that a later document moves.
+MINUTES = FACTS_MINUTES + "Une école d'été réunira les étudiants à Chennai en juillet 2031.\n"
 UPDATE = """Fictional document created for testing.
 The Lumen summer school, first planned for July 2031, will take place in Chennai from 8 to 12 September 2031.
 """
@@ -60,14 +51,14 @@ def first_sentence(answer) -> str:
 def test_a_list_of_participants_with_their_roles_in_the_askers_language(reader_bot):
     direct = first_sentence(reader_bot.ask("Who took part in the coordination committee of March 2031?"))
     assert "Odile Ferrat (Director of the Institut Polytechnique de Norvelle" in direct  # glossary: directrice
-    assert "Hugo Bertin (Asia programme officer at the Agence Norvelle Export)" in direct
-    assert "14 March 2031" in direct and "Tara Menon" not in direct
+    assert "Hugo BERTIN (Asia programme officer at the Agence Norvelle Export)" in direct
+    assert "Inès Calvo" in direct and "14 March 2031" in direct and "Tara Menon" not in direct
 
 
 @pytest.mark.integration
 def test_a_count_and_yes_or_no_settled_by_the_attendee_list(reader_bot):
     count = first_sentence(reader_bot.ask("Combien de personnes ont participé au comité de mars 2031 ?"))
-    assert count.startswith("3 personnes ont participé") and "14 mars 2031" in count
+    assert count.startswith("4 personnes ont participé") and "14 mars 2031" in count
     assert first_sentence(reader_bot.ask("Was Ravi Kannan at the committee of March 2031?")).startswith("Yes.")
     excused = first_sentence(reader_bot.ask("Tara Menon était-elle présente au comité de mars 2031 ?"))
     assert excused.startswith("Non.") and "excusé" in excused
@@ -93,7 +84,9 @@ def test_a_date_that_moved_is_given_with_both_sources_and_a_month_says_what_is_m
 @pytest.mark.integration
 def test_the_next_event_is_relative_to_today(reader_bot):
     direct = first_sentence(reader_bot.ask("What is the next event?"))
-    assert "September 2031" in direct  # today is 1 June 2031 in these settings
+    assert "2 June 2031" in direct  # today is 1 June 2031 in these settings
+    school = first_sentence(reader_bot.ask("When is the next summer school?"))
+    assert "September 2031" in school and "July" not in school  # the date that moved is not the next one
 
 
 @pytest.mark.integration

@@ -21,7 +21,7 @@ from ingest.facts.nlp import Entity, entities
 from ingest.facts.records import Event, Organisation, Person, Plan, Span
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
-FACTS_VERSION = "4"
+FACTS_VERSION = "5"
 # A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Pécresse".
 _NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
 _HONORIFIC = re.compile(
@@ -594,7 +594,8 @@ def _phrase(text: str, start: int, words: int = 5) -> str:
 
 # Verbs that end the name of an event in a sentence ("la réunion aura lieu", "the meeting will be held").
 _VERBS = frozenset(
-    "a ont aura auront sera seront est sont etait was were will is are has have had took s'est se".split()
+    "a ont aura auront sera seront est sont etait was were will is are has have had took s'est se reunira reuniront "
+    "accueillera permettra permettront aura lieu".split()
 )
 _CONNECTORS = frozenset("de du des d le la les l pour of for the and et".split())
 
