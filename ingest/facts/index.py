@@ -51,6 +51,7 @@ class FactIndex:
                 fact.type
             ].append(fact)
         self._display: dict[int, str] = {}
+        self._role_stems: dict[int, set[str]] = {}
         self._by_name: dict[str, list[Person]] = defaultdict(list)
         self._by_token: dict[str, set[str]] = defaultdict(set)
         for person in self.people:
@@ -70,14 +71,16 @@ class FactIndex:
         self._dates = [d for d, _ in dated]
         self._dated = [x for _, x in dated]
         self._person_mentions = _Mentions(p.name for p in self.people)
-        self._organisation_mentions = _Mentions(n for o in self.organisations for n in [o.name, *o.aliases])
 
     def people_in(self, text: str) -> list[str]:
-        """The people `text` names (by surname or whole name), in the order it names them; a name shared by two
-        people gives both."""
-        names = self._person_mentions.find(text)
-        # "Ravi" alone names Ravi Kannan only if no other person shares the word; a surname is enough.
-        return [n for n in names if not any(n != other and set(words(n)) < set(words(other)) for other in names)]
+        """The people `text` names (by surname or whole name), in the order it names them. Names all of whose
+        words it holds come first; otherwise those it holds most words of ("Nair" names every Nair)."""
+        found = self._person_mentions.find(text)
+        if not found:
+            return []
+        complete = [name for name, hits in found if hits == len(self._person_mentions.words_of(name))]
+        best = max(hits for _, hits in found)
+        return complete or [name for name, hits in found if hits == best]
 
     def organisations_in(self, text: str) -> list[str]:
         """The organisations `text` names, by any of their names (whole words), as their longest name."""
@@ -105,6 +108,13 @@ class FactIndex:
         match = process.extractOne(key, self._names, scorer=fuzz.WRatio, score_cutoff=_NAME_CUTOFF)
         return list(self._by_name[match[0]]) if match else []
 
+    def role_stems(self, person: Person) -> set[str]:
+        """The stems of a person's role, computed once per person."""
+        key = id(person)
+        if key not in self._role_stems:
+            self._role_stems[key] = stems(person.role or "")
+        return self._role_stems[key]
+
     def people_with_role(self, role: str, organisation: str | None = None) -> list[Person]:
         """People whose role holds every word of `role`, by stem ("dean of academic" finds "Dean of Academic
         Affairs")."""
@@ -114,7 +124,7 @@ class FactIndex:
             p
             for p in self.people
             if p.role
-            and wanted <= stems(p.role)
+            and wanted <= self.role_stems(p)
             and (org is None or (p.organisation is not None and fold(p.organisation) in org))
         ]
 
@@ -211,17 +221,27 @@ class _Mentions:
             for token in words(name):
                 if len(token) >= 3:
                     self.by_token[token].add(name)
-        self.tokens = list(self.by_token)
+        # Spelling candidates share the first letter: keeps the scan short among thousands of names.
+        self.by_initial: dict[str, list[str]] = defaultdict(list)
+        for token in self.by_token:
+            self.by_initial[token[0]].append(token)
 
-    def find(self, text: str) -> list[str]:
+    def words_of(self, name: str) -> set[str]:
+        return {t for t in words(name) if len(t) >= 3}
+
+    def find(self, text: str) -> list[tuple[str, int]]:
+        """(name, how many of its words the text holds), in the order the text names them."""
         found: dict[str, int] = {}
+        hits: dict[str, set[str]] = defaultdict(set)
         for position, token in enumerate(words(text)):
             if len(token) < 3:
                 continue
             names = self.by_token.get(token)
             if names is None and len(token) >= _FUZZY_LENGTH:
-                match = process.extractOne(token, self.tokens, scorer=fuzz.ratio, score_cutoff=_NAME_CUTOFF)
+                candidates = self.by_initial.get(token[0], [])
+                match = process.extractOne(token, candidates, scorer=fuzz.ratio, score_cutoff=_NAME_CUTOFF)
                 names = self.by_token[match[0]] if match else None
             for name in names or ():
                 found.setdefault(name, position)
-        return sorted(found, key=found.__getitem__)
+                hits[name].add(token)
+        return [(name, len(hits[name])) for name in sorted(found, key=found.__getitem__)]
