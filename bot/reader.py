@@ -78,8 +78,6 @@ _SAY = {
         "unknown_part": "The documents do not say {what}.",
     },
 }
-# The share of a question's relation words a person's role must hold to be the one asked about.
-_ROLE_MATCH = 0.6
 
 
 @dataclass
@@ -267,16 +265,14 @@ class Reader:
             shown.append(f"{name} ({self._title(person, language, draft)})" if person else name)
         return ", ".join(shown)
 
-    def _role(self, person: Person, language: str, draft: Draft | None = None, org: bool = True) -> str:
-        """The role in the asker's language when the glossary knows it, else in its own words; and the
-        organisation."""
+    def _role(self, person: Person, language: str, draft: Draft) -> str:
+        """The role in the asker's language when the glossary knows it, else in its own words (quoted when they are
+        another language's)."""
         role = person.role or ""
         translated = translate_title(role, language) if role and person.role_lang != language else None
-        if translated and draft is not None:
+        if translated:
             draft.glossed[translated] = role
-        shown = translated or (f"« {role} »" if role and person.role_lang != language else role)
-        organisation = (person.organisation_text or person.organisation or "") if org else ""
-        return ", ".join(part for part in (shown, organisation) if part)
+        return translated or (f"« {role} »" if role and person.role_lang != language else role)
 
     def _role_of(self, a: Analysis, facts: FactIndex) -> Draft | None:
         """What a person named by the question does, and where; or whether they work for an organisation."""
@@ -312,10 +308,7 @@ class Reader:
                 return written
         if not role:
             return org or ""
-        translated = translate_title(role, language) if person.role_lang != language else None
-        if translated:
-            draft.glossed[translated] = role
-        shown = translated or (role if person.role_lang == language else f"« {role} »")
+        shown = self._role(person, language, draft)
         if not org:
             return shown
         return f"{shown} {_link(person, role, org, language)} {org}"
@@ -333,7 +326,7 @@ class Reader:
                 continue
             have = concepts(content_words(" ".join([person.role, translate_title(person.role, "en") or ""])))
             share = len(wanted & have) / len(wanted)
-            if share >= _ROLE_MATCH:
+            if share >= self.settings.answer.relation_match:
                 # Of equal matches, the plainer title: "Directeur" is who directs, more than "Responsable du…".
                 best.append((share - 0.01 * len(person.role.split()), person))
         if not best:
@@ -346,7 +339,7 @@ class Reader:
             if not with_org:
                 return None
             parts = [
-                f"{p.organisation_text or p.organisation} ({p.name}, {self._role(p, a.language, draft, org=False)}) "
+                f"{p.organisation_text or p.organisation} ({p.name}, {self._role(p, a.language, draft)}) "
                 f"[{draft.cite(p)}]"
                 for p in with_org
             ]
@@ -456,7 +449,7 @@ class Reader:
 
     def _from_evidence(self, a: Analysis, documents: list[Document]) -> Composition:
         chosen, reason = select_evidence(self.scorer, a.text, documents, self.settings.answer)
-        if not chosen or not _answers(a, [e.sentence for e in chosen]):
+        if not chosen or not _answers(a, [e.sentence for e in chosen], self.settings.answer.relation_match):
             text = abstention(a.language, "empty" if not documents else reason)
             return Composition(text, True, [], [text], kind=a.want)
         composition = self.extractive.compose(a.text, a.language, documents)
@@ -625,7 +618,7 @@ def _overlaps_any(fact: Event | Plan, asked: DateSpan) -> bool:
     return span.first_day <= asked.last_day and asked.first_day <= span.last_day
 
 
-def _answers(a: Analysis, sentences: list[str]) -> bool:
+def _answers(a: Analysis, sentences: list[str], share: float) -> bool:
     """Do the sentences speak of what the question asks about? The people it names must be in them, and for a
     question about a person, an organisation, a place or a number, most of the words of its relation."""
     text = " ".join(sentences)
@@ -636,4 +629,4 @@ def _answers(a: Analysis, sentences: list[str]) -> bool:
     if not relational or not a.terms:
         return True
     wanted = concepts(a.terms)
-    return len(wanted & concepts(content_words(text))) >= 0.6 * len(wanted)
+    return len(wanted & concepts(content_words(text))) >= share * len(wanted)

@@ -129,6 +129,10 @@ class AnswerSettings(Section):
     # conversation, with at most `context_words` words of the two previous questions.
     follow_up_words: int = Field(3, ge=0, le=20)
     context_words: int = Field(8, ge=1, le=50)
+    # The share of a question's relation words ("signed for X", "dean of academics") that a role or the evidence
+    # must hold to answer it: below it, similar sentences about something else are not an answer. 0.6 answered
+    # every development question about a role and left "who signed for X" unanswered when no sentence names X.
+    relation_match: float = Field(0.6, ge=0, le=1)
     max_question_chars: int = Field(2000, ge=10, le=100_000, json_schema_extra=_env("max_question_chars"))
     # The day questions about "next" or "last" events are asked on; unset = the real date (tests set it).
     today: date | None = Field(None, json_schema_extra=_env("today"))
