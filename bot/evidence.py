@@ -10,7 +10,7 @@ from bot.question import asks_for, has_fact
 from bot.safety import is_instruction
 from bot.scoring import SentenceScorer
 from core.settings import AnswerSettings
-from core.text import sentences
+from core.text import is_statement, sentences
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,6 @@ class Evidence:
     document: Document
     offset: int  # where the sentence starts in the passage
     score: float
-
-
-def is_statement(sentence: str) -> bool:
-    """A heading ("Nouvelles pistes de collaboration") names a topic but states nothing."""
-    return sentence.rstrip()[-1:] in '.!?…»)"' or len(sentence.split()) > 12
 
 
 def split_evidence(documents: list[Document]) -> list[tuple[str, Document, int]]:

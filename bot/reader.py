@@ -27,7 +27,7 @@ from bot.scoring import SentenceScorer
 from core.dates import DateSpan, find_dates, format_iso
 from core.settings import Settings
 from core.text import content_words, fold, words
-from ingest.facts.index import FactIndex, name_key
+from ingest.facts.index import FactIndex, first_day, name_key
 from ingest.facts.records import Event, FactBase, Person, Plan, Span
 from ingest.facts.vocabulary import ORGANISATION_HEADS
 from ingest.store import Store
@@ -403,7 +403,7 @@ class Reader:
             return []
         top = max(s for s, _ in candidates)
         best = [f for s, f in candidates if s == top]
-        return sorted(best, key=lambda f: (f.doc_date, _first(f) or date.min))
+        return sorted(best, key=lambda f: (f.doc_date, first_day(f) or date.min))
 
     def _next_or_last(self, a: Analysis, facts: FactIndex) -> Draft | None:
         """The next (or last) dated event relative to today, of the kind asked about if any."""
@@ -414,7 +414,7 @@ class Reader:
             (day, e)
             for e in facts.events
             if (a.event_kind is None or e.kind == a.event_kind or {e.kind, a.event_kind} <= _MEETINGS)
-            and (day := _first(e)) is not None
+            and (day := first_day(e)) is not None
             and not _superseded(e, facts)
         ]
         if a.temporal == "next":
@@ -583,20 +583,15 @@ def _superseded(event: Event, facts: FactIndex) -> bool:
             continue
         same_sentence = other.doc_id == event.doc_id and other.sentence.start == event.sentence.start
         later_document = other.doc_date > event.doc_date and event.date in {
-            d.iso for d in find_dates(other.sentence.text, _first(other))
+            d.iso for d in find_dates(other.sentence.text, first_day(other))
         }
         if (same_sentence or later_document) and _MOVED.search(fold(other.sentence.text)):
-            return (_first(other) or date.min) > (_first(event) or date.min)
+            return (first_day(other) or date.min) > (first_day(event) or date.min)
     return False
 
 
 def _title(fact: Event | Plan) -> str:
     return fact.title if isinstance(fact, Event) else fact.what
-
-
-def _first(fact: Event | Plan) -> date | None:
-    iso = fact.date if isinstance(fact, Event) else fact.when
-    return DateSpan(0, 0, "", iso, fact.precision or "day").first_day if iso else None
 
 
 def _day(fact: Event | Plan) -> tuple[str | None, str | None]:

@@ -93,6 +93,11 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def is_statement(sentence: str) -> bool:
+    """A heading ("Nouvelles pistes de collaboration") names a topic but states nothing."""
+    return sentence.rstrip()[-1:] in '.!?…»)"' or len(sentence.split()) > 12
+
+
 def guess_language(text: str) -> str:
     """'fr' or 'en', from function words; French wins ties (the corpus language)."""
     tokens = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())

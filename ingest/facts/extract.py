@@ -15,7 +15,7 @@ from datetime import date
 import simplemma
 
 from core.dates import DateSpan, find_dates
-from core.text import HONORIFICS, STOPWORDS, fold, guess_language, sentences
+from core.text import HONORIFICS, STOPWORDS, fold, guess_language, is_statement, sentences
 from ingest.facts import vocabulary as vocab
 from ingest.facts.nlp import Entity, entities
 from ingest.facts.records import Event, Organisation, Person, Plan, Span
@@ -461,11 +461,6 @@ def _events_and_plans(found: list[_Sentence], organisations: _Organisations, bas
     return events, plans
 
 
-def _is_statement(text: str) -> bool:
-    """A heading names a topic but states nothing."""
-    return text.rstrip()[-1:] in '.!?…»)"' or len(text.split()) > 12
-
-
 def _leads(sentence: _Sentence) -> bool:
     """The sentence opens with the person it names, as an item of an attendee list does."""
     head = _ITEM_MARK.sub("", sentence.text)
@@ -646,7 +641,7 @@ def _place(sentence: _Sentence) -> Span | None:
 def _plan(sentence: _Sentence, folded: str, base) -> Plan | None:
     """A sentence that says what is planned, decided or done, and when (a decision needs no date)."""
     done, decided, planned = (vocab.DONE.search(folded), vocab.DECIDED.search(folded), vocab.PLANNED.search(folded))
-    if not (sentence.dates or decided) or not (done or decided or planned) or not _is_statement(sentence.text):
+    if not (sentence.dates or decided) or not (done or decided or planned) or not is_statement(sentence.text):
         return None
     status = "decided" if decided else "planned" if planned else "done"
     near = sentence.dates[0].start if sentence.dates else 0

@@ -29,7 +29,8 @@ def name_key(name: str) -> str:
     return " ".join(words(name))
 
 
-def _first_day(dated: Dated) -> date | None:
+def first_day(dated: Dated) -> date | None:
+    """The first day an event or a plan is dated to, at its precision; None when undated."""
     iso = dated.date if isinstance(dated, Event) else dated.when
     if not iso:
         return None
@@ -66,7 +67,7 @@ class FactIndex:
             for participant in event.participants:
                 self._by_participant[name_key(participant)].append(event)
         dated = sorted(
-            ((d, x) for x in [*self.events, *self.plans] if (d := _first_day(x)) is not None), key=lambda pair: pair[0]
+            ((d, x) for x in [*self.events, *self.plans] if (d := first_day(x)) is not None), key=lambda pair: pair[0]
         )
         self._dates = [d for d, _ in dated]
         self._dated = [x for _, x in dated]
@@ -186,7 +187,7 @@ class FactIndex:
             for e in pool
             if (kind is None or e.kind == kind)
             and (doc_id is None or e.doc_id == doc_id)
-            and _within(_first_day(e), start, end)
+            and _within(first_day(e), start, end)
         ]
 
     def dated_between(self, start: date | None, end: date | None) -> list[Dated]:
