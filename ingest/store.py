@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 import chromadb
@@ -57,6 +57,14 @@ def open_client(settings: Settings) -> chromadb.api.ClientAPI:
             raise IndexProblem(f"cannot reach the Chroma server at {url_setting}: {exc}") from exc
     settings.store.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.store.chroma_path), settings=chroma_settings)
+
+
+class DocumentFacts(NamedTuple):
+    """The facts of one document, with the hash of what they were extracted from."""
+
+    doc_id: str
+    facts_hash: str
+    facts: list[Fact]
 
 
 class Store:
@@ -239,41 +247,49 @@ class Store:
                 found[str(meta["doc_id"])] = str(meta["facts_hash"])
         return found
 
-    def replace_facts(self, doc_id: str, facts_hash: str, facts: list[Fact]) -> None:
-        """The document's facts become `facts`: new ones written first, then the stale ones removed, then the
-        document's record, so that a document whose record is current has all its facts."""
-        marker = _document_record_id(doc_id)
-        current = {f.id for f in facts}
+    def replace_facts(self, documents: list[DocumentFacts]) -> None:
+        """Each document's facts become the ones given: new ones written first, then the stale ones removed, then
+        the documents' records, so that a document whose record is current has all its facts. One write for all
+        the documents of an ingest: a Chroma write costs milliseconds whatever its size."""
+        facts = [(d.doc_id, f) for d in documents for f in d.facts]
+        current = {f.id for _, f in facts}
+        markers = [_document_record_id(d.doc_id) for d in documents]
         with index_errors("writing facts"):
             for start in range(0, len(facts), _WRITE_BATCH):
                 batch = facts[start : start + _WRITE_BATCH]
                 self.facts_collection.upsert(
-                    ids=[f.id for f in batch],
-                    documents=[f.model_dump_json() for f in batch],
-                    metadatas=[{"doc_id": doc_id, "type": f.type} for f in batch],
-                    embeddings=[_point(f.id) for f in batch],
+                    ids=[f.id for _, f in batch],
+                    documents=[f.model_dump_json() for _, f in batch],
+                    metadatas=[{"doc_id": doc_id, "type": f.type} for doc_id, f in batch],
+                    embeddings=[_point(f.id) for _, f in batch],
                 )
-            self._delete_ids([i for i in self._fact_ids(doc_id) if i not in current and i != marker])
+            stale = [i for i in self._fact_ids([d.doc_id for d in documents]) if i not in current]
+            self._delete_ids([i for i in stale if i not in markers])
             self.facts_collection.upsert(
-                ids=[marker],
-                documents=[doc_id],
-                metadatas=[{"doc_id": doc_id, "type": _DOCUMENT_RECORD, "facts_hash": facts_hash}],
-                embeddings=[_point(marker)],
+                ids=markers,
+                documents=[d.doc_id for d in documents],
+                metadatas=[
+                    {"doc_id": d.doc_id, "type": _DOCUMENT_RECORD, "facts_hash": d.facts_hash} for d in documents
+                ],
+                embeddings=[_point(m) for m in markers],
             )
             self._new_version(self.facts_collection)
 
     def delete_facts(self, doc_id: str) -> None:
         with index_errors("deleting facts"):
-            self._delete_ids(self._fact_ids(doc_id))
+            self._delete_ids(self._fact_ids([doc_id]))
             self._new_version(self.facts_collection)
 
     def _delete_ids(self, ids: list[str]) -> None:
         for start in range(0, len(ids), _WRITE_BATCH):
             self.facts_collection.delete(ids=ids[start : start + _WRITE_BATCH])
 
-    def _fact_ids(self, doc_id: str) -> list[str]:
-        pages = self._get([], collection=self.facts_collection, where={"doc_id": doc_id})
-        return [i for page in pages for i in page["ids"]]
+    def _fact_ids(self, doc_ids: list[str]) -> list[str]:
+        ids = []
+        for start in range(0, len(doc_ids), _READ_PAGE):  # a filter's values count against SQLite's limit too
+            where = {"doc_id": {"$in": doc_ids[start : start + _READ_PAGE]}}
+            ids += [i for page in self._get([], collection=self.facts_collection, where=where) for i in page["ids"]]
+        return ids
 
     def facts(self, refresh: bool = False) -> FactIndex:
         """The facts of the collection's current version, in memory, looked up at most every `recheck_seconds`."""
