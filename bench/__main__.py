@@ -6,6 +6,7 @@ Every figure is a median (or a percentile) over several runs; each measurement r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -14,9 +15,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+
+from eval.score import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,46 +40,101 @@ def child(*args: str, env: dict[str, str] | None = None) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def cold_starts(runs: int, data_dir: Path) -> dict:
-    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir), "PARTNERBOT_COLLECTION": "bench-cold"}
-    partnerbot = [sys.executable, "-m", "cli"]
-    subprocess.run([*partnerbot, "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
+@contextlib.contextmanager
+def serving(env: dict[str, str]) -> Iterator[tuple[int, float]]:
+    """The chat app in its own process on a free loopback port: (port, seconds until it served its page)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.perf_counter()
+    app = subprocess.Popen(
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except OSError:
+                if app.poll() is not None or time.perf_counter() - started > 120:
+                    raise SystemExit("the app did not start") from None
+                time.sleep(0.05)
+        yield port, time.perf_counter() - started
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
+
+
+def cold_starts(runs: int, env: dict[str, str]) -> dict:
     first_answer, served = [], []
     for _ in range(runs):
         started = time.perf_counter()
         subprocess.run(
-            [*partnerbot, "ask", "When was the declaration of intent signed?"],
+            [sys.executable, "-m", "cli", "ask", "When was the declaration of intent signed?"],
             cwd=ROOT,
             env=env,
             check=True,
             capture_output=True,
         )
         first_answer.append(time.perf_counter() - started)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        started = time.perf_counter()
-        app = subprocess.Popen(
-            [*partnerbot, "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                    break
-                except OSError:
-                    if app.poll() is not None or time.perf_counter() - started > 120:
-                        raise SystemExit("the app did not start") from None
-                    time.sleep(0.05)
-            served.append(time.perf_counter() - started)
-        finally:
-            app.terminate()
-            app.wait(timeout=30)
+        with serving(env) as (_, seconds):
+            served.append(seconds)
     return {"first_answer_s": statistics.median(first_answer), "served_page_s": statistics.median(served)}
+
+
+def load_run(users: int, questions: int, env: dict[str, str]) -> dict:
+    """`users` people at once in the app, each asking `questions` questions of the gold set in one conversation,
+    through Gradio's own client (the queue, the streaming and the history as a browser would)."""
+    from gradio_client import Client
+
+    gold = [json.loads(line)["question"] for line in (ROOT / "eval" / "gold.jsonl").read_text().splitlines() if line]
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def user(number: int, port: int) -> None:
+        try:
+            client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        except Exception as exc:  # a refused connection is an error of the load run, counted like the others
+            with lock:
+                errors.append(f"connect: {type(exc).__name__}: {exc}")
+            return
+        history: list = []
+        for n in range(questions):
+            question = gold[(number * questions + n) % len(gold)]
+            started = time.perf_counter()
+            try:
+                _, history, _ = client.predict(question, history, api_name="/ask")
+            except Exception as exc:
+                with lock:
+                    errors.append(f"{question!r}: {type(exc).__name__}: {exc}")
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    with serving(env) as (port, _):
+        Client(f"http://127.0.0.1:{port}/", verbose=False).predict("warm-up", [], api_name="/ask")
+        started = time.perf_counter()
+        threads = [threading.Thread(target=user, args=(n, port)) for n in range(users)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    return {
+        "users": users,
+        "questions_each": questions,
+        "served": len(latencies),
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "p50_s": statistics.median(latencies) if latencies else float("nan"),
+        "p95_s": percentile(latencies, 95) if latencies else float("nan"),
+        "answers_per_s": len(latencies) / wall,
+    }
 
 
 def plot(scale: list[dict], path: Path) -> None:
@@ -104,7 +164,7 @@ def plot(scale: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def table(ingest: dict, scale: list[dict], cold: dict, facts: dict) -> str:
+def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict) -> str:
     lines = [
         "| ingest | value |",
         "|---|---:|",
@@ -138,6 +198,13 @@ def table(ingest: dict, scale: list[dict], cold: dict, facts: dict) -> str:
     lines += ["", f"| facts lookup ({facts['facts']:,} facts, index built in {facts['build_s']:.2f} s) | median |"]
     lines.append("|---|---:|")
     lines += [f"| {name} | {ms:.3f} ms |" for name, ms in facts["lookup_median_ms"].items()]
+    lines += [
+        "",
+        "| load run through the app (gradio_client) | served | errors | p50 | p95 | answers/s |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| {load['users']} users x {load['questions_each']} questions, at once | {load['served']} | {load['errors']} "
+        f"| {load['p50_s']:.2f} s | {load['p95_s']:.2f} s | {load['answers_per_s']:.1f} |",
+    ]
     return "\n".join(lines)
 
 
@@ -146,6 +213,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="index sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--documents", type=int, default=40, help="documents of the ingest measurement")
+    parser.add_argument("--users", type=int, default=40, help="simultaneous users of the load run")
+    parser.add_argument("--questions", type=int, default=4, help="questions each user of the load run asks")
     parser.add_argument("--out", type=Path, default=Path("reports/bench"))
     parser.add_argument("--data-dir", type=Path, help="keep the built indexes here (default: a temporary folder)")
     args = parser.parse_args()
@@ -160,8 +229,14 @@ def main() -> None:
         scale.append(child("scale", "--size", str(size), "--runs", str(args.runs), "--data-dir", str(data_dir)))
     print("facts lookups: 10,000 facts", flush=True)
     facts = child("facts", "--facts", "10000", "--runs", str(args.runs))
+    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir / "cold"), "PARTNERBOT_COLLECTION": "bench-cold"}
+    subprocess.run(
+        [sys.executable, "-m", "cli", "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     print("cold starts", flush=True)
-    cold = cold_starts(args.runs, data_dir / "cold")
+    cold = cold_starts(args.runs, env)
+    print(f"load: {args.users} users x {args.questions} questions through the app", flush=True)
+    load = load_run(args.users, args.questions, env)
     if not args.data_dir:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -171,10 +246,11 @@ def main() -> None:
         "scale": scale,
         "cold_start": cold,
         "facts": facts,
+        "load": load,
         "chroma_url": os.environ.get("PARTNERBOT_CHROMA_URL"),
     }
     (args.out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    markdown = table(ingest, scale, cold, facts)
+    markdown = table(ingest, scale, cold, facts, load)
     (args.out / "bench.md").write_text(markdown + "\n\n![latency vs size](latency.png)\n", encoding="utf-8")
     print(markdown)
     print(f"\nwritten: {args.out / 'bench.md'}, {args.out / 'bench.json'}, {args.out / 'latency.png'}")
