@@ -53,7 +53,8 @@ _WANTS: list[tuple[Want, re.Pattern[str]]] = [
         "organisation",
         re.compile(
             r"\b(which|what|quelle|quelles|quel|quels) (organi[sz]ations?|institutions?|"
-            r"companies|company|entreprises?|partners?|partenaires?|agenc(?:y|ies|e|es)|"
+            r"institutes?|instituts?|organismes?|etablissements?|companies|company|entreprises?|partners?|partenaires?|"
+            r"agenc(?:y|ies|e|es)|"
             r"universit(?:y|ies|e|es)|schools?|ecoles?)\b"
         ),
     ),
@@ -95,7 +96,7 @@ class Analysis:
 
 def analyse(question: str, language: str, facts: FactIndex) -> Analysis:
     folded = fold(question).replace("’", "'")
-    head, second = _split_two_step(question)
+    head, second = split_two_step(question)
     want = _want(fold(head).replace("’", "'"))
     people = facts.people_in(question)
     organisations = facts.organisations_in(question)
@@ -126,7 +127,7 @@ def _want(folded: str) -> Want:
     return "description"
 
 
-def _split_two_step(question: str) -> tuple[str, str | None]:
+def split_two_step(question: str) -> tuple[str, str | None]:
     """ "Which organisation does X belong to, and who directs it?" -> the first question and the second."""
     match = re.search(r",?\s+(?:and|et)\s+(?=(?:who|what|when|where|which|qui|quel|quelle|quand|ou|où)\b)", question)
     if match is None:

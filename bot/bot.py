@@ -60,7 +60,9 @@ class Bot:
         self.composer = composer or build_composer(settings, self.scorer, store)
         # Condense and retrieve; composing is the last step, streamed piece by piece.
         self.prepare = RunnablePassthrough.assign(
-            standalone=_timed("condense", lambda s: condense(s["question"], s["history"], settings.answer))
+            standalone=_timed(
+                "condense", lambda s: condense(s["question"], s["history"], settings.answer, store.facts())
+            )
         ) | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self.retriever.invoke(s["standalone"])))
 
     def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:

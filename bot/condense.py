@@ -1,4 +1,10 @@
-"""Turn a follow-up question into a standalone one, using the conversation so far."""
+"""Turn a follow-up question into a standalone one, using the conversation so far.
+
+A pronoun or a demonstrative that points back ("this institute", "cet institut", "there", "he", "it") is replaced by
+the person or organisation of the earlier turns that the facts know, the latest first; the assistant's answer counts
+by its first sentence, the one that answers. Other follow-ups ("And the dean?") get the words of the previous
+questions.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from bot.analysis import split_two_step
 from core.settings import AnswerSettings
-from core.text import content_words, fold
+from core.text import content_words, fold, sentences
+from ingest.facts import vocabulary as vocab
+from ingest.facts.index import FactIndex
 
 # Words that point back to something said before: pronouns, "there", "and ...?", "what about ...?".
 _POINTS_BACK = re.compile(
@@ -15,6 +24,82 @@ _POINTS_BACK = re.compile(
     r"|\b(il|elle|ils|elles|lui|leur|leurs|y|la-bas|there|it|he|she|they|them|his|her|its|their|this one|"
     r"cela|ca|celui-ci|celle-ci|ce dernier|cette derniere|same|meme)\b"
 )
+
+
+_ORGANISATIONS = (
+    r"institute|institution|organi[sz]ation|school|university|agency|company|partner|establishment|"
+    r"institut|organisation|ecole|universite|agence|entreprise|partenaire|etablissement|organisme"
+)
+# What points back, as a folded pattern, and the kind of thing it points to. "It" may be an event as well ("When is it
+# planned?"): it resolves only from the latest exchange, and only when that exchange names no event. The French "il"
+# and "elle" are as often an event or a thing as a person: those follow-ups keep the words of the earlier turns.
+_REFERENCES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(rf"\b(?:this|that|the same|cet|cette|ce|ledit|ladite|le meme|la meme) (?:{_ORGANISATIONS})\b"),
+        "organisation",
+    ),
+    (re.compile(r"\b(?:over )?there\b|\bla-bas\b"), "place"),
+    (re.compile(r"\b(?:his|her)\b(?= \w)"), "person's"),
+    (re.compile(r"\b(?:he|him|she|her)\b"), "person"),
+    (re.compile(r"\bits\b"), "it's"),
+    (re.compile(r"\bit\b"), "it"),
+]
+# "Who came along with her?" asks about someone else: the person after these words is a companion, not the subject.
+_COMPANION = re.compile(r"\b(?:with|besides|apart from|other than|except|avec|a part|sauf|en plus de) $")
+_AT = {"en": "at", "fr": "à"}
+
+
+def resolve_references(question: str, history: Sequence[Any], facts: FactIndex) -> str | None:
+    """The question with the person or organisation it points back to written out, or None when it points to
+    nothing the earlier turns name (or to several things at once)."""
+    if split_two_step(question)[1] is not None:
+        return None  # "…, and who directs it?": the pronoun points to the first question's answer
+    # Folded letter by letter, so that a match's offsets map back to the question ("œ" folds to two letters).
+    folded, origin = "", []
+    for i, letter in enumerate(question.replace("’", "'")):
+        folded += fold(letter)
+        origin += [i] * len(fold(letter))
+    for pattern, kind in _REFERENCES:
+        match = pattern.search(folded)
+        if match is None:
+            continue
+        if kind == "person" and _COMPANION.search(folded[: match.start()]):
+            return None
+        wanted = "person" if kind.startswith("person") else "organisation"
+        name = _latest(history, wanted, facts, exchanges=1 if kind.startswith("it") else 2)
+        if name is None:
+            return None
+        if kind == "place":
+            name = f"{_AT['fr' if 'la-bas' in match[0] else 'en']} {name}"
+        elif kind.endswith("'s"):
+            name = f"{name}'s"
+        return question[: origin[match.start()]] + name + question[origin[match.end() - 1] + 1 :]
+    return None
+
+
+def _latest(history: Sequence[Any], wanted: str, facts: FactIndex, exchanges: int) -> str | None:
+    """The one person or organisation of the latest turn (of the last `exchanges`) that names one."""
+    texts = _turn_texts(history)[-2 * exchanges :]
+    if exchanges == 1 and any(p.search(fold(t)) for t in texts for _, p in vocab.EVENT_KINDS):
+        return None  # "it" may be the event just talked about
+    for text in reversed(texts):
+        found = facts.people_in(text) if wanted == "person" else facts.organisations_in(text)
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _turn_texts(history: Sequence[Any]) -> list[str]:
+    texts = []
+    for turn in history:
+        if isinstance(turn, dict) and isinstance(turn.get("content"), str):
+            content = turn["content"]
+            if turn.get("role") == "assistant":
+                content = next(iter(sentences(content)), "")
+            texts.append(content)
+        elif isinstance(turn, list | tuple):
+            texts += [next(iter(sentences(t)), "") if i else t for i, t in enumerate(turn[:2]) if isinstance(t, str)]
+    return texts
 
 
 def user_turns(history: Sequence[Any]) -> list[str]:
@@ -33,11 +118,14 @@ def is_follow_up(question: str, settings: AnswerSettings) -> bool:
     return bool(_POINTS_BACK.search(fold(question))) or len(content_words(question)) < settings.follow_up_words
 
 
-def condense(question: str, history: Sequence[Any], settings: AnswerSettings) -> str:
-    """The question, completed with the subject of the previous questions when it points back to them."""
+def condense(question: str, history: Sequence[Any], settings: AnswerSettings, facts: FactIndex) -> str:
+    """The question, completed with the subject of the previous turns when it points back to them."""
     previous = user_turns(history)
     if not previous or not is_follow_up(question, settings):
         return question
+    resolved = resolve_references(question, history, facts)
+    if resolved is not None:
+        return resolved
     own = set(content_words(question))
     context: list[str] = []
     for turn in reversed(previous[-2:]):

@@ -10,6 +10,7 @@ import pytest
 
 from bot import Bot
 from bot.analysis import analyse
+from bot.condense import resolve_references
 from bot.glossary import GLOSSARY, translate_title
 from bot.reader import Draft
 from core.settings import Settings
@@ -20,6 +21,7 @@ from ingest.pipeline import ingest
 from ingest.store import Store
 from tests.conftest import CORPUS
 from tests.test_facts import MINUTES as FACTS_MINUTES
+from tests.test_facts import facts_of
 
 # Fictional documents (every person, organisation and date is invented): the minutes of tests/test_facts.py, and a
 # summer school that a later document moves.
@@ -103,6 +105,42 @@ def test_a_claim_the_quotes_do_not_hold_is_never_shown(reader_bot):
     draft.direct = f"Ravi Kannan is the Dean of Research at Orbital University [{draft.cite(person)}]."
     analysis = analyse("Who is Ravi Kannan?", "en", facts)
     assert reader_bot.composer._render(draft, analysis) is None  # "Orbital University" is in no quote
+
+
+@pytest.mark.integration
+def test_a_follow_up_that_points_back_is_asked_about_the_entity_of_the_earlier_turns(reader_bot):
+    history = [
+        {"role": "user", "content": "Which institute does Ravi Kannan work for?"},
+        {"role": "assistant", "content": reader_bot.ask("Which institute does Ravi Kannan work for?").answer},
+    ]
+    assert "Coastal Institute of Data Science" in history[1]["content"].split("\n")[0]
+    directs = reader_bot.ask("Who is the director of this institute?", history)
+    assert directs.standalone_question == "Who is the director of Coastal Institute of Data Science?"
+    assert "Tara Menon" in first_sentence(directs)
+    dean = reader_bot.ask("Who is the Dean of Research?")
+    title = reader_bot.ask(
+        "What is his job?", [{"role": "user", "content": dean.question}, {"role": "assistant", "content": dean.answer}]
+    )
+    assert title.standalone_question == "What is Ravi Kannan's job?"
+    assert "Dean of Research" in first_sentence(title)
+
+
+@pytest.mark.unit
+def test_only_a_single_person_or_organisation_of_the_latest_turns_resolves_a_reference():
+    index = FactIndex(facts_of(FACTS_MINUTES))
+    asked = [{"role": "user", "content": "Qui représentait l'Agence Norvelle Export ?"}]
+    assert resolve_references("Qui dirige cet organisme ?", asked, index) == "Qui dirige Agence Norvelle Export ?"
+    assert resolve_references("And who works there?", asked, index) == "And who works at Agence Norvelle Export?"
+    answered = [*asked, {"role": "assistant", "content": "M. Hugo BERTIN, chargé de mission Asie. « … IPN »"}]
+    assert resolve_references("What is his role?", answered, index) == "What is Hugo BERTIN's role?"
+    assert resolve_references("Who came along with him?", answered, index) is None  # a companion, not the subject
+    both = [{"role": "user", "content": "What do the IPN and the CIDS have in common?"}]
+    assert resolve_references("Who directs this institute?", both, index) is None  # two institutes: ambiguous
+    meeting = [{"role": "user", "content": "When did the IPN committee meet?"}]
+    assert resolve_references("Where was it held?", meeting, index) is None  # "it" may be the meeting
+    assert (
+        resolve_references("Which organisation does Ravi Kannan belong to, and who directs it?", asked, index) is None
+    )
 
 
 @pytest.mark.unit
