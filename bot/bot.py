@@ -18,6 +18,7 @@ from bot.retrieval import HybridRetriever
 from bot.scoring import SentenceScorer
 from core.settings import Settings
 from core.text import guess_language
+from ingest.facts.propose import Proposer
 from ingest.store import Store
 
 
@@ -64,6 +65,14 @@ class Bot:
                 "condense", lambda s: condense(s["question"], s["history"], settings.answer, store.facts())
             )
         ) | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self.retriever.invoke(s["standalone"])))
+
+    def facts_proposer(self) -> Proposer | None:
+        """The model generator as a proposer of facts at ingest, when one is configured."""
+        from bot.generate import ChatProposer, LLMComposer, model_name
+
+        if not isinstance(self.composer, LLMComposer) or not self.settings.store.facts_model_sentences:
+            return None
+        return ChatProposer(self.composer.chat_model, model_name(self.settings))
 
     def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
         *_, answer = self.stream(question, history)

@@ -69,6 +69,7 @@ class LLMComposer:
         self.base = base
         self.name = name
         self.timeout = timeout
+        self.chat_model = chat_model
         self.chains = {
             lang: ChatPromptTemplate.from_messages([("human", template)]) | chat_model | StrOutputParser()
             for lang, template in _PROMPTS.items()
@@ -190,6 +191,23 @@ def _fallback(base: Composition, reason: str, **details: Any) -> Iterator[str | 
     if not final.retracted:
         yield from base.pieces()
     yield final
+
+
+class ChatProposer:
+    """A chat model as the facts extraction's proposer (`ingest.facts.propose.Proposer`): a prompt in, text out."""
+
+    def __init__(self, chat_model: BaseChatModel, name: str):
+        self.chat_model = chat_model
+        self.name = name
+
+    def __call__(self, prompt: str) -> str:
+        return str(self.chat_model.invoke(prompt).content)
+
+
+def model_name(settings: Settings) -> str:
+    """Which model the generator setting runs, as part of what its output was made with."""
+    llm = settings.llm
+    return f"{settings.answer.generator}:{llm.model if settings.answer.generator == 'openai' else llm.model_path}"
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:

@@ -20,6 +20,7 @@ from core.settings import Settings
 from ingest.chunking import chunk_ids, join_parts, split_text
 from ingest.corpus import SourceFile, discover, document_metadata
 from ingest.facts.extract import FACTS_VERSION, extract_facts
+from ingest.facts.propose import Proposer
 from ingest.facts.records import Fact
 from ingest.loaders import load_file
 from ingest.records import Chunk, ChunkMetadata, DocumentMetadata
@@ -82,9 +83,11 @@ def ingest(
     store: Store | None = None,
     reset: bool = False,
     on_progress: Progress | None = None,
+    proposer: Proposer | None = None,
 ) -> IngestReport:
     """Bring the index up to date with the documents under `paths`; a document removed from a folder given
-    here loses its passages. The keyword index of the result is saved before this returns."""
+    here loses its passages. The keyword index of the result is saved before this returns. A `proposer` (a model)
+    may propose people the rules found without a role; see `ingest.facts.propose`."""
     started = time.perf_counter()
     store = store or Store(settings, reset=reset)
     progress = on_progress or (lambda stage, done, total: None)
@@ -92,6 +95,9 @@ def ingest(
     report = IngestReport(skipped=list(found.problems))
     indexed = _indexed_documents(store)
     fact_hashes = store.fact_hashes()
+    limit = settings.store.facts_model_sentences if proposer is not None else 0
+    # What the facts are extracted with: documents whose facts another recipe extracted are read again.
+    recipe = f"{FACTS_VERSION}\x00{proposer.name}\x00{limit}" if proposer and limit else FACTS_VERSION
 
     plans = []
     for done, source in enumerate(found.files, start=1):
@@ -99,7 +105,7 @@ def ingest(
         doc_hash = _document_hash(source, settings)
         current = indexed.get(source.doc_id)
         complete = current is not None and current.is_complete(doc_hash)
-        if complete and fact_hashes.get(source.doc_id) == facts_hash(doc_hash):
+        if complete and fact_hashes.get(source.doc_id) == facts_hash(doc_hash, recipe):
             report.documents += 1
             report.unchanged += len(current.ids)
             continue
@@ -116,7 +122,7 @@ def ingest(
     extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-facts")
     documents: list[DocumentFacts] = []
     try:
-        extracted = [extractor.submit(_extract, plan) for plan in plans]
+        extracted = [extractor.submit(_extract, plan, proposer, limit) for plan in plans]
         new_chunks = [chunk for plan in plans for chunk in plan.new]
         embedded = 0
         progress("embedding", 0, len(new_chunks))
@@ -130,7 +136,7 @@ def ingest(
         # run extracts them again.
         for done, (plan, future) in enumerate(zip(plans, extracted, strict=True)):
             progress("facts", done, len(plans))
-            documents.append(DocumentFacts(plan.meta["doc_id"], facts_hash(plan.doc_hash), future.result()))
+            documents.append(DocumentFacts(plan.meta["doc_id"], facts_hash(plan.doc_hash, recipe), future.result()))
         progress("facts", len(plans), len(plans))
     finally:
         # An interrupted ingest does not wait for the documents still queued for extraction.
@@ -155,9 +161,11 @@ def ingest(
     return report
 
 
-def _extract(plan: _Plan) -> list[Fact]:
+def _extract(plan: _Plan, proposer: Proposer | None, limit: int) -> list[Fact]:
     meta = plan.meta
-    return extract_facts(plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts)
+    return extract_facts(
+        plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, proposer, limit
+    )
 
 
 def _indexed_documents(store: Store) -> dict[str, _IndexedDocument]:
@@ -170,9 +178,9 @@ def _indexed_documents(store: Store) -> dict[str, _IndexedDocument]:
     return documents
 
 
-def facts_hash(doc_hash: str) -> str:
-    """What a document's facts were extracted from: its text and recipe, and the extraction's own version."""
-    return hashlib.sha256(f"{doc_hash}\x00{FACTS_VERSION}".encode()).hexdigest()
+def facts_hash(doc_hash: str, recipe: str) -> str:
+    """What a document's facts were extracted from: its text and recipe, and the extraction's own."""
+    return hashlib.sha256(f"{doc_hash}\x00{recipe}".encode()).hexdigest()
 
 
 def _document_hash(source: SourceFile, settings: Settings) -> str:

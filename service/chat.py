@@ -92,7 +92,8 @@ class ChatService:
     def ingest(self, paths: list[Path], on_progress: Progress | None = None) -> IngestReport:
         """Bring the store up to date with files or folders (their removed documents leave it too)."""
         with self._writing:
-            return ingest(paths, self.settings, store=self.store, on_progress=on_progress)
+            proposer = self.bot.facts_proposer()
+            return ingest(paths, self.settings, store=self.store, on_progress=on_progress, proposer=proposer)
 
     def add_documents(self, files: list[tuple[Path, str]], on_progress: Progress | None = None) -> AddResult:
         """Keep uploaded (temporary path, original name) files under the data dir and index them at once."""

@@ -12,6 +12,7 @@ from core.dates import find_dates, format_iso
 from core.errors import IndexProblem
 from ingest.facts.extract import extract_facts
 from ingest.facts.index import FactIndex
+from ingest.facts.propose import propose
 from ingest.pipeline import ingest
 from tests.conftest import run_cli
 
@@ -148,6 +149,91 @@ def test_lookups_forgive_case_accents_and_typos_and_keep_conflicts():
     assert [e.date for e in index.find_events(participant="Hugo Bertin")] == ["2031-03-14"]
     assert [e.kind for e in index.find_events(start=date(2031, 7, 1), end=date(2031, 7, 31))] == ["school"]
     assert all(p.status == "decided" for p in index.find_plans(status="decided"))
+
+
+# Fictional: a person whom the rules find without a role (the role is a clause, not an apposition).
+HEARD = (
+    "Document fictif pour les tests.\n"
+    "Le comité a entendu Mme Léa Dorval qui pilote le programme Lumen pour l'Agence Norvelle Export.\n"
+)
+
+
+class ScriptedProposer:
+    """A model that answers every prompt with the same text (or raises), and counts the prompts it got."""
+
+    name = "scripted"
+
+    def __init__(self, reply: str | Exception):
+        self.reply = reply
+        self.prompts: list[str] = []
+
+    def __call__(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if isinstance(self.reply, Exception):
+            raise self.reply
+        return self.reply
+
+
+PROPOSED = "\n".join(
+    [
+        "```json",
+        '{"name": "Léa Dorval", "role": "pilote le programme Lumen", "organisation": "Agence Norvelle Export"}',
+        '{"name": "Léa Dorval", "role": "Programme Director", "organisation": "Agence Norvelle Export"}',  # translated
+        '{"name": "Marc Dorval", "role": null, "organisation": null}',  # not in the sentence
+        '{"name": "Léa Dorval", "role": "pilote",',  # cut off
+        "```",
+    ]
+)
+
+
+@pytest.mark.unit
+def test_a_proposal_of_the_model_is_kept_only_when_every_field_is_a_span_of_its_sentence():
+    sentence = HEARD.splitlines()[1]
+    proposals = propose(sentence, ScriptedProposer(PROPOSED))
+    assert proposals.rejected == 3
+    [kept] = proposals.kept
+    assert sentence[slice(*kept.name)] == "Léa Dorval" and sentence[slice(*kept.role)] == "pilote le programme Lumen"
+    assert sentence[slice(*kept.organisation)] == "Agence Norvelle Export"
+    assert propose(sentence, ScriptedProposer("I cannot help with that.")).kept == []
+
+
+@pytest.mark.integration
+def test_the_model_proposes_people_the_rules_found_without_a_role_and_a_failing_model_loses_nothing(caplog):
+    ruled = facts_of(HEARD)
+    assert [(p.name, p.role) for p in by_type(ruled, "person")] == [("Léa Dorval", None)]
+    model = ScriptedProposer(PROPOSED)
+    proposed = extract_facts(HEARD, "heard.md", "Fictional", "2031-03-14", "fr", [("c", 0)], model, proposals=5)
+    assert len(model.prompts) == 1 and "Léa Dorval" in model.prompts[0]
+    [person] = by_type(proposed, "person")
+    assert (person.origin, person.role, person.organisation) == (
+        "model",
+        "pilote le programme Lumen",
+        "Agence Norvelle Export",
+    )
+    assert [s.text for s in person.spans] == ["Léa Dorval", "pilote le programme Lumen", "Agence Norvelle Export"]
+
+    failing = ScriptedProposer(TimeoutError("the model did not answer"))
+    kept = extract_facts(HEARD, "heard.md", "Fictional", "2031-03-14", "fr", [("c", 0)], failing, proposals=5)
+    assert [(p.name, p.origin) for p in by_type(kept, "person")] == [("Léa Dorval", "rules")]
+    assert "the model proposed no facts" in caplog.text
+    # Documents whose people all have a role cost no model call.
+    quiet = ScriptedProposer(PROPOSED)
+    extract_facts(MINUTES, "minutes.md", "Fictional", "2031-03-14", "fr", [("c", 0)], quiet, proposals=5)
+    assert quiet.prompts == []
+
+
+@pytest.mark.integration
+def test_a_proposer_reads_the_facts_again_once_and_then_costs_nothing(tmp_path, settings, make_store):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "heard.md").write_text(HEARD, encoding="utf-8")
+    store = make_store(settings)
+    ingest([folder], settings, store=store)
+    model = ScriptedProposer(PROPOSED)
+    again = ingest([folder], settings, store=store, proposer=model)
+    assert again.added == 0 and again.facts > 0 and len(model.prompts) == 1  # the facts only, with the model
+    assert store.facts(refresh=True).find_people("Léa Dorval")[0].role == "pilote le programme Lumen"
+    assert ingest([folder], settings, store=store, proposer=model).facts == 0 and len(model.prompts) == 1
 
 
 @pytest.mark.integration

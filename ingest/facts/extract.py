@@ -7,6 +7,7 @@ spaCy's entities; dates come from `core.dates`. Every field of a fact is a span 
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -18,11 +19,13 @@ from core.dates import DateSpan, find_dates
 from core.text import HONORIFICS, STOPWORDS, fold, guess_language, is_statement, sentences
 from ingest.facts import vocabulary as vocab
 from ingest.facts.nlp import Entity, entities
+from ingest.facts.propose import Proposer, propose
 from ingest.facts.records import Event, Organisation, Person, Plan, Span
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
 FACTS_VERSION = "5"
 # A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Pécresse".
+log = logging.getLogger("partnerbot.facts")
 _NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
 _HONORIFIC = re.compile(
     r"(?<![\w.-])(?P<title>" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")\.?\s+"
@@ -158,9 +161,17 @@ def _initials_match(short: str, long: str) -> bool:
 
 
 def extract_facts(
-    text: str, doc_id: str, title: str, doc_date: str, language: str, passages: list[tuple[str, int]]
+    text: str,
+    doc_id: str,
+    title: str,
+    doc_date: str,
+    language: str,
+    passages: list[tuple[str, int]],
+    proposer: Proposer | None = None,
+    proposals: int = 0,
 ) -> list[Person | Organisation | Event | Plan]:
-    """The facts of one document. `passages` are (chunk id, start offset) pairs, in order, for provenance."""
+    """The facts of one document. `passages` are (chunk id, start offset) pairs, in order, for provenance. With a
+    `proposer`, at most `proposals` sentences whose people the rules found without a role go to the model too."""
     reference = _parse_date(doc_date)
     found = _sentences(text.split("\n"), language)
     for sentence in found:
@@ -188,6 +199,8 @@ def extract_facts(
     for sentence in found:
         for person in _roles(sentence, organisations):
             people.append(Person(**base(sentence), **person))
+    if proposer is not None and proposals:
+        people += _proposed_people(found, people, organisations, proposer, proposals, base)
     for sentence in found:
         _named_organisations(sentence, organisations, people)
     events, plans = _events_and_plans(found, organisations, base)
@@ -195,6 +208,39 @@ def extract_facts(
     with_role = {p.name for p in people if p.role or p.organisation}
     people = [p for p in people if p.role or p.organisation or p.name not in with_role]
     return _distinct([*people, *organisations.facts(base), *events, *plans])
+
+
+def _proposed_people(
+    found: list[_Sentence], people: list[Person], organisations: _Organisations, proposer: Proposer, limit: int, base
+) -> list[Person]:
+    with_role = {p.sentence.start for p in people if p.role}
+    asked = [s for s in found if s.people and s.start not in with_role][:limit]
+    out = []
+    for sentence in asked:
+        try:
+            proposals = propose(sentence.text, proposer)
+        except Exception as exc:  # a model that fails costs this document its proposals, not its facts
+            log.warning("the model proposed no facts for %s: %s: %s", base(sentence)["doc_id"], type(exc).__name__, exc)
+            break
+        for proposal in proposals.kept:
+            name = sentence.text[slice(*proposal.name)]
+            if _trim_name(name) != name or len(name.split()) < 2:
+                proposals.rejected += 1
+                continue
+            person = Person(**base(sentence), name=name, sentence=sentence.whole, origin="model")
+            person.spans = [sentence.span(*proposal.name)]
+            if proposal.role:
+                person.role = sentence.text[slice(*proposal.role)]
+                person.role_lang = max(simplemma.langdetect(person.role, lang=("fr", "en")), key=lambda p: p[1])[0]
+                person.spans.append(sentence.span(*proposal.role))
+            if proposal.organisation:
+                person.organisation_text = sentence.text[slice(*proposal.organisation)]
+                person.organisation = organisations.canonical(person.organisation_text) or person.organisation_text
+                person.spans.append(sentence.span(*proposal.organisation))
+            out.append(person)
+        if proposals.rejected:
+            log.info("%d proposals of the model were not spans of their sentence", proposals.rejected)
+    return out
 
 
 def _distinct(facts: list) -> list:

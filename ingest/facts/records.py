@@ -43,6 +43,7 @@ class Person(FactBase):
     role_lang: str | None = None
     organisation: str | None = None  # its canonical name
     organisation_text: str | None = None  # as this sentence writes it ("IIITB")
+    origin: Literal["rules", "model"] = "rules"  # "model": proposed by the model generator, each field checked
 
     def key(self) -> str:
         return f"{self.name}\x00{self.role}\x00{self.organisation}"
