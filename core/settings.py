@@ -54,10 +54,11 @@ class StoreSettings(Section):
     # Documents ingested by another process (the CLI while the app runs) are seen within this delay; a check
     # costs one metadata read, so a few seconds keep it off the hot path.
     recheck_seconds: float = Field(10.0, ge=0, le=3600)
-    # With a model generator configured, the sentences of a document whose people the rules found without a role are
-    # offered to the model, which may propose them (kept only when every field is a span of the sentence). A call
-    # costs 2-6 s with the packaged model on two cores: at most this many sentences a document; 0 turns it off.
-    facts_model_sentences: int = Field(10, ge=0, le=1000)
+    # With a model generator configured, at most this many sentences of a document whose people the rules found
+    # without a role are offered to the model, which may propose them (kept only when every field is a span of the
+    # sentence). Off by default: the packaged model takes about 4 s a sentence on two cores and proposed nothing
+    # usable when tried (names it repeated, roles it made up); a real model behind PARTNERBOT_LLM_BASE_URL may.
+    facts_model_sentences: int = Field(0, ge=0, le=1000)
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> StoreSettings:

@@ -8,13 +8,16 @@ from datetime import date
 
 import pytest
 
+from bot import Bot
 from core.dates import find_dates, format_iso
 from core.errors import IndexProblem
 from ingest.facts.extract import extract_facts
 from ingest.facts.index import FactIndex
 from ingest.facts.propose import propose
 from ingest.pipeline import ingest
+from service.chat import ChatService
 from tests.conftest import run_cli
+from tests.test_generation import scripted
 
 # Fictional documents: every person, organisation and date here is invented for the tests.
 MINUTES = """Document fictif pour les tests.
@@ -227,6 +230,7 @@ def test_a_proposer_reads_the_facts_again_once_and_then_costs_nothing(tmp_path, 
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "heard.md").write_text(HEARD, encoding="utf-8")
+    settings = settings.replace(facts_model_sentences=5)
     store = make_store(settings)
     ingest([folder], settings, store=store)
     model = ScriptedProposer(PROPOSED)
@@ -234,6 +238,22 @@ def test_a_proposer_reads_the_facts_again_once_and_then_costs_nothing(tmp_path, 
     assert again.added == 0 and again.facts > 0 and len(model.prompts) == 1  # the facts only, with the model
     assert store.facts(refresh=True).find_people("Léa Dorval")[0].role == "pilote le programme Lumen"
     assert ingest([folder], settings, store=store, proposer=model).facts == 0 and len(model.prompts) == 1
+
+
+@pytest.mark.integration
+def test_the_service_hands_the_configured_generator_to_the_extraction(tmp_path, make_settings, make_store):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "heard.md").write_text(HEARD, encoding="utf-8")
+    settings = make_settings(generator="openai", llm_base_url="http://127.0.0.1:9/v1", facts_model_sentences=5)
+    store = make_store(settings)
+    bot = Bot(settings, store)
+    model = scripted(PROPOSED)
+    bot.composer.chat_model = model  # the configured server's model, scripted: the test is about the wiring
+    ChatService(settings, store, bot).ingest([folder])
+    assert store.facts(refresh=True).find_people("Léa Dorval")[0].origin == "model"
+    assert Bot(settings.replace(facts_model_sentences=0), store).facts_proposer() is None
+    assert Bot(settings.replace(generator="extractive"), store).facts_proposer() is None
 
 
 @pytest.mark.integration
