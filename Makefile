@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test test-fast install lint chromium audit bench lock clean
+.PHONY: chat test test-fast install lint chromium tesseract audit bench lock clean
 
 # Exactly the versions and files of requirements.lock (their hashes checked), nothing resolved anew: a fresh machine
 # gets what CI saw. The lock pins the CPU build of torch that lies on this kind of machine.
@@ -18,6 +18,7 @@ install: $(STAMP)
 
 # Exit code 3 means some files were skipped (the report names them); the app still starts.
 chat: install
+	@$(MAKE) --no-print-directory tesseract || echo "warning: Tesseract could not be installed (not root?): scanned PDF pages will not be read" >&2
 	$(VENV)/bin/partnerbot ingest || [ $$? -eq 3 ]
 	$(VENV)/bin/partnerbot serve
 
@@ -28,7 +29,12 @@ lint: install
 chromium:
 	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: install lint chromium
+# Scanned pages are read by Debian's Tesseract with its French and English data; install them when missing.
+tesseract:
+	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra && tesseract --list-langs 2>/dev/null | grep -qx eng \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng; }
+
+test: install lint chromium tesseract
 	$(VENV)/bin/pytest
 
 # For daily work: everything but the browser and the language-model tests.

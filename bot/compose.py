@@ -137,4 +137,6 @@ def to_citation(doc: Document) -> Citation:
         start=int(meta["start"]),
         end=int(meta["end"]),
         page=int(meta["page"]),
+        ocr=bool(meta.get("ocr", False)),
+        ocr_confidence=float(meta.get("ocr_confidence", 0.0)),
     )

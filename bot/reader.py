@@ -27,9 +27,9 @@ from bot.scoring import SentenceScorer
 from core.dates import DateSpan, find_dates, format_iso
 from core.settings import Settings
 from core.text import content_words, fold, words
+from ingest.facts import vocabulary as vocab
 from ingest.facts.index import FactIndex, first_day, name_key
 from ingest.facts.records import Event, FactBase, Person, Plan, Span
-from ingest.facts.vocabulary import ORGANISATION_HEADS
 from ingest.store import Store
 
 _SAY = {
@@ -385,6 +385,13 @@ class Reader:
     def _dated(self, a: Analysis, facts: FactIndex) -> list[Event | Plan]:
         """The events (and plans) the question is about, ordered by the date of the document stating them."""
         wanted = concepts(a.terms)
+        # The words that name the kind asked about ("signed", "meeting") are shared by every event of the kind; the
+        # others ("declaration of intent") tell one event of the kind from another.
+        folded = fold(a.text)
+        naming = {
+            w for kind, p in vocab.EVENT_KINDS if kind == a.event_kind for m in p.finditer(folded) for w in words(m[0])
+        }
+        telling = concepts([t for t in a.terms if t not in naming])
         candidates: list[tuple[int, Event | Plan]] = []
         for fact in [*facts.events, *facts.plans]:
             if not (fact.date if isinstance(fact, Event) else fact.when):
@@ -394,11 +401,14 @@ class Reader:
                 and a.event_kind is not None
                 and (fact.kind == a.event_kind or {fact.kind, a.event_kind} <= _MEETINGS)
             )
-            text = _title(fact) + " " + fact.sentence.text
-            overlap = len(wanted & concepts(content_words(text)))
-            if kind_ok or (wanted and overlap >= max(1, len(wanted) // 2)):
-                # Every event of the kind asked about counts alike: each document's date for it is kept.
-                candidates.append((1000 if kind_ok else overlap, fact))
+            said = concepts(content_words(_title(fact) + " " + fact.sentence.text))
+            overlap = len(wanted & said)
+            if kind_ok:
+                # Every event of the kind that the other words name as well counts alike: each document's date for
+                # it is kept. A signing of another text is not the signing asked about.
+                candidates.append((1000 + len(telling & said), fact))
+            elif wanted and overlap >= max(1, len(wanted) // 2):
+                candidates.append((overlap, fact))
         if not candidates:
             return []
         top = max(s for s, _ in candidates)
@@ -546,7 +556,7 @@ def _link(person: Person, role: str, org: str, language: str) -> str:
         between = fold(person.sentence.text[spans[role].end - offset : spans[org].start - offset]).strip(" ,'’")
     heads = concepts(content_words(role)) & concepts(["director", "president", "dean"])
     english = _LINKS.get(between.split()[0] if between.split() else "", "of" if heads else "at")
-    article = fold(org.split()[0]) in ORGANISATION_HEADS if org.split() else False
+    article = fold(org.split()[0]) in vocab.ORGANISATION_HEADS if org.split() else False
     if language == "fr":
         return {"for": "pour", "at": "à", "of": "de"}[english] + (" la" if article else "")
     return english + (" the" if article else "")

@@ -30,7 +30,12 @@ def progress_bars(enabled: bool) -> tuple[Callable[[str, int, int], None], Calla
             return
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage.capitalize(), unit="file" if stage == "reading" else "")
+            units = {"reading": "file", "ocr": "page"}
+            bar = bars[stage] = tqdm(
+                total=total, desc=stage.upper() if stage == "ocr" else stage.capitalize(), unit=units.get(stage, "")
+            )
+        if bar.total != total:  # OCR counts the pages of one scanned document after another
+            bar.reset(total=total)
         bar.update(done - bar.n)
 
     def close() -> None:
@@ -53,7 +58,7 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_INTERRUPTED
     close()
     print(report.summary())
-    return EXIT_SKIPPED if report.skipped else 0
+    return EXIT_SKIPPED if report.skipped or report.warnings else 0
 
 
 def print_answer(answer: Any) -> None:

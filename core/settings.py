@@ -54,6 +54,18 @@ class StoreSettings(Section):
     # Documents ingested by another process (the CLI while the app runs) are seen within this delay; a check
     # costs one metadata read, so a few seconds keep it off the hot path.
     recheck_seconds: float = Field(10.0, ge=0, le=3600)
+    # Pages of a PDF without a text layer are read by Tesseract in these languages ("fra+eng": French and English
+    # at once, for documents that mix them; "" turns OCR off).
+    ocr_languages: str = Field("fra+eng", pattern=r"^([a-z_]{3,8}(\+[a-z_]{3,8})*)?$")
+    # Tesseract reads best around 300 dpi; fewer loses accents and small print, more costs time for nothing.
+    ocr_dpi: int = Field(300, ge=100, le=600)
+    # A page takes 3-10 s on two cores; one that takes longer is noise or a drawing: reported, the rest kept.
+    ocr_page_seconds: float = Field(60.0, ge=1, le=3600)
+    # A 200-page scan is half an hour of OCR: the first pages are read, and the report says what was left.
+    ocr_max_pages: int = Field(100, ge=1, le=10_000)
+    # Rows of a spreadsheet sheet or CSV file kept as text (a participants list or a schedule is far shorter); a
+    # sheet of 100,000 rows would be an hour of embedding.
+    max_sheet_rows: int = Field(2_000, ge=1, le=1_000_000)
     # With a model generator configured, at most this many sentences of a document whose people the rules found
     # without a role are offered to the model, which may propose them (kept only when every field is a span of the
     # sentence). Off by default: the packaged model takes about 4 s a sentence on two cores and proposed nothing
@@ -79,6 +91,11 @@ class StoreSettings(Section):
     def documents_dir(self) -> Path:
         """Documents added through the app, each under uploads/ with a safe name."""
         return self.data_dir / "documents"
+
+    @property
+    def ocr_dir(self) -> Path:
+        """The words of each page read by OCR and their boxes, per document hash: where a quote lies on a scan."""
+        return self.data_dir / "ocr"
 
     @property
     def feedback_path(self) -> Path:

@@ -1,22 +1,39 @@
-"""Read a document file into text, with the parsers LangChain's loaders wrap (pypdf, docx2txt, bs4)."""
+"""Read a document file into text, with the parsers LangChain's loaders wrap (pypdf, docx2txt, bs4), pdfium and
+Tesseract for scanned pages, python-pptx for slides, openpyxl and the csv module for spreadsheets."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import docx2txt
+import openpyxl
+import pypdfium2 as pdfium
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.exc import PackageNotFoundError
+from pptx.shapes.base import BaseShape
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from core.errors import LoadError
+from core.settings import StoreSettings
+from ingest import ocr
 from ingest.layout import join_pages, page_furniture, reflow
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".csv")
+# A page with fewer letters than this in its text layer is a scan (at most a stamp or a page number on it).
+_MIN_LETTERS = 20
+_LETTER = re.compile(r"[^\W\d_]")
 
 # Signatures of formats that are never plain text, to name what a mislabelled file really is.
 _BINARY_MAGIC = {
@@ -29,11 +46,39 @@ _BINARY_MAGIC = {
 }
 
 
+@dataclass(frozen=True)
+class LoadOptions:
+    """How files are read; see `StoreSettings` for why each limit is what it is."""
+
+    max_bytes: int
+    ocr_languages: str = "fra+eng"
+    ocr_dpi: int = 300
+    ocr_page_seconds: float = 60.0
+    ocr_max_pages: int = 100
+    max_sheet_rows: int = 2_000
+    on_page: Callable[[int, int], None] | None = None  # OCR progress: (pages read, pages to read)
+
+    @classmethod
+    def from_settings(cls, store: StoreSettings, on_page: Callable[[int, int], None] | None = None) -> LoadOptions:
+        return cls(
+            max_bytes=int(store.max_file_mb * 1_000_000),
+            ocr_languages=store.ocr_languages,
+            ocr_dpi=store.ocr_dpi,
+            ocr_page_seconds=store.ocr_page_seconds,
+            ocr_max_pages=store.ocr_max_pages,
+            max_sheet_rows=store.max_sheet_rows,
+            on_page=on_page,
+        )
+
+
 @dataclass
 class LoadedText:
-    # One part per page for a PDF (so passages can cite their page), a single part otherwise.
+    # One part per page for a PDF and per slide for a presentation (so passages can cite them), per sheet for a
+    # workbook, a single part otherwise.
     parts: list[str]
     title: str | None = None
+    ocr: dict[int, ocr.OcrPage] = field(default_factory=dict)  # part index -> the page as Tesseract read it
+    problems: list[str] = field(default_factory=list)  # what was left out of a document that was kept
 
     @property
     def text(self) -> str:
@@ -47,7 +92,10 @@ def check_supported(path: Path) -> None:
         )
 
 
-def load_file(path: Path, max_bytes: int) -> LoadedText:
+def load_file(path: Path, options: LoadOptions | int) -> LoadedText:
+    """The text of a document file (`options` may be just the size limit in bytes). Raises LoadError."""
+    options = LoadOptions(max_bytes=options) if isinstance(options, int) else options
+    max_bytes = options.max_bytes
     check_supported(path)
     suffix = path.suffix.lower()
     try:
@@ -63,9 +111,15 @@ def load_file(path: Path, max_bytes: int) -> LoadedText:
         raise LoadError(path, "the file is empty")
 
     if suffix == ".pdf":
-        loaded = _load_pdf(path, data)
+        loaded = _load_pdf(path, data, options)
     elif suffix == ".docx":
         loaded = _load_docx(path, data)
+    elif suffix == ".pptx":
+        loaded = _load_pptx(path, data)
+    elif suffix == ".xlsx":
+        loaded = _load_xlsx(path, data, options.max_sheet_rows)
+    elif suffix == ".csv":
+        loaded = _load_csv(path, _decode_text(path, data), options.max_sheet_rows)
     elif suffix in (".html", ".htm"):
         loaded = _load_html(_decode_text(path, data))
     else:
@@ -119,7 +173,7 @@ def _load_html(markup: str) -> LoadedText:
     return LoadedText([content.get_text("\n")], title=title or None)
 
 
-def _load_pdf(path: Path, data: bytes) -> LoadedText:
+def _load_pdf(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
     if not data.startswith(b"%PDF"):
         raise LoadError(path, "not a PDF (the content does not start with %PDF): check the file extension")
     try:
@@ -127,16 +181,60 @@ def _load_pdf(path: Path, data: bytes) -> LoadedText:
         if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError(path, "the PDF is password-protected")
         lines = [(page.extract_text() or "").split("\n") for page in reader.pages]
-        furniture = page_furniture(lines)
-        pages = join_pages([reflow(page, furniture) for page in lines])
         title = (reader.metadata.title if reader.metadata else None) or None
     except LoadError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise LoadError(path, f"corrupt or truncated PDF ({type(exc).__name__}: {exc})") from exc
+    # Pages that have a text layer keep it; the others are read by OCR.
+    scanned = [i for i, page in enumerate(lines) if len(_LETTER.findall("".join(page))) < _MIN_LETTERS]
+    pages_read, problems = _ocr_pages(data, scanned, options) if scanned else ({}, [])
+    for i, page in pages_read.items():
+        lines[i] = page.text.split("\n")
+    furniture = page_furniture(lines)
+    pages = join_pages([reflow(page, furniture) for page in lines])
     if not any(p.strip() for p in pages):
-        raise LoadError(path, "the PDF has no extractable text (a scanned image?)")
-    return LoadedText(pages, title=title)
+        raise LoadError(path, "the PDF has no extractable text" + (f" ({'; '.join(problems)})" if problems else ""))
+    return LoadedText(pages, title=title, ocr=pages_read, problems=problems)
+
+
+def _ocr_pages(data: bytes, scanned: list[int], options: LoadOptions) -> tuple[dict[int, ocr.OcrPage], list[str]]:
+    """The pages without a text layer, as Tesseract reads them, and what could not be read."""
+    if not options.ocr_languages:
+        return {}, [f"{len(scanned)} pages without a text layer were not read: OCR is off (PARTNERBOT_OCR_LANGUAGES)"]
+    if not ocr.available():
+        return {}, [f"{len(scanned)} pages without a text layer were not read: Tesseract is not installed"]
+    missing = set(options.ocr_languages.split("+")) - ocr.languages()
+    if missing:
+        return {}, [f"OCR languages not installed: {', '.join(sorted(missing))} (Debian: tesseract-ocr-LANG)"]
+    problems = []
+    if len(scanned) > options.ocr_max_pages:
+        problems.append(
+            f"pages {scanned[options.ocr_max_pages] + 1}-{scanned[-1] + 1} were not read: at most "
+            f"{options.ocr_max_pages} pages of a document are read by OCR (PARTNERBOT_OCR_MAX_PAGES)"
+        )
+        scanned = scanned[: options.ocr_max_pages]
+    pages: dict[int, ocr.OcrPage] = {}
+    document = pdfium.PdfDocument(data)
+    try:
+        for done, index in enumerate(scanned):
+            if options.on_page:
+                options.on_page(done, len(scanned))
+            image = document[index].render(scale=options.ocr_dpi / 72).to_pil()
+            try:
+                page = ocr.read_page(image, options.ocr_languages, options.ocr_page_seconds)
+            except ocr.OcrError as exc:
+                problems.append(f"page {index + 1}: {exc}")
+                continue
+            if not page.words:
+                problems.append(f"page {index + 1}: no text was recognised on it")
+                continue
+            pages[index] = page
+        if options.on_page:
+            options.on_page(len(scanned), len(scanned))
+    finally:
+        document.close()
+    return pages, problems
 
 
 def _load_docx(path: Path, data: bytes) -> LoadedText:
@@ -147,3 +245,114 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise LoadError(path, f"corrupt or truncated DOCX ({type(exc).__name__}: {exc})") from exc
     return LoadedText([reflow((text or "").split("\n"))])
+
+
+def _load_pptx(path: Path, data: bytes) -> LoadedText:
+    """One part per slide: its text boxes and tables, then its speaker notes."""
+    if not data.startswith(b"PK"):
+        raise LoadError(path, "not a PPTX (the content is not a ZIP archive): check the file extension")
+    try:
+        presentation = Presentation(io.BytesIO(data))
+        slides = []
+        for slide in presentation.slides:
+            lines = [line for shape in slide.shapes for line in _shape_lines(shape)]
+            if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+                lines += ["", slide.notes_slide.notes_text_frame.text]
+            slides.append("\n".join(lines))
+        title = presentation.core_properties.title or None
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise LoadError(path, f"not a PowerPoint presentation, or a corrupt one ({type(exc).__name__}: {exc})") from exc
+    return LoadedText(slides, title=title)
+
+
+def _shape_lines(shape: BaseShape) -> Iterable[str]:
+    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+        for inner in shape.shapes:
+            yield from _shape_lines(inner)
+    elif getattr(shape, "has_table", False) and shape.has_table:
+        rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
+        yield from _rows_as_lines(rows, len(rows))[0]
+    elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+        yield from (paragraph.text for paragraph in shape.text_frame.paragraphs if paragraph.text.strip())
+
+
+def _load_xlsx(path: Path, data: bytes, max_rows: int) -> LoadedText:
+    """One part per sheet: its name, then each row as "header: value" pairs."""
+    if not data.startswith(b"PK"):
+        raise LoadError(path, "not an XLSX (the content is not a ZIP archive): check the file extension")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise LoadError(path, f"not an Excel workbook, or a corrupt one ({type(exc).__name__}: {exc})") from exc
+    parts, problems = [], []
+    try:
+        for sheet in workbook.worksheets:
+            lines, cut = _rows_as_lines(sheet.iter_rows(values_only=True), max_rows)
+            if cut:
+                problems.append(
+                    f"sheet {sheet.title!r}: only the first {max_rows} rows were kept (PARTNERBOT_MAX_SHEET_ROWS)"
+                )
+            if lines:
+                parts.append("\n".join([sheet.title, "", *lines]))
+        title = workbook.properties.title or None
+    finally:
+        workbook.close()
+    return LoadedText(parts or [""], title=title, problems=problems)
+
+
+def _load_csv(path: Path, text: str, max_rows: int) -> LoadedText:
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    lines, cut = _rows_as_lines(csv.reader(io.StringIO(text), dialect), max_rows)
+    problems = [f"only the first {max_rows} rows were kept (PARTNERBOT_MAX_SHEET_ROWS)"] if cut else []
+    return LoadedText(["\n".join(lines)], problems=problems)
+
+
+def _rows_as_lines(rows: Iterable[Iterable[object]], max_rows: int) -> tuple[list[str], bool]:
+    """A table as one line a row, "header: value; header: value.", so that a participants list or a schedule reads as
+    sentences. The first row with a value is the header. Also says whether rows were left out past `max_rows`."""
+    header: list[str] | None = None
+    lines: list[str] = []
+    for row in rows:
+        cells = [_cell(value) for value in row]
+        if not any(cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        if len(lines) == max_rows:
+            return lines, True
+        pairs = [
+            f"{header[i]}: {value}" if i < len(header) and header[i] else value
+            for i, value in enumerate(cells)
+            if value
+        ]
+        lines.append("; ".join(pairs) + ".")
+    if header is not None and not lines:
+        lines.append("; ".join(h for h in header if h) + ".")  # a table of one row is that row
+    return lines, False
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, datetime) and not (value.hour or value.minute or value.second):
+        value = value.date()
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def save_ocr_words(path: Path, pages: dict[int, ocr.OcrPage]) -> None:
+    """The words of the pages OCR read, with their boxes, keyed by 1-based page number."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    words = {str(i + 1): [[w.text, *w.box] for w in page.words] for i, page in pages.items()}
+    path.write_text(json.dumps(words), encoding="utf-8")
+
+
+def load_ocr_words(path: Path) -> dict[int, list[tuple[str, float, float, float, float]]]:
+    if not path.exists():
+        return {}
+    return {int(page): [tuple(w) for w in words] for page, words in json.loads(path.read_text("utf-8")).items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from ingest.corpus import SourceFile, discover, document_metadata
 from ingest.facts.extract import FACTS_VERSION, extract_facts
 from ingest.facts.propose import Proposer
 from ingest.facts.records import Fact
-from ingest.loaders import load_file
+from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
 from ingest.records import Chunk, ChunkMetadata, DocumentMetadata
 from ingest.store import DocumentFacts, Store
 
@@ -31,7 +32,7 @@ from ingest.store import DocumentFacts, Store
 Progress = Callable[[str, int, int], None]
 
 # Bump when cleaning or chunking changes, so that every document is re-chunked once.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 @dataclass
@@ -42,6 +43,7 @@ class IngestReport:
     removed: int = 0
     facts: int = 0  # extracted from the documents read anew
     skipped: list[LoadError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # parts of ingested documents that were left out, and why
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -51,6 +53,8 @@ class IngestReport:
         )
         if self.skipped:
             line += f"; {len(self.skipped)} skipped:\n" + "\n".join(f"  - {err}" for err in self.skipped)
+        if self.warnings:
+            line += "\nkept in part:\n" + "\n".join(f"  - {warning}" for warning in self.warnings)
         return line
 
 
@@ -72,6 +76,7 @@ class _Plan:
     new: list[Chunk]
     kept: list[Chunk]
     stale: list[str]
+    problems: list[str]  # what was left out of the document (pages OCR could not read, rows past the limit)
     text: str  # the cleaned text, which the facts are extracted from
     meta: DocumentMetadata
     starts: list[tuple[str, int]]  # (chunk id, start) of every passage, for the facts' provenance
@@ -110,7 +115,8 @@ def ingest(
             report.unchanged += len(current.ids)
             continue
         try:
-            plans.append(_plan(source, doc_hash, current, settings))
+            plans.append(_plan(source, doc_hash, current, settings, progress))
+            report.warnings += plans[-1].problems
         except LoadError as exc:
             report.skipped.append(exc)
             continue
@@ -185,13 +191,27 @@ def facts_hash(doc_hash: str, recipe: str) -> str:
 
 def _document_hash(source: SourceFile, settings: Settings) -> str:
     digest = hashlib.sha256(source.path.read_bytes())
-    recipe = [PIPELINE_VERSION, settings.store.chunk_size, settings.store.chunk_overlap, source.manifest_entry]
+    store = settings.store
+    # OCR's languages and resolution change what a scanned page reads as; the OCR output itself is not hashed.
+    recipe = [
+        PIPELINE_VERSION,
+        store.chunk_size,
+        store.chunk_overlap,
+        source.manifest_entry,
+        store.ocr_languages,
+        store.ocr_dpi,
+    ]
     digest.update(json.dumps(recipe, sort_keys=True).encode())
     return digest.hexdigest()
 
 
-def _plan(source: SourceFile, doc_hash: str, current: _IndexedDocument | None, settings: Settings) -> _Plan:
-    loaded = load_file(source.path, int(settings.store.max_file_mb * 1_000_000))
+def _plan(
+    source: SourceFile, doc_hash: str, current: _IndexedDocument | None, settings: Settings, progress: Progress
+) -> _Plan:
+    options = LoadOptions.from_settings(settings.store, on_page=lambda done, total: progress("ocr", done, total))
+    loaded = load_file(source.path, options)
+    if loaded.ocr:
+        save_ocr_words(settings.store.ocr_dir / f"{doc_hash}.json", loaded.ocr)
     text, page_starts = join_parts(loaded.parts)
     passages = split_text(text, settings.store.chunk_size, settings.store.chunk_overlap, page_starts)
     meta = document_metadata(source, text, loaded.title)
@@ -207,6 +227,7 @@ def _plan(source: SourceFile, doc_hash: str, current: _IndexedDocument | None, s
                 start=p.start,
                 end=p.end,
                 page=p.page or 0,
+                **_ocr_metadata(loaded, page_starts, p.start, p.end),
             ),
         )
         for i, (chunk_id, p) in enumerate(zip(chunk_ids(source.doc_id, passages), passages, strict=True))
@@ -216,6 +237,7 @@ def _plan(source: SourceFile, doc_hash: str, current: _IndexedDocument | None, s
     return _Plan(
         source=source,
         doc_hash=doc_hash,
+        problems=[f"{source.doc_id}: {problem}" for problem in loaded.problems],
         new=[c for c in chunks if c.id not in existing],
         kept=[c for c in chunks if c.id in existing],
         stale=sorted(existing - new_ids),
@@ -223,6 +245,14 @@ def _plan(source: SourceFile, doc_hash: str, current: _IndexedDocument | None, s
         meta=meta,
         starts=[(c.id, c.metadata["start"]) for c in chunks],
     )
+
+
+def _ocr_metadata(loaded: LoadedText, page_starts: list[int], start: int, end: int) -> dict:
+    """A passage that holds words of a page read by OCR says so, with Tesseract's mean confidence (0-100) for the
+    least sure of its pages."""
+    first, last = bisect_right(page_starts, start) - 1, bisect_right(page_starts, max(start, end - 1)) - 1
+    read = [loaded.ocr[i].confidence for i in range(first, last + 1) if i in loaded.ocr]
+    return {"ocr": True, "ocr_confidence": round(min(read), 1)} if read else {}
 
 
 def _batches(chunks: list[Chunk], size: int) -> Iterator[list[Chunk]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class DocumentMetadata(TypedDict):
@@ -26,6 +26,8 @@ class ChunkMetadata(DocumentMetadata):
     start: int  # offsets of the passage in the document's cleaned text
     end: int
     page: int  # 1-based page of a paged document, 0 otherwise
+    ocr: NotRequired[bool]  # the page was read by OCR (absent: it was not)
+    ocr_confidence: NotRequired[float]  # Tesseract's mean word confidence on that page, 0-100
 
 
 class DocumentRow(TypedDict):

@@ -190,7 +190,8 @@ def _source(title: str, doc_date: str, doc_id: str, language: str) -> str:
 def source_header(citation: Citation, language: str) -> str:
     page = f", p. {citation.page}" if citation.page else ""
     date = format_iso(citation.date, language) if citation.date else "undated"
-    return f"{citation.title} — {date}{page} — {citation.doc_id}"
+    read = f" — read by OCR ({citation.ocr_confidence:.0f} % confidence)" if citation.ocr else ""
+    return f"{citation.title} — {date}{page} — {citation.doc_id}{read}"
 
 
 def _highlighted(citation: Citation) -> list[SourceSegment]:

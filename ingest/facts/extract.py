@@ -23,7 +23,7 @@ from ingest.facts.propose import Proposer, propose
 from ingest.facts.records import Event, Organisation, Person, Plan, Span
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
-FACTS_VERSION = "5"
+FACTS_VERSION = "6"
 # A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Pécresse".
 log = logging.getLogger("partnerbot.facts")
 _NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
@@ -197,7 +197,7 @@ def extract_facts(
             organisations.add([_long_form(match["long"], match["short"]), match["short"]], sentence)
     people: list[Person] = []
     for sentence in found:
-        for person in _roles(sentence, organisations):
+        for person in _row_person(sentence, organisations) or _roles(sentence, organisations):
             people.append(Person(**base(sentence), **person))
     if proposer is not None and proposals:
         people += _proposed_people(found, people, organisations, proposer, proposals, base)
@@ -348,6 +348,39 @@ def _roles(sentence: _Sentence, organisations: _Organisations) -> list[dict]:
     return out
 
 
+_ROW_CELL = re.compile(r"(?:^|; )(?P<header>[^:;]{1,40}): (?P<value>[^;]+?)(?=; |\.?$)")
+
+
+def _row_person(sentence: _Sentence, organisations: _Organisations) -> list[dict]:
+    """A table row of a person ("Nom: Odile Ferrat; Rôle: directrice; Organisation: IPN."), read by its headers."""
+    cells = {}
+    for match in _ROW_CELL.finditer(sentence.text):
+        header = fold(match["header"]).strip()
+        for kind, headers in (
+            ("name", vocab.NAME_HEADERS),
+            ("role", vocab.ROLE_HEADERS),
+            ("org", vocab.ORGANISATION_HEADERS),
+        ):
+            if header in headers and kind not in cells:
+                cells[kind] = (match.start("value"), match.end("value"))
+    if "name" not in cells or len(cells) < 2:
+        return []
+    name = _trim_name(sentence.text[slice(*cells["name"])])
+    if not name or len(name.split()) < 2:
+        return []
+    start = cells["name"][0] + sentence.text[slice(*cells["name"])].find(name)
+    person: dict = {"name": name, "sentence": sentence.whole, "spans": [sentence.span(start, start + len(name))]}
+    if "role" in cells:
+        person["role"] = sentence.text[slice(*cells["role"])]
+        person["role_lang"] = max(simplemma.langdetect(person["role"], lang=("fr", "en")), key=lambda p: p[1])[0]
+        person["spans"].append(sentence.span(*cells["role"]))
+    if "org" in cells:
+        person["organisation_text"] = sentence.text[slice(*cells["org"])]
+        person["organisation"] = organisations.canonical(person["organisation_text"]) or person["organisation_text"]
+        person["spans"].append(sentence.span(*cells["org"]))
+    return [person]
+
+
 def _role_text(segment: str) -> str | None:
     if not segment.lstrip().startswith(","):
         return None
@@ -445,7 +478,8 @@ def _named_organisations(sentence: _Sentence, organisations: _Organisations, peo
         at = sentence.start + entity.start
         if entity.kind != "organisation" or any(s <= at < e for s, e in inside_roles):
             continue
-        name = entity.text.strip(" .,;:«»")
+        # A name holds no "Header: " (a table row's cell is read with its header by spaCy).
+        name = entity.text.rsplit(": ", 1)[-1].strip(" .,;:«»")
         words = name.split()
         # spaCy's organisations are noisy: kept when they read as one (capitalised, no title, event or person word).
         if (

@@ -27,6 +27,17 @@ ORGANISATION_HEADS = frozenset(
     """.split()
 )
 
+# Column headers of a table of people (a spreadsheet's row reads "Nom: …; Rôle: …; Organisation: …."), folded.
+NAME_HEADERS = frozenset(
+    "nom name participant participante attendee personne person intervenant intervenante speaker contact "
+    "nom complet full name delegue delegate membre member".split(" ")
+)
+ROLE_HEADERS = frozenset("role fonction poste title titre position job qualite".split())
+ORGANISATION_HEADERS = frozenset(
+    "organisation organization institution etablissement organisme entreprise company structure affiliation "
+    "universite university employeur employer partenaire partner".split()
+)
+
 # Words that make a dated sentence an event, and the kind of event they name (matched on folded text).
 EVENT_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("committee", re.compile(r"\b(comite de pilotage|steering committee|comite|committee)\b")),
