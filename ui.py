@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,16 +68,57 @@ def documents_table(service: ChatService) -> list[list[Any]]:
 class ChatApp:
     """The app's behaviour, kept apart from the layout so that each handler reads on its own."""
 
+    # The last answer of this many sessions is kept, for showing its cited pages; the oldest is forgotten first.
+    REMEMBERED_SESSIONS = 1000
+
     def __init__(self, service: ChatService):
         self.service = service
+        self._last: OrderedDict[str, Answer] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def respond(self, message: str, history: list[Any]) -> Iterator[tuple[str, list[Any], Any]]:
+    def _remember(self, request: gr.Request | None, answer: Answer) -> None:
+        if request is None or not request.session_hash:
+            return
+        with self._lock:
+            self._last[request.session_hash] = answer
+            self._last.move_to_end(request.session_hash)
+            while len(self._last) > self.REMEMBERED_SESSIONS:
+                self._last.popitem(last=False)
+
+    def _answer_of(self, request: gr.Request | None) -> Answer | None:
+        with self._lock:
+            return self._last.get(request.session_hash) if request is not None and request.session_hash else None
+
+    def page_choices(self, request: gr.Request | None = None) -> tuple[Any, None]:
+        """The cited PDF pages of the session's last answer, to choose one to see; the page shown is cleared."""
+        answer = self._answer_of(request)
+        choices = [
+            (f"[{n}] {c.title} — p. {c.page}", n - 1)
+            for n, c in enumerate(answer.citations if answer else [], start=1)
+            if c.page and c.doc_id.lower().endswith(".pdf")
+        ]
+        return gr.update(choices=choices, value=None, visible=bool(choices)), None
+
+    def show_page(self, choice: int | None, request: gr.Request | None = None) -> Any:
+        answer = self._answer_of(request)
+        if choice is None or answer is None or not 0 <= choice < len(answer.citations):
+            return None
+        view = self.service.cited_page(answer.citations[choice])
+        if view is None:
+            gr.Info("This page cannot be shown: its file is no longer where it was indexed from.")
+            return None
+        return view.image
+
+    def respond(
+        self, message: str, history: list[Any], request: gr.Request | None = None
+    ) -> Iterator[tuple[str, list[Any], Any]]:
         previous = plain_history(history or [])
         chat = [shown(t["role"], t["content"]) for t in previous] + [shown("user", message)]
         try:
             text = ""
             for piece in self.service.stream(message, previous):
                 if isinstance(piece, Answer):
+                    self._remember(request, piece)
                     yield "", [*chat, shown("assistant", piece.answer)], self.service.sources(piece)
                 else:
                     text += piece
@@ -135,6 +177,13 @@ def build_app(service: ChatService) -> gr.Blocks:
                 sources = gr.HighlightedText(
                     label="Sources of the last answer", color_map={"cited": "#ffe066"}, show_legend=False
                 )
+                page_choice = gr.Dropdown(
+                    label="See a cited page, the quote highlighted / Voir la page citée", choices=[], visible=False
+                )
+                # PNG, not Gradio's default WebP: the highlight keeps its colour.
+                page_view = gr.Image(
+                    label="Cited page / Page citée", type="pil", format="png", interactive=False, height=640
+                )
         with gr.Accordion("What the bot knows", open=False):
             documents = gr.Dataframe(
                 value=lambda: documents_table(service),
@@ -165,9 +214,19 @@ def build_app(service: ChatService) -> gr.Blocks:
             added = gr.Textbox(label="Indexing result", interactive=False, lines=4)
 
         ask_inputs, ask_outputs = [question, chatbot], [question, chatbot, sources]
-        question.submit(app.respond, ask_inputs, ask_outputs, api_name="ask")
-        send.click(app.respond, ask_inputs, ask_outputs, api_name=False)
-        clear.click(lambda: ([], [], ""), None, [chatbot, sources, question], api_name=False)
+        question.submit(app.respond, ask_inputs, ask_outputs, api_name="ask").then(
+            app.page_choices, None, [page_choice, page_view], api_name=False
+        )
+        send.click(app.respond, ask_inputs, ask_outputs, api_name=False).then(
+            app.page_choices, None, [page_choice, page_view], api_name=False
+        )
+        page_choice.change(app.show_page, page_choice, page_view, api_name=False)
+        clear.click(
+            lambda: ([], [], "", gr.update(choices=[], value=None, visible=False), None),
+            None,
+            [chatbot, sources, question, page_choice, page_view],
+            api_name=False,
+        )
         chatbot.like(app.record_feedback, chatbot, None, api_name=False)
         add.click(app.add_documents, files, [added, documents], api_name="add_documents", concurrency_limit=1).then(
             app.facts_views, None, [whos_who, timeline], api_name=False

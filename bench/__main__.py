@@ -164,7 +164,7 @@ def plot(scale: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict) -> str:
+def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict, ocr: dict) -> str:
     lines = [
         "| ingest | value |",
         "|---|---:|",
@@ -204,6 +204,11 @@ def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict) 
         "|---|---:|---:|---:|---:|---:|",
         f"| {load['users']} users x {load['questions_each']} questions, at once | {load['served']} | {load['errors']} "
         f"| {load['p50_s']:.2f} s | {load['p95_s']:.2f} s | {load['answers_per_s']:.1f} |",
+        "",
+        "| OCR (Tesseract, French+English, two cores) | pages | median | pages/s | words read back |",
+        "|---|---:|---:|---:|---:|",
+        f"| a scan made by the bench ({ocr['dpi']} dpi, noised, skewed 1°) | {ocr['pages']} "
+        f"| {ocr['seconds_median']:.1f} s | {ocr['pages_per_s']:.2f} | {ocr['words_recognised']:.3f} |",
     ]
     return "\n".join(lines)
 
@@ -227,6 +232,8 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"scale: {size:,} passages x {args.runs} runs", flush=True)
         scale.append(child("scale", "--size", str(size), "--runs", str(args.runs), "--data-dir", str(data_dir)))
+    print("OCR: a 4-page scan made by the bench", flush=True)
+    ocr = child("ocr", "--pages", "4", "--runs", str(args.runs))
     print("facts lookups: 10,000 facts", flush=True)
     facts = child("facts", "--facts", "10000", "--runs", str(args.runs))
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir / "cold"), "PARTNERBOT_COLLECTION": "bench-cold"}
@@ -247,10 +254,11 @@ def main() -> None:
         "cold_start": cold,
         "facts": facts,
         "load": load,
+        "ocr": ocr,
         "chroma_url": os.environ.get("PARTNERBOT_CHROMA_URL"),
     }
     (args.out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    markdown = table(ingest, scale, cold, facts, load)
+    markdown = table(ingest, scale, cold, facts, load, ocr)
     (args.out / "bench.md").write_text(markdown + "\n\n![latency vs size](latency.png)\n", encoding="utf-8")
     print(markdown)
     print(f"\nwritten: {args.out / 'bench.md'}, {args.out / 'bench.json'}, {args.out / 'latency.png'}")

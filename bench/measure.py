@@ -186,9 +186,36 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
     }
 
 
+def measure_ocr(pages: int, runs: int) -> dict:
+    """Pages a second that OCR reads on this machine, on a scan the bench makes of known French and English text
+    (noised and slightly skewed), with the share of its words read back."""
+    from bench.scans import save_scan, scan, typed_pdf, words_recognised
+    from ingest.loaders import LoadOptions, load_file
+
+    texts = [(pool_texts(2, seed=n)[0][:900]) for n in range(pages)]
+    folder = Path(tempfile.mkdtemp(prefix="bench-ocr-"))
+    path = save_scan(scan(typed_pdf(texts), noise=0.005, skew=1.0), folder / "scan.pdf")
+    options = LoadOptions.from_settings(Settings().store)
+    seconds, recognised = [], 0.0
+    for _ in range(runs):
+        started = time.perf_counter()
+        loaded = load_file(path, options)
+        seconds.append(time.perf_counter() - started)
+        recognised = words_recognised("\n\n".join(texts), loaded.text)
+    shutil.rmtree(folder)
+    return {
+        "pages": pages,
+        "seconds_median": statistics.median(seconds),
+        "pages_per_s": pages / statistics.median(seconds),
+        "words_recognised": recognised,
+        "dpi": options.ocr_dpi,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.measure")
-    parser.add_argument("what", choices=["ingest", "scale", "facts"])
+    parser.add_argument("what", choices=["ingest", "scale", "facts", "ocr"])
+    parser.add_argument("--pages", type=int, default=4)
     parser.add_argument("--facts", type=int, default=10_000)
     parser.add_argument("--documents", type=int, default=40)
     parser.add_argument("--size", type=int, default=1000)
@@ -199,6 +226,8 @@ def main() -> None:
         result = measure_ingest(args.documents, args.runs)
     elif args.what == "facts":
         result = measure_facts(args.facts, args.runs)
+    elif args.what == "ocr":
+        result = measure_ocr(args.pages, args.runs)
     else:
         result = measure_scale(args.size, args.runs, args.data_dir)
     json.dump(result, sys.stdout)

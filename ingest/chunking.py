@@ -59,7 +59,7 @@ def split_text(text: str, chunk_size: int, chunk_overlap: int, page_starts: list
     passages = []
     for doc in splitter.create_documents([text]):
         start = int(doc.metadata["start_index"])
-        page = bisect.bisect_right(page_starts, start) if page_starts and len(page_starts) > 1 else None
+        page = bisect.bisect_right(page_starts, start) if page_starts else None
         passages.append(Passage(doc.page_content, start, start + len(doc.page_content), page))
     return passages
 

@@ -79,6 +79,7 @@ class LoadedText:
     title: str | None = None
     ocr: dict[int, ocr.OcrPage] = field(default_factory=dict)  # part index -> the page as Tesseract read it
     problems: list[str] = field(default_factory=list)  # what was left out of a document that was kept
+    paged: bool = False  # parts are pages (PDF) or slides, which citations name
 
     @property
     def text(self) -> str:
@@ -195,7 +196,7 @@ def _load_pdf(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
     pages = join_pages([reflow(page, furniture) for page in lines])
     if not any(p.strip() for p in pages):
         raise LoadError(path, "the PDF has no extractable text" + (f" ({'; '.join(problems)})" if problems else ""))
-    return LoadedText(pages, title=title, ocr=pages_read, problems=problems)
+    return LoadedText(pages, title=title, ocr=pages_read, problems=problems, paged=True)
 
 
 def _ocr_pages(data: bytes, scanned: list[int], options: LoadOptions) -> tuple[dict[int, ocr.OcrPage], list[str]]:
@@ -262,7 +263,7 @@ def _load_pptx(path: Path, data: bytes) -> LoadedText:
         title = presentation.core_properties.title or None
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise LoadError(path, f"not a PowerPoint presentation, or a corrupt one ({type(exc).__name__}: {exc})") from exc
-    return LoadedText(slides, title=title)
+    return LoadedText(slides, title=title, paged=True)
 
 
 def _shape_lines(shape: BaseShape) -> Iterable[str]:
@@ -346,13 +347,18 @@ def _cell(value: object) -> str:
 
 
 def save_ocr_words(path: Path, pages: dict[int, ocr.OcrPage]) -> None:
-    """The words of the pages OCR read, with their boxes, keyed by 1-based page number."""
+    """The words of the pages OCR read, with their boxes, keyed by 1-based page number, and how each page was turned."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    words = {str(i + 1): [[w.text, *w.box] for w in page.words] for i, page in pages.items()}
-    path.write_text(json.dumps(words), encoding="utf-8")
+    saved = {
+        str(i + 1): {"rotation": page.rotation, "words": [[w.text, *w.box] for w in page.words]}
+        for i, page in pages.items()
+    }
+    path.write_text(json.dumps(saved), encoding="utf-8")
 
 
-def load_ocr_words(path: Path) -> dict[int, list[tuple[str, float, float, float, float]]]:
+def load_ocr_words(path: Path) -> dict[int, tuple[int, list[tuple[str, float, float, float, float]]]]:
+    """Page number -> (rotation, words with their boxes), as `save_ocr_words` wrote them; empty when none were."""
     if not path.exists():
         return {}
-    return {int(page): [tuple(w) for w in words] for page, words in json.loads(path.read_text("utf-8")).items()}
+    saved = json.loads(path.read_text("utf-8"))
+    return {int(page): (read["rotation"], [tuple(w) for w in read["words"]]) for page, read in saved.items()}

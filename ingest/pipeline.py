@@ -213,7 +213,8 @@ def _plan(
     if loaded.ocr:
         save_ocr_words(settings.store.ocr_dir / f"{doc_hash}.json", loaded.ocr)
     text, page_starts = join_parts(loaded.parts)
-    passages = split_text(text, settings.store.chunk_size, settings.store.chunk_overlap, page_starts)
+    paged = page_starts if loaded.paged else None  # a one-page PDF has a page 1; a text file has no pages
+    passages = split_text(text, settings.store.chunk_size, settings.store.chunk_overlap, paged)
     meta = document_metadata(source, text, loaded.title)
     chunks = [
         Chunk(

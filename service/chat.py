@@ -19,7 +19,8 @@ from core.settings import Settings
 from core.text import sentences
 from ingest.facts.index import FactIndex
 from ingest.facts.records import Event
-from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.loaders import SUPPORTED_SUFFIXES, load_ocr_words
+from ingest.pages import PageView, render_cited_page
 from ingest.pipeline import IngestReport, Progress, ingest
 from ingest.records import DocumentRow
 from ingest.store import Store
@@ -83,6 +84,26 @@ class ChatService:
             segments.append((f"[{n}] {source_header(citation, answer.language)}\n", None))
             segments += _highlighted(citation)
         return [(text, label) for text, label in segments if text]
+
+    def cited_page(self, citation: Citation) -> PageView | None:
+        """The PDF page a citation quotes, as an image with the quote highlighted; None when the citation is not on a
+        PDF page or its file is gone. A passage may run onto the next page: the page showing more of the quote wins."""
+        chunks = self.store.chunks([citation.chunk_id]) if citation.page else []
+        if not chunks or not str(chunks[0].metadata["path"]).lower().endswith(".pdf"):
+            return None
+        meta = chunks[0].metadata
+        path = Path(meta["path"])
+        if not path.exists():
+            return None
+        read = load_ocr_words(self.settings.store.ocr_dir / f"{meta['doc_hash']}.json")
+        views = []
+        for page in (citation.page, citation.page + 1):
+            rotation, words = read.get(page, (0, None))
+            try:
+                views.append(render_cited_page(path, page, citation.quote or citation.text, words, rotation))
+            except LoadError:
+                break  # past the last page
+        return max(views, key=lambda v: sum((b[2] - b[0]) * (b[3] - b[1]) for b in v.boxes), default=None)
 
     # Documents
 

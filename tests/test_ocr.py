@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+import pytesseract
 import pytest
 from PIL import Image
 from pptx import Presentation
@@ -21,10 +22,12 @@ from pypdf import PdfReader, PdfWriter
 
 from bench.scans import noise_page, save_scan, scan, typed_pdf, words_recognised
 from bot import Bot
+from bot.answer import Citation
 from core.errors import LoadError
 from core.settings import Settings
 from ingest import ocr
 from ingest.loaders import LoadOptions, load_file
+from ingest.pages import PageView
 from ingest.pipeline import ingest
 from ingest.store import Store
 from service.chat import ChatService
@@ -82,12 +85,20 @@ def test_scanned_pages_are_read_in_french_and_english_noised_skewed_or_turned(sc
     )
 
 
-@pytest.mark.integration
-def test_a_scanned_agreement_is_indexed_answered_from_and_marked_as_read_by_ocr(scans, tmp_path, embedder):
-    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
+@pytest.fixture(scope="module")
+def indexed(scans, tmp_path_factory, embedder) -> tuple[ChatService, list[str]]:
+    """The scans indexed, and the stages the ingest reported."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("ocr-index") / "data", chroma_url=None)
     store = Store(settings, embedder=embedder)
     stages: list[str] = []
     ingest([scans], settings, store=store, on_progress=lambda stage, done, total: stages.append(stage))
+    return ChatService(settings, store, Bot(settings, store)), stages
+
+
+@pytest.mark.integration
+def test_a_scanned_agreement_is_indexed_answered_from_and_marked_as_read_by_ocr(scans, indexed):
+    service, stages = indexed
+    settings, store = service.settings, service.store
     assert "ocr" in stages
     mixed = [c for c in store.chunks() if c.metadata["doc_id"] == "mixed.pdf"]
     assert all(c.metadata.get("ocr", False) == ("Chennai" in c.text or "Memorandum" in c.text) for c in mixed)
@@ -95,7 +106,6 @@ def test_a_scanned_agreement_is_indexed_answered_from_and_marked_as_read_by_ocr(
     assert all(c.metadata["ocr"] for c in store.chunks() if c.metadata["doc_id"] == "accord-2031-02-12.pdf")
     assert len(list(settings.store.ocr_dir.glob("*.json"))) == 3  # the words' boxes, for showing the cited page
 
-    service = ChatService(settings, store, Bot(settings, store))
     answer = service.ask("Quand la déclaration d'intention a-t-elle été signée ?")
     assert "12 février 2031" in answer.direct
     cited = answer.citations[0]
@@ -105,6 +115,32 @@ def test_a_scanned_agreement_is_indexed_answered_from_and_marked_as_read_by_ocr(
     stages.clear()
     again = ingest([scans], settings, store=store, on_progress=lambda stage, done, total: stages.append(stage))
     assert again.added == 0 and "ocr" not in stages  # the file's hash decides: an unchanged scan is not read again
+
+
+def _read_in(view: PageView, box: tuple[int, int, int, int]) -> str:
+    """What Tesseract reads inside a highlighted box of the page shown, highlight and all."""
+    return pytesseract.image_to_string(view.image.crop(box), lang="fra+eng", config="--psm 6")
+
+
+@pytest.mark.integration
+def test_the_cited_page_is_shown_with_the_highlight_over_the_quoted_words(indexed):
+    service, _ = indexed
+    answer = service.ask("Quand la déclaration d'intention a-t-elle été signée ?")
+    scanned = service.cited_page(answer.citations[0])
+    assert scanned is not None and scanned.ocr and scanned.page == 1 and scanned.boxes
+    read = " ".join(_read_in(scanned, box) for box in scanned.boxes)
+    assert words_recognised(answer.citations[0].quote, read) >= 0.8
+
+    typed = next(c for c in service.store.chunks() if c.metadata["doc_id"] == "mixed.pdf" and not c.metadata.get("ocr"))
+    quote = "Paragraph 2 of this first page is typed: it has a text layer."
+    citation = Citation(doc_id="mixed.pdf", title="", chunk_id=typed.id, text=typed.text, score=1, quote=quote, page=1)
+    view = service.cited_page(citation)
+    assert view is not None and not view.ocr and len(view.boxes) <= 2  # one line, or two when the line wraps
+    assert words_recognised(quote, " ".join(_read_in(view, box) for box in view.boxes)) >= 0.8
+    assert words_recognised("Paragraph 5", " ".join(_read_in(view, box) for box in view.boxes)) < 1
+
+    text_only = Citation(doc_id="x.md", title="", chunk_id=typed.id, text="", score=1, quote=quote, page=0)
+    assert service.cited_page(text_only) is None  # not on a page
 
 
 @pytest.mark.integration

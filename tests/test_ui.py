@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -13,16 +14,21 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
+import pytesseract
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AuthenticationError
+from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
+from bench.scans import save_scan, scan, typed_pdf
 from core.settings import Settings
 from ingest.pipeline import ingest
 from tests.conftest import CORPUS, ROOT, free_port, wait_for_http
+from tests.test_ocr import FR_AGREEMENT
 from ui import FEEDBACK_RECORDED
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -294,3 +300,49 @@ def test_an_english_question_about_the_french_article_gets_an_english_answer_ove
 
     ask(page, "Qui est le doyen des études académiques à IIITB ?")
     expect(chat).to_contain_text("Chandrashekar Ramanathan (Doyen des Études Académiques à IIITB) [1].", timeout=30_000)
+
+
+@pytest.mark.browser
+def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlighted(browser, tmp_path):
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    save_scan(scan(typed_pdf([FR_AGREEMENT]), noise=0.01, skew=1.5, seed=1), folder / "accord-2031-02-12.pdf")
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
+    ingest([folder], settings)
+    process, running = start_app(settings.store.data_dir, tmp_path / "app.log")
+    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    try:
+        page = context.new_page()
+        page.goto(running.url)
+        ask(page, "Quand la déclaration d'intention a-t-elle été signée ?")
+        chat = page.get_by_role("log", name="chatbot conversation")
+        expect(chat).to_contain_text("12 février 2031", timeout=30_000)
+        expect(page.get_by_test_id("highlighted-text")).to_contain_text("read by OCR")
+        page.get_by_label("See a cited page, the quote highlighted / Voir la page citée").click()
+        page.get_by_role("option", name=re.compile(r"^\[1\] .* p\. 1$")).click()
+        shown = page.get_by_role("link", name="Download")  # the page image's own file, as the browser got it
+        expect(shown).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(tmp_path / "cited-page.png"), full_page=True)
+        print(f"screenshot: {tmp_path / 'cited-page.png'}")
+        image = Image.open(io.BytesIO(httpx.get(urljoin(running.url + "/", shown.get_attribute("href"))).content))
+    finally:
+        context.close()
+        process.terminate()
+        process.wait(timeout=30)
+    # The highlight, found by its colour in the image the browser got, lies over the quoted words.
+    rgb = image.convert("RGB")
+    marked = [
+        (x, y) for y in range(0, rgb.height, 2) for x in range(0, rgb.width, 2) if _highlighted(rgb.getpixel((x, y)))
+    ]
+    assert marked, "no highlight on the page shown"
+    xs, ys = [x for x, _ in marked], [y for _, y in marked]
+    box = (min(xs), min(ys), max(xs), max(ys))
+    assert (box[3] - box[1]) < rgb.height / 3  # a few lines, not the page
+    read = pytesseract.image_to_string(rgb.crop(box), lang="fra", config="--psm 6")
+    assert "signée" in read and "12 février 2031" in read
+
+
+def _highlighted(pixel: tuple[int, int, int]) -> bool:
+    """White paper under the translucent yellow of `ingest.pages.HIGHLIGHT`, or its border."""
+    red, green, blue = pixel
+    return red > 235 and 200 < green < 245 and blue < 190
