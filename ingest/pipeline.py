@@ -27,8 +27,8 @@ from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
 from ingest.records import Chunk, ChunkMetadata, DocumentMetadata
 from ingest.store import DocumentFacts, Store
 
-# Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "embedding" (passages),
-# "facts" (documents).
+# Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "ocr" (the scanned pages of the
+# document being read), "embedding" (passages), "facts" (documents).
 Progress = Callable[[str, int, int], None]
 
 # Bump when cleaning or chunking changes, so that every document is re-chunked once.
