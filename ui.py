@@ -235,6 +235,13 @@ def build_app(service: ChatService) -> gr.Blocks:
     return demo
 
 
+def _translate(service: ChatService) -> None:
+    try:
+        log.info("translation: %s", service.translate().summary())
+    except Exception:  # the app goes on serving untranslated quotes
+        log.exception("translation stopped")
+
+
 def launch(service: ChatService, host: str | None = None, port: int | None = None) -> None:
     settings = service.settings
     auth = tuple(settings.app.auth.split(":", 1)) if settings.app.auth else None
@@ -243,6 +250,9 @@ def launch(service: ChatService, host: str | None = None, port: int | None = Non
     demo = build_app(service)
     # Load the keyword index and the model while the page loads, not on the first question.
     threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
+    if settings.store.translator != "off":
+        # Answers are served meanwhile: a sentence not yet translated is quoted in its own language.
+        threading.Thread(target=_translate, args=(service,), name="translate", daemon=True).start()
     demo.queue(default_concurrency_limit=4, max_size=64).launch(
         server_name=host or settings.app.host,
         server_port=port if port is not None else settings.app.port,

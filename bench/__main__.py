@@ -164,7 +164,7 @@ def plot(scale: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict, ocr: dict) -> str:
+def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict, ocr: dict, translate: dict) -> str:
     lines = [
         "| ingest | value |",
         "|---|---:|",
@@ -209,6 +209,11 @@ def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict, 
         "|---|---:|---:|---:|---:|",
         f"| a scan made by the bench ({ocr['dpi']} dpi, noised, skewed 1°) | {ocr['pages']} "
         f"| {ocr['seconds_median']:.1f} s | {ocr['pages_per_s']:.2f} | {ocr['words_recognised']:.3f} |",
+        "",
+        "| translation (packaged Qwen2.5-Coder-1.5B) | sentences | s a sentence | first try | retry | never |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| the longest sentences of the fixtures | {translate['sentences']} | {translate['seconds_median']:.1f} "
+        f"| {translate['first_try']} | {translate['after_retry']} | {translate['never']} |",
     ]
     return "\n".join(lines)
 
@@ -234,6 +239,8 @@ def main() -> None:
         scale.append(child("scale", "--size", str(size), "--runs", str(args.runs), "--data-dir", str(data_dir)))
     print("OCR: a 4-page scan made by the bench", flush=True)
     ocr = child("ocr", "--pages", "4", "--runs", str(args.runs))
+    print("translation: 6 fixture sentences with the packaged model", flush=True)
+    translate = child("translate", "--pages", "6")
     print("facts lookups: 10,000 facts", flush=True)
     facts = child("facts", "--facts", "10000", "--runs", str(args.runs))
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir / "cold"), "PARTNERBOT_COLLECTION": "bench-cold"}
@@ -255,10 +262,11 @@ def main() -> None:
         "facts": facts,
         "load": load,
         "ocr": ocr,
+        "translate": translate,
         "chroma_url": os.environ.get("PARTNERBOT_CHROMA_URL"),
     }
     (args.out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    markdown = table(ingest, scale, cold, facts, load, ocr)
+    markdown = table(ingest, scale, cold, facts, load, ocr, translate)
     (args.out / "bench.md").write_text(markdown + "\n\n![latency vs size](latency.png)\n", encoding="utf-8")
     print(markdown)
     print(f"\nwritten: {args.out / 'bench.md'}, {args.out / 'bench.json'}, {args.out / 'latency.png'}")

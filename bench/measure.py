@@ -212,9 +212,34 @@ def measure_ocr(pages: int, runs: int) -> dict:
     }
 
 
+def measure_translate(count: int) -> dict:
+    """Seconds a sentence for the packaged translator on two cores, and how many of the sentences pass the checks,
+    on sentences of the fixture documents (French to English and back)."""
+    from bot.generate import build_translator
+    from core.text import guess_language
+    from eval.translations import fixture_sentences
+    from ingest.translation import translate_sentence
+
+    chosen = sorted(fixture_sentences(ROOT / "eval" / "fixtures"), key=len)[-count:]  # the longest: the real cost
+    model = build_translator(Settings(data_dir=Path(tempfile.mkdtemp(prefix="bench-tr-")), translator="local"))
+    model("Translate into English: bonjour.")  # loading the model is a cold-start cost, measured apart
+    results = []
+    for sentence in chosen:
+        source = guess_language(sentence)
+        results.append(translate_sentence(sentence, source, "en" if source == "fr" else "fr", model, []))
+    seconds = [r.seconds for r in results]
+    return {
+        "sentences": len(results),
+        "seconds_median": statistics.median(seconds),
+        "first_try": sum(1 for r in results if r.text and r.tries == 1),
+        "after_retry": sum(1 for r in results if r.text and r.tries == 2),
+        "never": sum(1 for r in results if r.text is None),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.measure")
-    parser.add_argument("what", choices=["ingest", "scale", "facts", "ocr"])
+    parser.add_argument("what", choices=["ingest", "scale", "facts", "ocr", "translate"])
     parser.add_argument("--pages", type=int, default=4)
     parser.add_argument("--facts", type=int, default=10_000)
     parser.add_argument("--documents", type=int, default=40)
@@ -228,6 +253,8 @@ def main() -> None:
         result = measure_facts(args.facts, args.runs)
     elif args.what == "ocr":
         result = measure_ocr(args.pages, args.runs)
+    elif args.what == "translate":
+        result = measure_translate(args.pages)
     else:
         result = measure_scale(args.size, args.runs, args.data_dir)
     json.dump(result, sys.stdout)

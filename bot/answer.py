@@ -16,6 +16,8 @@ class Citation(BaseModel):
     start: int = Field(default=0, description="offset of the passage in the cleaned document text")
     end: int = 0
     page: int = 0
+    language: str = Field(default="", description="the document's language")
+    translation: str | None = Field(default=None, description="a checked machine translation of the quote")
     ocr: bool = Field(default=False, description="the page was read by OCR: the words may be misread")
     ocr_confidence: float = Field(default=0.0, description="Tesseract's mean word confidence on the page, 0-100")
 

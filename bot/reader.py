@@ -18,13 +18,13 @@ from langchain_core.documents import Document
 
 from bot.analysis import Analysis, analyse
 from bot.answer import Citation
-from bot.compose import Composition, ExtractiveComposer, abstention, to_citation
+from bot.compose import Composition, ExtractiveComposer, abstention, quote_line, to_citation
 from bot.evidence import select_evidence
-from bot.glossary import concepts, translate_title
 from bot.grounding import ungrounded_facts
 from bot.safety import is_instruction
 from bot.scoring import SentenceScorer
 from core.dates import DateSpan, find_dates, format_iso
+from core.glossary import concepts, translate_title
 from core.settings import Settings
 from core.text import content_words, fold, words
 from ingest.facts import vocabulary as vocab
@@ -132,7 +132,7 @@ class Reader:
         self.store = store
         self.scorer = scorer
         self.settings = settings
-        self.extractive = ExtractiveComposer(scorer, settings.answer)
+        self.extractive = ExtractiveComposer(scorer, settings.answer, store.translations.lookup)
 
     @property
     def today(self) -> date:
@@ -499,7 +499,8 @@ class Reader:
             checked = re.sub(rf"(?<!\d){number}(?!\d)", "", checked, count=1)
         if ungrounded_facts(checked, evidence, a.text):
             return None  # a claim the quotes do not hold is never shown
-        quotes = [f"[{i}] « {c.quote} »" for i, c in enumerate(citations, start=1)]
+        lookup = self.store.translations.lookup
+        quotes = [f"[{i}] {quote_line(c, c.language, a.language, lookup)}" for i, c in enumerate(citations, start=1)]
         parts = [draft.direct, *quotes]
         return Composition(
             "\n\n".join(parts),

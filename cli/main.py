@@ -136,6 +136,37 @@ def print_table(header: list[str], rows: list[list[str]]) -> None:
     print()
 
 
+def _cmd_translate(args: argparse.Namespace, settings: Settings) -> int:
+    """Translate the indexed sentences not yet translated (progress bar; Ctrl-C keeps what was done), or report."""
+    from tqdm import tqdm
+
+    from service import build_service
+
+    service = build_service(settings)
+    if args.status:
+        print(service.translation_status().summary())
+        return 0
+    bar = None
+
+    def report(done: int, total: int) -> None:
+        nonlocal bar
+        if args.quiet or not total:
+            return
+        bar = bar or tqdm(total=total, desc="Translating", unit="sentence")
+        bar.update(done - bar.n)
+
+    try:
+        result = service.translate(on_progress=report)
+    except KeyboardInterrupt:
+        print("\ninterrupted: the translations done are kept; run the same command again to go on.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if bar is not None:
+            bar.close()
+    print(result.summary())
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import ui  # the app sits on top of the service: imported only by the command that starts it
     from service import build_service
@@ -169,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument("--json", action="store_true", help="one JSON object per fact, with its sources")
     facts.add_argument("--language", choices=["en", "fr"], default="en", help="dates in this language")
     facts.set_defaults(run=_cmd_facts)
+
+    translate = commands.add_parser(
+        "translate", help="translate the indexed sentences into the other language, checked (PARTNERBOT_TRANSLATOR)"
+    )
+    translate.add_argument("--status", action="store_true", help="how far translation has come; translate nothing")
+    translate.add_argument("--quiet", action="store_true", help="no progress bar")
+    translate.set_defaults(run=_cmd_translate)
 
     serve = commands.add_parser("serve", help="start the chat app (default http://127.0.0.1:7860)")
     serve.add_argument("--host", help="address to bind (default PARTNERBOT_HOST, 127.0.0.1)")

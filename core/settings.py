@@ -66,6 +66,13 @@ class StoreSettings(Section):
     # Rows of a spreadsheet sheet or CSV file kept as text (a participants list or a schedule is far shorter); a
     # sheet of 100,000 rows would be an hour of embedding.
     max_sheet_rows: int = Field(2_000, ge=1, le=1_000_000)
+    # Machine translation of the indexed sentences into the other language (French <-> English), checked, for the
+    # reader: "local" runs `translation_model` in this process, "openai" uses the PARTNERBOT_LLM_* server.
+    translator: Literal["off", "local", "openai"] = Field("off", json_schema_extra=_env("translator"))
+    translation_model: str = Field("qwen2.5-coder-1.5b", description='a GGUF path or "qwen2.5-coder-1.5b"')
+    # Where the translations are kept (default: in the data dir). Keyed by sentence, so indexes of the same documents
+    # (an evaluation's temporary one) can share them instead of translating again.
+    translations_file: Path | None = None
     # With a model generator configured, at most this many sentences of a document whose people the rules found
     # without a role are offered to the model, which may propose them (kept only when every field is a span of the
     # sentence). Off by default: the packaged model takes about 4 s a sentence on two cores and proposed nothing
@@ -91,6 +98,11 @@ class StoreSettings(Section):
     def documents_dir(self) -> Path:
         """Documents added through the app, each under uploads/ with a safe name."""
         return self.data_dir / "documents"
+
+    @property
+    def translations_path(self) -> Path:
+        """The checked translations of the indexed sentences, by sentence hash, target language and model."""
+        return self.translations_file or self.data_dir / "translations.sqlite"
 
     @property
     def ocr_dir(self) -> Path:

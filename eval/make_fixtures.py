@@ -18,7 +18,6 @@ Run from the repository root::
     .venv/bin/python eval/make_fixtures.py
 """
 
-
 from __future__ import annotations
 
 import io

@@ -21,11 +21,11 @@ from core.settings import Settings
 from ingest.chunking import chunk_ids, join_parts, split_text
 from ingest.corpus import SourceFile, discover, document_metadata
 from ingest.facts.extract import FACTS_VERSION, extract_facts
-from ingest.facts.propose import Proposer
 from ingest.facts.records import Fact
 from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
 from ingest.records import Chunk, ChunkMetadata, DocumentMetadata
 from ingest.store import DocumentFacts, Store
+from ingest.textmodel import TextModel
 
 # Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "ocr" (the scanned pages of the
 # document being read), "embedding" (passages), "facts" (documents).
@@ -88,7 +88,7 @@ def ingest(
     store: Store | None = None,
     reset: bool = False,
     on_progress: Progress | None = None,
-    proposer: Proposer | None = None,
+    proposer: TextModel | None = None,
 ) -> IngestReport:
     """Bring the index up to date with the documents under `paths`; a document removed from a folder given
     here loses its passages. The keyword index of the result is saved before this returns. A `proposer` (a model)
@@ -167,7 +167,7 @@ def ingest(
     return report
 
 
-def _extract(plan: _Plan, proposer: Proposer | None, limit: int) -> list[Fact]:
+def _extract(plan: _Plan, proposer: TextModel | None, limit: int) -> list[Fact]:
     meta = plan.meta
     return extract_facts(
         plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, proposer, limit

@@ -26,6 +26,7 @@ from ingest.facts.index import FactIndex
 from ingest.facts.records import FACT, Fact
 from ingest.lexical import LexicalIndex, load_or_build
 from ingest.records import Chunk, ChunkMetadata, DocumentRow
+from ingest.translation import TranslationStore
 
 MODEL_KEY = "partnerbot_embedding_model"
 # A new value after every write: readers that keep a derived index (BM25) know when to rebuild it.
@@ -72,6 +73,8 @@ class Store:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, reset: bool = False):
         self.settings = settings
+        # The checked machine translations of the indexed sentences (a file beside the index, see ingest.translation).
+        self.translations = TranslationStore(settings.store.translations_path)
         store = settings.store
         self.embedder = embedder or load_embedder(
             store.embedding_model, store.embedding_batch_size, store.model_threads

