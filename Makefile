@@ -19,7 +19,7 @@ install: $(STAMP)
 # Exit code 3 means some files were skipped (the report names them); the app still starts.
 chat: install
 	@$(MAKE) --no-print-directory tesseract || echo "warning: Tesseract could not be installed (not root?): scanned PDF pages will not be read" >&2
-	$(VENV)/bin/partnerbot ingest || [ $$? -eq 3 ]
+	$(VENV)/bin/partnerbot ingest --no-translate || [ $$? -eq 3 ]
 	$(VENV)/bin/partnerbot serve
 
 lint: install

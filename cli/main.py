@@ -58,6 +58,10 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_INTERRUPTED
     close()
     print(report.summary())
+    if settings.store.translator != "off" and not args.no_translate:
+        translated = _cmd_translate(argparse.Namespace(status=False, quiet=args.quiet), settings)
+        if translated:
+            return translated
     return EXIT_SKIPPED if report.skipped or report.warnings else 0
 
 
@@ -183,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: PARTNERBOT_CORPUS_DIR)")
     ingest.add_argument("--reset", action="store_true", help="drop the index and rebuild it from scratch")
     ingest.add_argument("--quiet", action="store_true", help="no progress bars")
+    ingest.add_argument(
+        "--no-translate", action="store_true", help="do not translate afterwards (with PARTNERBOT_TRANSLATOR set)"
+    )
     ingest.set_defaults(run=_cmd_ingest)
 
     ask = commands.add_parser("ask", help="answer one question and show its sources")

@@ -27,6 +27,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from bench.scans import save_scan, scan, typed_pdf
 from core.settings import Settings
 from ingest.pipeline import ingest
+from service import build_service
 from tests.conftest import CORPUS, ROOT, free_port, wait_for_http
 from tests.test_ocr import FR_AGREEMENT
 from ui import FEEDBACK_RECORDED
@@ -346,3 +347,28 @@ def _highlighted(pixel: tuple[int, int, int]) -> bool:
     """White paper under the translucent yellow of `ingest.pages.HIGHLIGHT`, or its border."""
     red, green, blue = pixel
     return red > 235 and 200 < green < 245 and blue < 190
+
+
+@pytest.mark.browser
+@pytest.mark.llm
+def test_with_translation_an_english_question_gets_the_translated_quote_over_its_french_original(browser, tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None, translator="local")
+    ingest([CORPUS], settings)
+    report = build_service(settings).translate()  # the packaged model, for real: about a minute on two cores
+    assert report.first_try + report.after_retry >= report.sentences // 2
+    process, running = start_app(settings.store.data_dir, tmp_path / "app.log")
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(running.url)
+        ask(page, "When is the mirror learning trip planned?")
+        chat = page.get_by_role("log", name="chatbot conversation")
+        expect(chat).to_contain_text("(machine translation; original: « L’un des projets majeurs", timeout=30_000)
+        expect(chat).to_contain_text("[1] « One of the")
+        expect(page.get_by_test_id("highlighted-text")).to_contain_text("Machine translation of the quote: « One of")
+        page.screenshot(path=str(tmp_path / "translated-answer.png"), full_page=True)
+        print(f"screenshot: {tmp_path / 'translated-answer.png'}")
+    finally:
+        context.close()
+        process.terminate()
+        process.wait(timeout=30)
