@@ -102,7 +102,7 @@ class ChatService:
             work, done = pending(self._passages(), self.store.translations, model.name)
             facts = self.store.facts()
             names = [p.name for p in facts.people] + [n for o in facts.organisations for n in (o.name, *o.aliases)]
-            names += [e.place for e in facts.events if e.place]  # places stay as the documents write them
+            names += [e.place for e in facts.events if e.place and e.place[0].isupper()]  # "Chennai", not "en ligne"
             titles = [p.role for p in facts.people if p.role]
             report = TranslateReport(sentences=len(work) + done, already=done)
             return translate_all(work, self.store.translations, model, names, titles, report, on_progress)
