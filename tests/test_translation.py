@@ -30,7 +30,10 @@ GOOD = {
     "Document fictif créé pour les tests.": "Fictional document created for testing.",
     "Compte rendu de la réunion du consortium Lumen": "Minutes of the meeting of the Lumen consortium",
     "Le comité s'est réuni le [[1]] à Norvelle.": "The committee met on [[1]] in Norvelle.",
-    "[[1]], [[2]], [[3]] ([[4]]), a présenté le programme.": "[[1]], [[2]], [[3]] ([[4]]), presented the programme.",
+    "Le comité s'est réuni le [[1]] à [[2]].": "The committee met on [[1]] in [[2]].",  # the place of the facts
+    "Mme [[1]], [[2]], [[3]] ([[4]]), a présenté le programme.": (
+        "Mrs [[1]], [[2]], [[3]] ([[4]]), presented the programme."
+    ),
     "Le voyage d'études des étudiants aura lieu en [[1]] et réunira [[2]] étudiants.": (
         "The students' study trip will take place in [[1]] and will bring together [[2]] students."
     ),
@@ -92,6 +95,18 @@ def test_names_titles_dates_and_numbers_are_protected_and_come_back_in_the_targe
 def test_a_translation_that_changes_what_it_may_not_is_refused(output, reason):
     protected = Protected("Le [[1]] s'est réuni à [[2]].", {"[[1]]": "Lumen", "[[2]]": "14 March 2031"})
     assert check(protected, output) == reason
+
+
+@pytest.mark.unit
+def test_a_sentence_left_in_its_own_language_in_whole_or_in_part_is_refused():
+    protected = Protected("Le comité réunira deux représentants de chaque partenaire à [[1]].", {"[[1]]": "Norvelle"})
+    assert check(protected, protected.text, "fr") == "not translated"
+    half = "The committee réunira deux représentants de chaque partenaire in [[1]]."
+    assert check(protected, half, "fr") == "partly untranslated"
+    assert (
+        check(protected, "The committee will bring together two representatives of each partner in [[1]].", "fr")
+        is None
+    )
 
 
 @pytest.mark.unit
