@@ -126,8 +126,8 @@ def check(protected: Protected, output: str, source: str | None = None) -> str |
     bare = _MARKER.sub(" ", output)
     if _NUMBER.search(bare):
         return "a number the source does not have"
-    source = _MARKER.sub(" ", protected.text)
-    source_words = [fold(w) for w in re.findall(r"[\w-]+", source)]  # "l'IA": "l", "ia"
+    original = _MARKER.sub(" ", protected.text)
+    source_words = [fold(w) for w in re.findall(r"[\w-]+", original)]  # "l'IA": "l", "ia"
     known = concepts(source_words)
     first = True
     for match in _CAPITALISED.finditer(bare):
@@ -138,7 +138,7 @@ def check(protected: Protected, output: str, source: str | None = None) -> str |
             continue
         if not (concepts([fold(word)]) & known or any(fuzz.ratio(fold(word), w) >= _SAME_WORD for w in source_words)):
             return f"a name the source does not have: {word}"
-        copied = len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", source))
+        copied = len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", original))
         if copied and len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", bare)) > copied:
             return f"a word repeated more often than in the source: {word}"  # "Dr." before every name of a list
     ratio = len(output) / max(1, len(protected.text))
