@@ -12,16 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import docx2txt
-import openpyxl
 import pypdfium2 as pdfium
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
-from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
-from pptx.exc import PackageNotFoundError
-from pptx.shapes.base import BaseShape
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -250,6 +246,10 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
 
 def _load_pptx(path: Path, data: bytes) -> LoadedText:
     """One part per slide: its text boxes and tables, then its speaker notes."""
+    # Imported here, as openpyxl below: a tenth of a second that every `partnerbot ask` would pay otherwise.
+    from pptx import Presentation
+    from pptx.exc import PackageNotFoundError
+
     if not data.startswith(b"PK"):
         raise LoadError(path, "not a PPTX (the content is not a ZIP archive): check the file extension")
     try:
@@ -266,7 +266,9 @@ def _load_pptx(path: Path, data: bytes) -> LoadedText:
     return LoadedText(slides, title=title, paged=True)
 
 
-def _shape_lines(shape: BaseShape) -> Iterable[str]:
+def _shape_lines(shape: Any) -> Iterable[str]:  # a python-pptx shape
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
     if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
         for inner in shape.shapes:
             yield from _shape_lines(inner)
@@ -281,6 +283,8 @@ def _load_xlsx(path: Path, data: bytes, max_rows: int) -> LoadedText:
     """One part per sheet: its name, then each row as "header: value" pairs."""
     if not data.startswith(b"PK"):
         raise LoadError(path, "not an XLSX (the content is not a ZIP archive): check the file extension")
+    import openpyxl
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -13,7 +13,6 @@ import shutil
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytesseract
 from PIL import Image, ImageFilter, ImageOps
 
 # Tesseract's orientation guess is kept only above this confidence: on a page of noise it guesses anything.
@@ -44,6 +43,8 @@ def available() -> bool:
 
 
 def languages() -> set[str]:
+    import pytesseract
+
     try:
         return set(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError):
@@ -54,6 +55,9 @@ def read_page(image: Image.Image, language: str, timeout: float) -> OcrPage:
     """The text of one page image. Raises OcrError when Tesseract is missing, fails or runs over `timeout` seconds."""
     if not available():
         raise OcrError("Tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-fra)")
+    # Imported on the first scanned page: pytesseract brings pandas, a fifth of a second at every start otherwise.
+    import pytesseract
+
     # A 3-pixel median removes the specks of dust and toner a scanner adds, and keeps strokes (at 300 dpi a letter's
     # stroke is 3-5 pixels wide).
     gray = ImageOps.grayscale(image).filter(ImageFilter.MedianFilter(3))
@@ -73,6 +77,8 @@ def read_page(image: Image.Image, language: str, timeout: float) -> OcrPage:
 
 def _rotation(gray: Image.Image, timeout: float) -> int:
     """Degrees clockwise that make the page upright, when Tesseract is sure; 0 otherwise (noise, too few letters)."""
+    import pytesseract
+
     try:
         osd = pytesseract.image_to_osd(gray, timeout=timeout, config="--psm 0")
     except (RuntimeError, pytesseract.TesseractError, OSError):
