@@ -220,19 +220,26 @@ def build_translator(settings: Settings) -> ChatTextModel:
         path = model_file(store.translation_model, store.data_dir / "models")
         return ChatTextModel(LocalChatModel(model_path=str(path), max_tokens=256, n_ctx=1024), f"local:{path.name}")
     if store.translator == "openai":
-        from langchain_openai import ChatOpenAI
-
-        model = ChatOpenAI(
-            base_url=llm.base_url,
-            api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
-            model=llm.model,
-            timeout=llm.timeout,
-            max_retries=0,
-            temperature=0,
-            max_tokens=256,
-        )
-        return ChatTextModel(model, f"openai:{llm.model}")
+        return ChatTextModel(_server_model(settings, max_tokens=256, stream=False), f"openai:{llm.model}")
     raise ValueError(f"no translator for {store.translator!r}: use 'local' or 'openai'")
+
+
+def _server_model(settings: Settings, max_tokens: int, stream: bool) -> BaseChatModel:
+    """The model of the OpenAI-compatible server of the PARTNERBOT_LLM_* settings: deterministic, no retries (a
+    slow server falls back to the composed answer, or leaves a sentence untranslated)."""
+    from langchain_openai import ChatOpenAI
+
+    llm = settings.llm
+    return ChatOpenAI(
+        base_url=llm.base_url,
+        api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
+        model=llm.model,
+        disable_streaming=not stream,
+        timeout=llm.timeout,
+        max_retries=0,
+        temperature=0,
+        max_tokens=max_tokens,
+    )
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
@@ -240,18 +247,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     GGUF model run by llama.cpp in this process)."""
     llm = settings.llm
     if settings.answer.generator == "openai":
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
-            base_url=llm.base_url,
-            api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
-            model=llm.model,
-            disable_streaming=not llm.stream,
-            timeout=llm.timeout,
-            max_retries=0,
-            temperature=0,
-            max_tokens=llm.max_tokens,
-        )
+        return _server_model(settings, max_tokens=llm.max_tokens, stream=llm.stream)
     if settings.answer.generator == "local":
         from bot.local_model import LocalChatModel, model_file
 

@@ -70,29 +70,25 @@ def _text_layer_words(pdf_page: pdfium.PdfPage) -> list[tuple[str, Box]]:
     """The words of a page's text layer, each with the box around its characters."""
     width, height = pdf_page.get_size()
     textpage = pdf_page.get_textpage()
-    words: list[tuple[str, Box]] = []
-    letters: list[str] = []
-    box: list[float] = []
-    for i in range(textpage.count_chars()):
-        char = textpage.get_text_range(i, 1)
-        if char.isspace() or not char:
-            if letters:
-                words.append(
-                    ("".join(letters), (box[0] / width, 1 - box[3] / height, box[2] / width, 1 - box[1] / height))
-                )
-            letters, box = [], []
-            continue
-        left, bottom, right, top = textpage.get_charbox(i)
-        box = (
-            [left, bottom, right, top]
-            if not box
-            else [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
-        )
-        letters.append(char)
-    if letters:
-        words.append(("".join(letters), (box[0] / width, 1 - box[3] / height, box[2] / width, 1 - box[1] / height)))
-    textpage.close()
-    return words
+    try:
+        count = textpage.count_chars()
+        words: list[tuple[str, Box]] = []
+        run: list[int] = []  # the characters of the word being read
+        for i in range(count + 1):  # one past the end closes the last word
+            char = textpage.get_text_range(i, 1) if i < count else " "
+            if char and not char.isspace():
+                run.append(i)
+                continue
+            if run:
+                boxes = [textpage.get_charbox(j) for j in run]  # left, bottom, right, top, from the page's foot
+                left, bottom = min(b[0] for b in boxes), min(b[1] for b in boxes)
+                right, top = max(b[2] for b in boxes), max(b[3] for b in boxes)
+                text = "".join(textpage.get_text_range(j, 1) for j in run)
+                words.append((text, (left / width, 1 - top / height, right / width, 1 - bottom / height)))
+                run = []
+        return words
+    finally:
+        textpage.close()
 
 
 def _token(word: str) -> str:

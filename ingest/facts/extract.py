@@ -232,7 +232,7 @@ def _proposed_people(
             person.spans = [sentence.span(*proposal.name)]
             if proposal.role:
                 person.role = sentence.text[slice(*proposal.role)]
-                person.role_lang = max(simplemma.langdetect(person.role, lang=("fr", "en")), key=lambda p: p[1])[0]
+                person.role_lang = _language_of(person.role)
                 person.spans.append(sentence.span(*proposal.role))
             if proposal.organisation:
                 person.organisation_text = sentence.text[slice(*proposal.organisation)]
@@ -338,7 +338,7 @@ def _roles(sentence: _Sentence, organisations: _Organisations) -> list[dict]:
             role, organisation, org_span = _split_role(role, sentence, role_start, organisations)
             if role:
                 person["role"] = role
-                person["role_lang"] = max(simplemma.langdetect(role, lang=("fr", "en")), key=lambda p: p[1])[0]
+                person["role_lang"] = _language_of(role)
                 spans.append(sentence.span(role_start, role_start + len(role)))
             if organisation and org_span:
                 person["organisation"] = organisations.canonical(organisation) or organisation
@@ -373,13 +373,18 @@ def _row_person(sentence: _Sentence, organisations: _Organisations) -> list[dict
     person: dict = {"name": name, "sentence": sentence.whole, "spans": [sentence.span(start, start + len(name))]}
     if "role" in cells:
         person["role"] = sentence.text[slice(*cells["role"])]
-        person["role_lang"] = max(simplemma.langdetect(person["role"], lang=("fr", "en")), key=lambda p: p[1])[0]
+        person["role_lang"] = _language_of(person["role"])
         person["spans"].append(sentence.span(*cells["role"]))
     if "org" in cells:
         person["organisation_text"] = sentence.text[slice(*cells["org"])]
         person["organisation"] = organisations.canonical(person["organisation_text"]) or person["organisation_text"]
         person["spans"].append(sentence.span(*cells["org"]))
     return [person]
+
+
+def _language_of(role: str) -> str:
+    """The language a role is written in, "fr" or "en", by simplemma's dictionaries (a role has no function words)."""
+    return max(simplemma.langdetect(role, lang=("fr", "en")), key=lambda p: p[1])[0]
 
 
 def _role_text(segment: str) -> str | None:
