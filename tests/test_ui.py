@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -50,7 +51,9 @@ class RunningApp:
         self.url, self.data_dir, self.startup_s = url, data_dir, startup_s
 
 
-def start_app(data_dir: Path, log_path: Path, **env_extra: str) -> tuple[subprocess.Popen, RunningApp]:
+@contextlib.contextmanager
+def serving(data_dir: Path, log_path: Path, **env_extra: str) -> Iterator[RunningApp]:
+    """`partnerbot serve` on a free loopback port, stopped when the block ends."""
     port = free_port()
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir), **env_extra}
     started = time.monotonic()
@@ -61,9 +64,25 @@ def start_app(data_dir: Path, log_path: Path, **env_extra: str) -> tuple[subproc
         stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(url + "/", process, timeout=120)
-    return process, RunningApp(url, data_dir, time.monotonic() - started)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(url + "/", process, timeout=120)
+        yield RunningApp(url, data_dir, time.monotonic() - started)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def app_page(browser, url: str, viewport: dict[str, int]) -> Iterator[Page]:
+    """A page of the app in a browser context of its own, closed when the block ends."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +90,9 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
     folder = tmp_path_factory.mktemp("app")
     settings = Settings(data_dir=folder / "data", chroma_url=None)
     ingest([CORPUS], settings)
-    process, running = start_app(settings.store.data_dir, folder / "app.log")
-    print(f"app served its page {running.startup_s:.1f} s after start")
-    try:
+    with serving(settings.store.data_dir, folder / "app.log") as running:
+        print(f"app served its page {running.startup_s:.1f} s after start")
         yield running
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +105,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, app) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.goto(app.url)
-    yield page
-    context.close()
+    with app_page(browser, app.url, {"width": 1280, "height": 1000}) as page:
+        yield page
 
 
 def ask(page: Page, question: str) -> None:
@@ -175,17 +187,13 @@ def test_thumbs_feedback_is_appended_to_the_log(page, app):
 
 @pytest.mark.integration
 def test_with_auth_set_the_ui_and_api_refuse_strangers(tmp_path):
-    process, running = start_app(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret")
-    try:
+    with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret") as running:
         assert httpx.get(running.url + "/config", timeout=10).status_code == 401
         with pytest.raises(AuthenticationError, match="credentials were not provided"):
             Client(running.url, verbose=False)
         client = Client(running.url, auth=("staff", "s3cret"), verbose=False)
         _, history, _ = client.predict("Who is the director of IIITB?", [], api_name="/ask")
         assert history[-1]["role"] == "assistant"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.integration
@@ -229,8 +237,7 @@ def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browse
     note.write_text("Le jury des projets communs se réunira le 3 février 2026 à Paris.", encoding="utf-8")
     question = "Quand se réunira le jury des projets communs ?"
 
-    process, running = start_app(data_dir, tmp_path / "first.log")
-    try:
+    with serving(data_dir, tmp_path / "first.log") as running:
         client = Client(running.url, verbose=False)
         result, _ = client.predict([handle_file(str(note))], api_name="/add_documents")
         assert result.startswith("Added 1 file")
@@ -241,17 +248,10 @@ def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browse
         page.get_by_role("button", name="Dislike").last.click()
         expect(page.get_by_text(FEEDBACK_RECORDED)).to_be_visible(timeout=10_000)
         page.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
-    process, running = start_app(data_dir, tmp_path / "second.log")
-    try:
+    with serving(data_dir, tmp_path / "second.log") as running:
         _, history, _ = Client(running.url, verbose=False).predict(question, [], api_name="/ask")
         assert "3 février 2026" in str(history[-1]["content"])
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     assert (data_dir / "documents" / "uploads" / "calendrier.txt").exists()
     feedback = [json.loads(line) for line in (data_dir / "feedback.jsonl").read_text().splitlines()]
     assert [(f["question"], f["liked"]) for f in feedback] == [(question, False)]
@@ -310,11 +310,10 @@ def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlight
     save_scan(scan(typed_pdf([FR_AGREEMENT]), noise=0.01, skew=1.5, seed=1), folder / "accord-2031-02-12.pdf")
     settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
     ingest([folder], settings)
-    process, running = start_app(settings.store.data_dir, tmp_path / "app.log")
-    context = browser.new_context(viewport={"width": 1400, "height": 1400})
-    try:
-        page = context.new_page()
-        page.goto(running.url)
+    with (
+        serving(settings.store.data_dir, tmp_path / "app.log") as running,
+        app_page(browser, running.url, {"width": 1400, "height": 1400}) as page,
+    ):
         ask(page, "Quand la déclaration d'intention a-t-elle été signée ?")
         chat = page.get_by_role("log", name="chatbot conversation")
         expect(chat).to_contain_text("12 février 2031", timeout=30_000)
@@ -326,10 +325,6 @@ def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlight
         page.screenshot(path=str(tmp_path / "cited-page.png"), full_page=True)
         print(f"screenshot: {tmp_path / 'cited-page.png'}")
         image = Image.open(io.BytesIO(httpx.get(urljoin(running.url + "/", shown.get_attribute("href"))).content))
-    finally:
-        context.close()
-        process.terminate()
-        process.wait(timeout=30)
     # The highlight, found by its colour in the image the browser got, lies over the quoted words.
     rgb = image.convert("RGB")
     marked = [
@@ -359,11 +354,10 @@ def test_with_translation_an_english_question_gets_the_translated_quote_over_its
     ingest([folder], settings)
     report = build_service(settings).translate()  # the packaged model, for real
     assert report.first_try + report.after_retry >= 2, report
-    process, running = start_app(settings.store.data_dir, tmp_path / "app.log")
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    try:
-        page = context.new_page()
-        page.goto(running.url)
+    with (
+        serving(settings.store.data_dir, tmp_path / "app.log") as running,
+        app_page(browser, running.url, {"width": 1280, "height": 1000}) as page,
+    ):
         ask(page, "When will the study trip take place?")
         chat = page.get_by_role("log", name="chatbot conversation")
         expect(chat).to_contain_text("(machine translation; original: « Le voyage d'études", timeout=30_000)
@@ -371,10 +365,6 @@ def test_with_translation_an_english_question_gets_the_translated_quote_over_its
         expect(page.get_by_test_id("highlighted-text")).to_contain_text("Machine translation of the quote: «")
         page.screenshot(path=str(tmp_path / "translated-answer.png"), full_page=True)
         print(f"screenshot: {tmp_path / 'translated-answer.png'}")
-    finally:
-        context.close()
-        process.terminate()
-        process.wait(timeout=30)
 
 
 # Fictional: three sentences, so that the real model translates them in seconds.
