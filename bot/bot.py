@@ -10,14 +10,12 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from bot.answer import Answer
 from bot.compose import Composer, Composition, ExtractiveComposer
-from bot.condense import condense
-from bot.question import clean_question
+from bot.question import Question, parse
 from bot.reader import Reader
 from bot.rerank import build_reranker
 from bot.retrieval import HybridRetriever
 from bot.scoring import SentenceScorer
 from core.settings import Settings
-from core.text import guess_language
 from ingest.store import Store
 from ingest.textmodel import TextModel
 
@@ -60,12 +58,13 @@ class Bot:
         )
         self.composer = composer or build_composer(settings, self.scorer, store)
         self._translator: TextModel | None = None
-        # Condense and retrieve; composing is the last step, streamed piece by piece.
+        # Parse (a follow-up condensed into a standalone question) and retrieve; composing is the last step,
+        # streamed piece by piece.
         self.prepare = RunnablePassthrough.assign(
-            standalone=_timed(
-                "condense", lambda s: condense(s["question"], s["history"], settings.answer, store.facts())
-            )
-        ) | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self.retriever.invoke(s["standalone"])))
+            parsed=_timed("parse", lambda s: parse(s["question"], s["history"], store.facts(), settings.answer))
+        ) | RunnablePassthrough.assign(
+            documents=_timed("retrieve", lambda s: self.retriever.invoke(s["parsed"].standalone))
+        )
 
     def facts_proposer(self) -> TextModel | None:
         """The model generator as a proposer of facts at ingest, when one is configured."""
@@ -96,13 +95,11 @@ class Bot:
         `Answer` (the extractive one) replaces them: show `Answer.answer`, not the concatenated pieces.
         """
         started = time.perf_counter()
-        text = clean_question(question, self.settings.answer.max_question_chars)
-        state = self.prepare.invoke(
-            {"question": text, "history": list(history or []), "language": guess_language(text), "timings": {}}
-        )
+        state = self.prepare.invoke({"question": question, "history": list(history or []), "timings": {}})
+        parsed: Question = state["parsed"]
         composing = time.perf_counter()
         composition: Composition | None = None
-        for item in self.composer.stream(state["standalone"], state["language"], state["documents"]):
+        for item in self.composer.stream(parsed, state["documents"]):
             if isinstance(item, Composition):
                 composition = item
             else:
@@ -112,16 +109,16 @@ class Bot:
         state["timings"]["compose"] = round(time.perf_counter() - composing, 4)
         state["timings"]["total"] = round(time.perf_counter() - started, 4)
         yield Answer(
-            question=text,
+            question=parsed.asked,
             answer=composition.text,
             direct=composition.direct,
             quotes=composition.quotes,
             kind=composition.kind,
             partial=composition.partial,
             abstained=composition.abstained,
-            language=state["language"],
+            language=parsed.language,
             citations=composition.citations,
-            standalone_question=state["standalone"],
+            standalone_question=parsed.standalone,
             retrieved=[str(doc.metadata["doc_id"]) for doc in state["documents"]],
             generator=composition.generator,
             fallback_reason=composition.fallback_reason,

@@ -10,42 +10,19 @@ from langchain_core.documents import Document
 
 from bot.answer import Citation
 from bot.evidence import Evidence, select_evidence
+from bot.question import Question
 from bot.scoring import SentenceScorer
+from core import lang
 from core.settings import AnswerSettings
 from core.text import sentences
 
 # The stored, checked machine translation of a sentence into a language, if there is one (ingest.translation).
 Lookup = Callable[[str, str], str | None]
 
-_ABSTAIN = {
-    "fr": "Je ne trouve pas cette information dans les documents : {reason}.",
-    "en": "I could not find this information in the documents: {reason}.",
-}
-_REASONS = {
-    "fr": {
-        None: "aucun passage ne répond à cette question",
-        "date": "aucun passage ne donne de date à ce sujet",
-        "quantity": "aucun passage ne donne de chiffre ni de montant à ce sujet",
-        "email": "ils ne contiennent aucune adresse e-mail",
-        "phone": "ils ne contiennent aucun numéro de téléphone",
-        "url": "ils ne contiennent aucune adresse web",
-        "empty": "aucun document n'est encore indexé",
-    },
-    "en": {
-        None: "no passage answers this question",
-        "date": "no passage gives a date for this",
-        "quantity": "no passage gives a figure or an amount for this",
-        "email": "they contain no e-mail address",
-        "phone": "they contain no phone number",
-        "url": "they contain no web address",
-        "empty": "no document has been indexed yet",
-    },
-}
-
 
 def abstention(language: str, reason: str | None) -> str:
-    lang = language if language in _ABSTAIN else "en"
-    return _ABSTAIN[lang].format(reason=_REASONS[lang][reason])
+    """What the bot says when the documents do not hold the answer, and why (the kind of fact none holds)."""
+    return lang.say("abstain", language, "abstain", reason=lang.say("abstain", language, reason or "none"))
 
 
 @dataclass
@@ -74,14 +51,14 @@ class Composition:
 class Composer(Protocol):
     """Writes the answer from the retrieved passages."""
 
-    def stream(self, question: str, language: str, documents: list[Document]) -> Iterator[str | Composition]:
+    def stream(self, question: Question, documents: list[Document]) -> Iterator[str | Composition]:
         """Yields pieces of the answer's text as they are ready, then the complete Composition."""
         ...
 
 
-def compose(composer: Composer, question: str, language: str, documents: list[Document]) -> Composition:
+def compose(composer: Composer, question: Question, documents: list[Document]) -> Composition:
     """The Composition a composer streams, without the pieces."""
-    *_, final = composer.stream(question, language, documents)
+    *_, final = composer.stream(question, documents)
     assert isinstance(final, Composition)
     return final
 
@@ -94,12 +71,13 @@ class ExtractiveComposer:
         self.settings = settings
         self.translations = translations
 
-    def stream(self, question: str, language: str, documents: list[Document]) -> Iterator[str | Composition]:
-        composition = self.compose(question, language, documents)
+    def stream(self, question: Question, documents: list[Document]) -> Iterator[str | Composition]:
+        composition = self.compose(question, documents)
         yield from composition.pieces()
         yield composition
 
-    def compose(self, question: str, language: str, documents: list[Document]) -> Composition:
+    def compose(self, question: Question, documents: list[Document]) -> Composition:
+        language = question.language
         chosen, reason = select_evidence(self.scorer, question, documents, self.settings)
         if not chosen:
             text = abstention(language, "empty" if not documents else reason)
@@ -123,9 +101,6 @@ class ExtractiveComposer:
         return Composition("\n\n".join(parts), False, citations, parts)
 
 
-_MACHINE = {"en": "machine translation; original: ", "fr": "traduction automatique ; original : "}
-
-
 def quote_line(citation: Citation, doc_language: str, language: str, translations: Lookup | None) -> str:
     """The quote as the answer shows it: in the asker's language when every sentence of it has a checked machine
     translation, said to be one, with the original beside it; otherwise the original, said to be French for an
@@ -134,10 +109,11 @@ def quote_line(citation: Citation, doc_language: str, language: str, translation
         parts = [translations(sentence, language) for sentence in sentences(citation.quote)]
         if parts and all(parts):
             citation.translation = " ".join(p for p in parts if p)
-            return f"« {citation.translation} » ({_MACHINE.get(language, _MACHINE['en'])}« {citation.quote} »)"
+            machine = lang.say("quotes", language, "machine")
+            return f"« {citation.translation} » ({machine}« {citation.quote} »)"
     if language == "fr" or doc_language != "fr":
         return f"« {citation.quote} »"
-    return f"(in French) « {citation.quote} »"
+    return lang.say("quotes", language, "in_french", quote=citation.quote)
 
 
 def to_citation(doc: Document) -> Citation:

@@ -8,45 +8,17 @@ questions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.analysis import split_two_step
+from bot.question import split_two_step
+from core import lang
 from core.settings import AnswerSettings
 from core.text import content_words, fold, sentences
 from ingest.facts import vocabulary as vocab
 from ingest.facts.index import FactIndex
 
-# Words that point back to something said before: pronouns, "there", "and ...?", "what about ...?".
-_POINTS_BACK = re.compile(
-    r"^(and|et|also|aussi|what about|how about|et pour|et qu'en est-il)\b"
-    r"|\b(il|elle|ils|elles|lui|leur|leurs|y|la-bas|there|it|he|she|they|them|his|her|its|their|this one|"
-    r"cela|ca|celui-ci|celle-ci|ce dernier|cette derniere|same|meme)\b"
-)
-
-
-_ORGANISATIONS = (
-    r"institute|institution|organi[sz]ation|school|university|agency|company|partner|establishment|"
-    r"institut|organisation|ecole|universite|agence|entreprise|partenaire|etablissement|organisme"
-)
-# What points back, as a folded pattern, and the kind of thing it points to. "It" may be an event as well ("When is it
-# planned?"): it resolves only from the latest exchange, and only when that exchange names no event. The French "il"
-# and "elle" are as often an event or a thing as a person: those follow-ups keep the words of the earlier turns.
-_REFERENCES: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(rf"\b(?:this|that|the same|cet|cette|ce|ledit|ladite|le meme|la meme) (?:{_ORGANISATIONS})\b"),
-        "organisation",
-    ),
-    (re.compile(r"\b(?:over )?there\b|\bla-bas\b"), "place"),
-    (re.compile(r"\b(?:his|her)\b(?= \w)"), "person's"),
-    (re.compile(r"\b(?:he|him|she|her)\b"), "person"),
-    (re.compile(r"\bits\b"), "it's"),
-    (re.compile(r"\bit\b"), "it"),
-]
-# "Who came along with her?" asks about someone else: the person after these words is a companion, not the subject.
-_COMPANION = re.compile(r"\b(?:with|besides|apart from|other than|except|avec|a part|sauf|en plus de) $")
-_AT = {"en": "at", "fr": "à"}
+_AT = lang.data("references")["at"]
 
 
 def resolve_references(question: str, history: Sequence[Any], facts: FactIndex) -> str | None:
@@ -59,11 +31,11 @@ def resolve_references(question: str, history: Sequence[Any], facts: FactIndex) 
     for i, letter in enumerate(question.replace("’", "'")):
         folded += fold(letter)
         origin += [i] * len(fold(letter))
-    for pattern, kind in _REFERENCES:
+    for kind, pattern in lang.patterns("references", "reference"):
         match = pattern.search(folded)
         if match is None:
             continue
-        if kind == "person" and _COMPANION.search(folded[: match.start()]):
+        if kind == "person" and lang.pattern("references", "companion").search(folded[: match.start()]):
             return None
         wanted = "person" if kind.startswith("person") else "organisation"
         name = _latest(history, wanted, facts, exchanges=1 if kind.startswith("it") else 2)
@@ -115,7 +87,8 @@ def user_turns(history: Sequence[Any]) -> list[str]:
 
 
 def is_follow_up(question: str, settings: AnswerSettings) -> bool:
-    return bool(_POINTS_BACK.search(fold(question))) or len(content_words(question)) < settings.follow_up_words
+    points_back = lang.pattern("references", "points_back").search(fold(question))
+    return bool(points_back) or len(content_words(question)) < settings.follow_up_words
 
 
 def condense(question: str, history: Sequence[Any], settings: AnswerSettings, facts: FactIndex) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
-from bot.question import asks_for, has_fact
+from bot.question import Question, has_fact
 from bot.safety import is_instruction
 from bot.scoring import SentenceScorer
 from core.settings import AnswerSettings
@@ -39,20 +39,19 @@ def split_evidence(documents: list[Document]) -> list[tuple[str, Document, int]]
 
 
 def select_evidence(
-    scorer: SentenceScorer, question: str, documents: list[Document], settings: AnswerSettings
+    scorer: SentenceScorer, question: Question, documents: list[Document], settings: AnswerSettings
 ) -> tuple[list[Evidence], str | None]:
     """The evidence sentences, best first; or none and the reason (the kind of fact no sentence holds)."""
     if not documents:
         return [], None
     candidates = split_evidence(documents)
-    scores = scorer.score(question, [s for s, _, _ in candidates])
-    need = asks_for(question)
+    scores = scorer.score(question.text, [s for s, _, _ in candidates])
     ranked = sorted(
         (Evidence(s, d, o, score) for (s, d, o), score in zip(candidates, scores, strict=True)),
         key=lambda e: -e.score,
     )
-    usable = [e for e in ranked if has_fact(need, e.sentence)]
+    usable = [e for e in ranked if has_fact(question, e.sentence)]
     if not usable or usable[0].score < settings.threshold:
-        return [], need.kind if ranked and ranked[0].score >= settings.threshold else None
+        return [], question.needs if ranked and ranked[0].score >= settings.threshold else None
     floor = max(settings.threshold, usable[0].score - settings.margin)
     return [e for e in usable[: settings.max_sentences] if e.score >= floor], None

@@ -22,7 +22,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from bot.compose import Composer, Composition, compose
 from bot.grounding import ungrounded_facts, unsupported_words
-from bot.question import asks_for, has_fact
+from bot.question import Question, has_fact
 from core.settings import Settings
 from core.text import content_words, guess_language
 
@@ -100,13 +100,14 @@ class LLMComposer:
                 raise item
             yield item
 
-    def stream(self, question: str, language: str, documents: list[Document]) -> Iterator[str | Composition]:
+    def stream(self, parsed: Question, documents: list[Document]) -> Iterator[str | Composition]:
         """Yields checked pieces of the answer, then the final Composition.
 
         A piece is yielded once its sentence is complete and everything so far is grounded. If the model's
         answer is rejected after pieces were yielded, the final Composition has `retracted=True`.
         """
-        base = compose(self.base, question, language, documents)
+        question, language = parsed.text, parsed.language
+        base = compose(self.base, parsed, documents)
         if base.abstained:
             yield from _fallback(base, "abstained")
             return
@@ -127,7 +128,7 @@ class LLMComposer:
                 ends = [m.end() for m in _SETTLED.finditer(_clean(draft))]
                 ready = _clean(draft)[: ends[-1]] if ends else ""
                 if len(ready) > len(shown):
-                    if self._problem(ready, evidence, question, language, final=False):
+                    if self._problem(ready, evidence, parsed, final=False):
                         break  # the whole draft is judged below
                     yield ready[len(shown) :]
                     shown = ready
@@ -140,7 +141,7 @@ class LLMComposer:
         seconds = round(time.monotonic() - started, 4)
         text = _clean(draft).strip()
         if reason is None:
-            reason = "empty" if not text else self._problem(text, evidence, question, language)
+            reason = "empty" if not text else self._problem(text, evidence, parsed)
         if reason is not None:
             yield from _fallback(
                 base,
@@ -159,7 +160,8 @@ class LLMComposer:
         yield replace(base, text=text, parts=parts, direct=text, generator=self.name, draft=draft, seconds=seconds)
 
     @staticmethod
-    def _problem(text: str, evidence: list[str], question: str, language: str, final: bool = True) -> str | None:
+    def _problem(text: str, evidence: list[str], parsed: Question, final: bool = True) -> str | None:
+        question, language = parsed.text, parsed.language
         if missing := ungrounded_facts(text, evidence, question):
             return "ungrounded: " + ", ".join(missing)
         unsupported = unsupported_words(text, evidence, question)
@@ -173,12 +175,12 @@ class LLMComposer:
             return "cut off before the end of a sentence"
         if final and len(text.split()) >= 6 and language in _PROMPTS and guess_language(text) != language:
             return f"not in the question's language ({language})"
-        if final and not has_fact(need := asks_for(question), text):
-            return f"does not give the {need.kind} asked for"
+        if final and not has_fact(parsed, text):
+            return f"does not give the {parsed.needs} asked for"
         asked = set(content_words(question))
         news = {w for e in evidence for w in content_words(e)} - asked
         if final and not news & set(content_words(text)):
-            return "adds nothing to the question"  # "Il est le directeur de IIITB." for "Qui est le directeur ?"
+            return "adds nothing to the question"  # "Il est le directeur de l'INRX." for "Qui est le directeur ?"
         return None
 
 

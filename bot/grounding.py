@@ -58,7 +58,7 @@ def _names(answer: str) -> list[tuple[str, bool]]:
         end = match.end()
     names = []
     for words, at_start in runs:
-        while words and fold(words[0]) in STOPWORDS:  # "The IIITB", "La Région"
+        while words and fold(words[0]) in STOPWORDS:  # "The INRX", "La Région"
             words, at_start = words[1:], False
         if words and not (at_start and len(words) == 1):
             names.append((" ".join(words), at_start))
@@ -90,7 +90,7 @@ def ungrounded_facts(answer: str, evidence: list[str], question: str = "") -> li
         if key in _FR_MONTHS or any(ch.isdigit() for ch in key):
             continue
         found = _contains(source, key) or _contains(asked, key)
-        if not found and at_start:  # "Selon Valérie Pécresse": the first word may only be capitalised by position
+        if not found and at_start:  # "Selon Odile Ferrat": the first word may only be capitalised by position
             key = canonical(name.split(" ", 1)[1])
             found = _contains(source, key) or _contains(asked, key)
         check(name, found)

@@ -1,46 +1,57 @@
-"""What a question asks for: the question as clean text, and the kind of fact its answer must hold."""
+"""The question, parsed once: `parse` cleans it, resolves a follow-up into a standalone question and reads what it
+asks (the kind of answer wanted, the kind of fact the evidence must hold, the people, organisations, events and
+dates it names, "next" or "last", the second half of a two-step question, the words of the relation asked about).
+Condensing, retrieval, evidence selection, answerability and every answer skill read the `Question`; nothing
+re-reads the raw text."""
 
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from core.dates import find_dates
+from bot.safety import is_instruction
+from core import lang
+from core.dates import DateSpan, find_dates
 from core.errors import QuestionError
-from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, fold, guess_language
+from core.kinds import Kind
+from core.settings import AnswerSettings
+from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, content_words, fold, guess_language, words
+from ingest.facts import vocabulary as vocab
+from ingest.facts.index import FactIndex
 
 _DATE = re.compile(rf"\b(\d{{1,2}}(er)? )?({MONTH_PATTERN})( \d{{4}})?\b|\b(19|20)\d\d\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _DIGITS = re.compile(r"\d")
-_NUMBER_WORD = re.compile(
-    r"\b(un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|cent|cents|mille|million|"
-    r"millions|milliard|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|hundred|thousand|"
-    r"dozen|douzaine|one)\s+(\w+)"
-)
-# "how many students", "combien d'institutions": the thing counted.
-_COUNTED = re.compile(r"\b(how many|combien d|combien de|number of|nombre d|nombre de)\s*(\w+)")
 
-# Which questions need which kind of fact in the evidence (matched on folded text).
-_ASKS = [
-    ("date", re.compile(r"\b(when|what date|which (day|month|year)|quand|quelle date|en quelle (annee|mois)|date)\b")),
-    (
-        "quantity",
-        re.compile(
-            r"\b(how (many|much)|combien|budget|cost|costs|price|amount|montant|cout|prix|nombre de|number of|"
-            r"salary|salaire|funding|financement|euros?|dollars?|percentage|pourcentage)\b"
-        ),
-    ),
-    ("email", re.compile(r"\b(e-?mail|courriel|mail address|adresse (e-?)?mail)\b")),
-    ("phone", re.compile(r"\b(phone|telephone|tel|numero de telephone|phone number)\b")),
-    ("url", re.compile(r"\b(website|web site|url|site web|site internet|link|lien)\b")),
-]
 
-_TOO_LONG = {
-    "fr": "La question est trop longue ({n} caractères, au plus {limit}) : posez-la en quelques phrases.",
-    "en": "The question is too long ({n} characters, at most {limit}): please ask it in a few sentences.",
-}
-_EMPTY = "Please type a question. / Veuillez saisir une question."
+@dataclass
+class Question:
+    """What a question asks, read once from its standalone form."""
+
+    text: str  # the standalone question (a follow-up completed from the conversation)
+    language: str  # the asker's language, from the question as asked
+    kind: Kind  # the kind of answer wanted
+    asked: str = ""  # the question as asked, cleaned
+    folded: str = ""  # `text` folded (lower case, no accents, curly apostrophes straight)
+    needs: Kind | None = None  # the kind of fact the evidence must hold: date, quantity, email, phone, url
+    counted: str = ""  # for a count, the first letters of what is counted ("stude" for "how many students")
+    people: list[str] = field(default_factory=list)  # names of people the facts know
+    organisations: list[str] = field(default_factory=list)
+    event_kind: str | None = None
+    dates: list[DateSpan] = field(default_factory=list)
+    temporal: Literal["next", "last"] | None = None
+    exact: bool = False  # wants exact days
+    second: str | None = None  # the second question of a two-step one ("…, and who directs it?")
+    terms: list[str] = field(default_factory=list)  # content words of the relation asked about
+    instruction: bool = False  # addresses an assistant ("ignore all previous instructions…")
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def standalone(self) -> str:
+        return self.text
 
 
 def clean_question(question: Any, limit: int) -> str:
@@ -48,36 +59,97 @@ def clean_question(question: Any, limit: int) -> str:
     if isinstance(question, bytes):
         question = question.decode("utf-8", errors="replace")
     if not isinstance(question, str):
-        raise QuestionError(_EMPTY)
+        raise QuestionError(_empty())
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in question)
     text = " ".join(text.split())
     if not text:
-        raise QuestionError(_EMPTY)
+        raise QuestionError(_empty())
     if len(text) > limit:
-        raise QuestionError(_TOO_LONG[guess_language(text[:500])].format(n=len(text), limit=limit))
+        language = guess_language(text[:500])
+        raise QuestionError(lang.say("question", language, "too_long", n=len(text), limit=limit))
     return text
 
 
-@dataclass(frozen=True)
-class Need:
-    """The kind of fact a question asks for, and for a count, what is counted."""
-
-    kind: str | None
-    counted: str = ""
+def _empty() -> str:
+    return " / ".join(lang.say("question", language, "empty") for language in ("en", "fr"))
 
 
-def asks_for(question: str) -> Need:
-    folded = fold(question)
-    for kind, pattern in _ASKS:
+def parse(
+    question: Any, history: Sequence[Any], facts: FactIndex, settings: AnswerSettings, language: str | None = None
+) -> Question:
+    """The question cleaned, completed from the conversation when it is a follow-up, and analysed."""
+    from bot.condense import condense
+
+    started = time.perf_counter()
+    asked = clean_question(question, settings.max_question_chars)
+    language = language or guess_language(asked)
+    standalone = condense(asked, history, settings, facts)
+    parsed = analyse(standalone, language, facts, asked=asked)
+    parsed.timings["parse"] = round(time.perf_counter() - started, 4)
+    return parsed
+
+
+def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str = "") -> Question:
+    """What a standalone question asks. Without facts, it names no known person or organisation."""
+    facts = facts if facts is not None else FactIndex([])
+    folded = fold(text).replace("’", "'")
+    head, second = split_two_step(text)
+    people = facts.people_in(text)
+    organisations = facts.organisations_in(text)
+    kinds = [kind for kind, pattern in vocab.EVENT_KINDS if pattern.search(folded)]
+    named = {w for n in [*people, *organisations] for w in words(n)}
+    asking = lang.word_set("questions", "asking")
+    needs = _needs(folded)
+    counted = lang.pattern("questions", "counted").search(folded) if needs == "quantity" else None
+    next_, last = lang.pattern("questions", "next"), lang.pattern("questions", "last")
+    return Question(
+        text=text,
+        language=language,
+        kind=_kind(fold(head).replace("’", "'")),
+        asked=asked or text,
+        folded=folded,
+        needs=needs,
+        counted=counted.group(2)[:5] if counted else "",
+        people=people,
+        organisations=organisations,
+        event_kind=kinds[0] if kinds else None,
+        dates=find_dates(text),
+        temporal="next" if next_.search(folded) else "last" if last.search(folded) else None,
+        exact=bool(lang.pattern("questions", "exact").search(folded)),
+        second=second,
+        terms=[w for w in content_words(head) if w not in asking and w not in named and not w.isdigit()],
+        instruction=is_instruction(folded, folded=True),
+    )
+
+
+def _kind(folded: str) -> Kind:
+    if lang.pattern("questions", "yes_no").search(folded) and not lang.pattern("questions", "wh").search(folded):
+        return "yes-no"
+    for kind, pattern in lang.patterns("questions", "kind"):
         if pattern.search(folded):
-            counted = _COUNTED.search(folded) if kind == "quantity" else None
-            return Need(kind, counted.group(2)[:5] if counted else "")
-    return Need(None)
+            return kind  # type: ignore[return-value]
+    return "description"
 
 
-def has_fact(need: Need, text: str) -> bool:
+def _needs(folded: str) -> Kind | None:
+    for kind, pattern in lang.patterns("questions", "needs"):
+        if pattern.search(folded):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+def split_two_step(question: str) -> tuple[str, str | None]:
+    """ "Which organisation does X belong to, and who directs it?" -> the first question and the second."""
+    match = lang.pattern("questions", "two_step").search(question)
+    if match is None:
+        return question, None
+    return question[: match.start()], question[match.end() :]
+
+
+def has_fact(question: Question, text: str) -> bool:
+    """Does the text hold the kind of fact the question needs (a date, a figure, an e-mail…)?"""
     folded = fold(text)
-    kind = need.kind
+    kind = question.needs
     if kind == "date":
         return bool(_DATE.search(folded))
     if kind == "quantity":
@@ -87,7 +159,9 @@ def has_fact(need: Need, text: str) -> bool:
         if _DIGITS.search(undated):
             return True
         # A number in words counts only next to the thing counted: "quatre institutions", not "deux pays".
-        return bool(need.counted) and any(word.startswith(need.counted) for _, word in _NUMBER_WORD.findall(undated))
+        return bool(question.counted) and any(
+            word.startswith(question.counted) for _, word in lang.pattern("questions", "number_word").findall(undated)
+        )
     if kind == "email":
         return bool(EMAIL.search(text))
     if kind == "phone":

@@ -1,21 +1,19 @@
-"""The reviewed French <-> English vocabulary of `glossary.toml`: institutional titles, and concepts (words that
-name the same thing in either language)."""
+"""The reviewed French <-> English vocabulary of `core/lang/glossary.toml`: institutional titles, and concepts (words
+that name the same thing in either language)."""
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from pathlib import Path
 
+from core import lang
 from core.text import fold, stem
 
-GLOSSARY = Path(__file__).with_name("glossary.toml")
+GLOSSARY = lang.HERE / "glossary.toml"
 _SMALL = frozenset("of the and for de des du la le et pour à".split())
 
 
-@cache
 def _entries() -> dict:
-    return tomllib.loads(GLOSSARY.read_text(encoding="utf-8"))
+    return lang.data("glossary")
 
 
 def _key(text: str) -> str:

@@ -6,19 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
-# Folded (lower case, no accents), for matching folded text.
-MONTHS_FOLDED = {
-    "fr": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(),
-    "en": [m.lower() for m in MONTHS["en"]],
-}
-MONTH_PATTERN = "|".join(MONTHS_FOLDED["fr"] + MONTHS_FOLDED["en"])
+from core import lang
+
+MONTHS = {language: list(lang.word_list("words", f"months.{language}")) for language in lang.LANGUAGES}
 
 # Honorifics and titles written before a name; a full stop after one does not end a sentence ("Dr. Das").
-HONORIFICS = ("Dr", "M", "Mme", "Mlle", "Mr", "Mrs", "Ms", "Prof", "Pr", "St")
+HONORIFICS = lang.word_list("words", "honorifics")
 # A lookbehind that refuses a sentence end right after an honorific or an initial ("J. Smith").
 NOT_AFTER_ABBREVIATION = "".join(rf"(?<!\b{h})" for h in HONORIFICS) + r"(?<!\b[A-Z])"
 
@@ -36,36 +29,23 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 # A sentence ends at . ? ! followed by a space and a capital, except after honorifics and initials.
 _SENTENCE_END = re.compile(NOT_AFTER_ABBREVIATION + r"([.!?…])\s+(?=[«\"'(A-ZÀ-Ý0-9])")
 
-STOPWORDS = frozenset(
-    """
-    a à au aux avec ce ces cet cette d de des du elle elles en est et été être il ils l la le les leur leurs
-    lui mais me même mes moi mon ne nos notre nous on ont ou où par pas pour qu que quel quelle quelles quels
-    qui sa se ses son sont sur ta te tes toi ton tu un une vos votre vous y c s n j m t qu' est-ce quoi dont
-    quand comment pourquoi combien lequel laquelle ete etait fut sera prevu
-    the a an and or of to in on at by for with from as is are was were be been being it its this that these
-    those there their they them he she his her who whom whose what which when where why how do does did
-    has have had will would can could should shall may might me my we our you your i about into than then
-    so not no yes also any all some many much more most
-    """.split()
-)
-
-_FRENCH_MARKERS = frozenset(
-    "le la les des du de un une et est sont pour dans avec sur par qui que quand quel quelle quels quelles "
-    "où qu comment pourquoi combien ont été au aux ce cette il elle prévu signée signé".split()
-)
-_ENGLISH_MARKERS = frozenset(
-    "the of and to in is are for with on by that this was were has have be an as at from who what when "
-    "where which why how did does do will planned signed".split()
-)
+STOPWORDS = lang.word_set("words", "stopwords")
+_FRENCH_MARKERS = lang.word_set("words", "markers.fr")
+_ENGLISH_MARKERS = lang.word_set("words", "markers.en")
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: 'Pécresse' and 'pecresse' match."""
+    """Lower case without accents: 'Brisséau' and 'brisseau' match."""
     if text.isascii():
         return text.lower()
     # Decompose before and after case folding: mathematical letters only get a lower case once decomposed.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return _COMBINING.sub("", decomposed).replace("œ", "oe").replace("æ", "ae")
+
+
+# Folded (lower case, no accents), for matching folded text.
+MONTHS_FOLDED = {language: [fold(m) for m in names] for language, names in MONTHS.items()}
+MONTH_PATTERN = "|".join(MONTHS_FOLDED["fr"] + MONTHS_FOLDED["en"])
 
 
 def words(text: str) -> list[str]:
@@ -103,7 +83,7 @@ def guess_language(text: str) -> str:
     tokens = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
     french = sum(t in _FRENCH_MARKERS for t in tokens)
     english = sum(t in _ENGLISH_MARKERS for t in tokens)
-    if english == french:  # no telling function words ("tawhid chtioui role"): the words themselves decide
+    if english == french:  # no telling function words ("odile ferrat role"): the words themselves decide
         import simplemma
 
         scores = dict(simplemma.langdetect(text, lang=("fr", "en")))

@@ -1,0 +1,83 @@
+"""When an event or a plan the question names happens, with the dates each document gives it; yes or no when the
+question asks whether it happens on a date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.question import Question
+from bot.skills.base import Draft, Skill, common, day_of, overlaps, same_kind, title_of, when_text
+from core.glossary import concepts
+from core.text import content_words, words
+from ingest.facts import vocabulary as vocab
+from ingest.facts.index import first_day
+from ingest.facts.records import Event, Plan
+
+
+class When(Skill):
+    name = "when"
+    order = 40
+
+    def plan(self, q: Question) -> Draft | None:
+        if q.kind != "date" and not (q.kind == "yes-no" and q.event_kind):
+            return None
+        dated = self.dated(q)
+        if not dated:
+            return None
+        draft = Draft(kind="date")
+        first, last = dated[0], dated[-1]
+        what = title_of(first)
+        if day_of(first) != day_of(last):  # a date that moved: both, each with its source
+            draft.direct = self.say(
+                q,
+                "moved",
+                what=what,
+                first=when_text(first, q.language),
+                n=draft.cite(first),
+                last=when_text(last, q.language),
+                m=draft.cite(last),
+            )
+        elif q.exact and (first.precision or "day") != "day":
+            draft.partial = True
+            draft.direct = self.say(
+                q, "partial_days", what=what, when=when_text(first, q.language), n=draft.cite(first)
+            )
+        else:
+            draft.direct = self.say(q, "date", what=what, when=when_text(first, q.language), n=draft.cite(first))
+        if q.kind == "yes-no":
+            asked = q.dates[0] if q.dates else None
+            settled = asked is not None and overlaps(last, asked)
+            draft.direct = f"{common(q, 'yes' if settled else 'no')} {draft.direct}"
+        return draft
+
+    def dated(self, q: Question) -> list[Event | Plan]:
+        """The events (and plans) the question is about, ordered by the date of the document stating them."""
+        wanted = concepts(q.terms)
+        # The words that name the kind asked about ("signed", "meeting") are shared by every event of the kind; the
+        # others ("declaration of intent") tell one event of the kind from another.
+        naming = {
+            w
+            for kind, p in vocab.EVENT_KINDS
+            if kind == q.event_kind
+            for m in p.finditer(q.folded)
+            for w in words(m[0])
+        }
+        telling = concepts([t for t in q.terms if t not in naming])
+        candidates: list[tuple[int, Event | Plan]] = []
+        for fact in [*self.facts.events, *self.facts.plans]:
+            if not (fact.date if isinstance(fact, Event) else fact.when):
+                continue
+            kind_ok = isinstance(fact, Event) and q.event_kind is not None and same_kind(fact.kind, q.event_kind)
+            said = concepts(content_words(title_of(fact) + " " + fact.sentence.text))
+            overlap = len(wanted & said)
+            if kind_ok:
+                # Every event of the kind that the other words name as well counts alike: each document's date for
+                # it is kept. A signing of another text is not the signing asked about.
+                candidates.append((1000 + len(telling & said), fact))
+            elif wanted and overlap >= max(1, len(wanted) // 2):
+                candidates.append((overlap, fact))
+        if not candidates:
+            return []
+        top = max(s for s, _ in candidates)
+        best = [f for s, f in candidates if s == top]
+        return sorted(best, key=lambda f: (f.doc_date, first_day(f) or date.min))
