@@ -16,21 +16,6 @@ from service import Answer, ChatService, PartnerbotError, QuestionError
 
 log = logging.getLogger("partnerbot.ui")
 
-STUDENT_EXAMPLES = [
-    "Qu'est-ce que le learning trip miroir ?",
-    "When is the mirror learning trip planned?",
-    "Which students take part in the mirror learning trip?",
-]
-STAFF_EXAMPLES = [
-    "Who took part in the meeting at IIIT Bangalore, and in what role?",
-    "Quand la déclaration d'intention a-t-elle été signée ?",
-    "Quelles nouvelles pistes de collaboration ont été définies ?",
-]
-ABOUT = (
-    "Ask in French or English about the partnership between aivancity, the Région Île-de-France, "
-    "IIIT Bangalore and Choose Paris Region. Answers quote the documents listed below and name their "
-    "sources; when the documents do not say, the bot tells you so instead of guessing."
-)
 FEEDBACK_RECORDED = "Thank you: your feedback was recorded."
 _UNAVAILABLE = "The document index is unavailable right now ({error}). Please try again in a moment."
 
@@ -161,8 +146,9 @@ def build_app(service: ChatService) -> gr.Blocks:
     app = ChatApp(service)
     settings = service.settings
     suffixes = list(service.supported_suffixes)
-    with gr.Blocks(title="partnerbot") as demo:
-        gr.Markdown("# partnerbot\n" + ABOUT)
+    texts = service.app_texts()  # the corpus's title, about text and examples: the code names no corpus
+    with gr.Blocks(title=texts.title) as demo:
+        gr.Markdown(f"# {texts.title}\n{texts.about}")
         with gr.Row():
             with gr.Column(scale=3):
                 # Answers quote documents: shown as text, never interpreted as HTML or Markdown.
@@ -171,8 +157,8 @@ def build_app(service: ChatService) -> gr.Blocks:
                 with gr.Row():
                     send = gr.Button("Ask / Demander", variant="primary")
                     clear = gr.Button("Clear conversation / Effacer")
-                gr.Examples(STUDENT_EXAMPLES, inputs=question, label="Students: the mirror learning trip")
-                gr.Examples(STAFF_EXAMPLES, inputs=question, label="Staff: attendees, roles, dates, next steps")
+                for label, examples in texts.examples:
+                    gr.Examples(list(examples), inputs=question, label=label)
             with gr.Column(scale=2):
                 sources = gr.HighlightedText(
                     label="Sources of the last answer", color_map={"cited": "#ffe066"}, show_legend=False

@@ -132,7 +132,7 @@ class RetrievalSettings(Section):
     # (a long passage whose one answering sentence is diluted) to come back up, few enough to stay cheap.
     rerank_pool: int = Field(3, ge=1, le=20)
     # A word unknown to the corpus is corrected to a known spelling at least this similar (rapidfuzz ratio):
-    # 80 takes "debabratta" to "debabrata" but leaves "mars" and "mai" apart.
+    # 80 takes "ferrrat" to "ferrat" but leaves "mars" and "mai" apart.
     spelling_cutoff: float = Field(80.0, ge=50, le=100)
     # Shorter words are never corrected: at three letters every word is one edit away from another.
     spelling_min_length: int = Field(4, ge=2, le=20)

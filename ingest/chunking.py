@@ -14,7 +14,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from core.text import NOT_AFTER_ABBREVIATION
 
 # Paragraphs first, then lines, then sentence ends, so that a passage is a run of whole sentences.
-# A full stop after a title or an initial ("Dr. Debabrata Das") does not end a sentence.
+# A full stop after a title or an initial ("Dr. Odile Ferrat") does not end a sentence.
 _SEPARATORS = [r"\n\n", r"\n", NOT_AFTER_ABBREVIATION + r"\. ", r"\? ", r"! ", r"; ", r": ", r", ", r" ", r""]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")

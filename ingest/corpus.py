@@ -99,3 +99,35 @@ def document_metadata(source: SourceFile, text: str, title_from_file: str | None
 def _first_line(text: str) -> str | None:
     line = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
     return line if 0 < len(line) <= 200 else None
+
+
+@dataclass(frozen=True)
+class AppTexts:
+    """What the app says of its corpus: its title, an "about" paragraph and example questions, from the `[app]` table
+    of the corpus folder's manifest. The code names no corpus: without the table, the app says generic things."""
+
+    title: str = "partnerbot"
+    about: str = (
+        "Ask in French or English about the documents listed below. Answers quote them and name their sources; "
+        "when the documents do not say, the bot tells you so instead of guessing."
+    )
+    # (label, questions) groups, shown as clickable examples.
+    examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def app_texts(corpus_dir: Path) -> AppTexts:
+    """The `[app]` table of `corpus_dir/manifest.toml`, or generic texts when there is none."""
+    manifest = corpus_dir / MANIFEST_NAME
+    try:
+        table = tomllib.loads(manifest.read_text(encoding="utf-8")).get("app", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        table = {}
+    default = AppTexts()
+    examples = tuple(
+        (str(group.get("label", "")), tuple(str(q) for q in group.get("questions", [])))
+        for group in table.get("examples", [])
+        if group.get("questions")
+    )
+    return AppTexts(
+        title=str(table.get("title", default.title)), about=str(table.get("about", default.about)), examples=examples
+    )

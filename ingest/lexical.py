@@ -75,7 +75,7 @@ class LexicalIndex:
             shutil.rmtree(staging, ignore_errors=True)
 
     def _correct(self, term: str) -> str | None:
-        """A word unknown to the corpus becomes its closest known spelling ('debabratta' -> 'debabrata')."""
+        """A word unknown to the corpus becomes its closest known spelling ('ferrrat' -> 'ferrat')."""
         if term in self._known:
             return term
         # A number is not a misspelling: "2023" must not become "2024".

@@ -17,6 +17,7 @@ from core.dates import DateSpan, format_iso
 from core.errors import LoadError, PartnerbotError
 from core.settings import Settings
 from core.text import sentences
+from ingest.corpus import AppTexts, app_texts
 from ingest.facts.index import FactIndex
 from ingest.facts.records import Event
 from ingest.loaders import SUPPORTED_SUFFIXES, load_ocr_words
@@ -175,6 +176,10 @@ class ChatService:
 
     def today(self) -> date:
         return self.settings.answer.today or date.today()
+
+    def app_texts(self) -> AppTexts:
+        """The app's title, about text and example questions, from the corpus manifest's `[app]` table."""
+        return app_texts(self.settings.store.corpus_dir)
 
     def whos_who(self, language: str = "en") -> list[list[str]]:
         """One row per person and role: name, role, organisation, source. The same name with two roles in two

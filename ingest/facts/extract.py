@@ -25,14 +25,14 @@ from ingest.textmodel import TextModel
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
 FACTS_VERSION = "6"
-# A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Pécresse".
+# A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Brisséau".
 log = logging.getLogger("partnerbot.facts")
 _NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
 _HONORIFIC = re.compile(
     r"(?<![\w.-])(?P<title>" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")\.?\s+"
     rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|d[eu]|van|von|da|bin|al|el|la|le)){{0,4}})"
 )
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,7}$")  # IIITB, WGIIT, ECIA, MoU
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,7}$")  # INRX, WGIIT, ECIA, MoU
 _LONG_SHORT = re.compile(
     rf"(?P<long>{_NAME_WORD}(?:[\s-]+(?:{_NAME_WORD}|d['’]\s?{_NAME_WORD}|de|du|des|of|the|and|et|for|pour|la|le|"
     rf"l['’]\s?{_NAME_WORD}|d['’]|l['’])){{1,10}})\s*\((?P<short>[A-Z][A-Za-z0-9]{{1,9}})\)"
@@ -151,7 +151,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def _initials_match(short: str, long: str) -> bool:
-    """ "IIIT Bangalore" is "Indian Institute of Information Technology Bangalore": the first word of the short form
+    """ "IIT Orbital" is "Indian Institute of Technology Orbital": the first word of the short form
     spells the initials of the long form's first words, and the rest is the same."""
     words, long_words = short.split(), [w for w in long.split() if w[:1].isupper()]
     if not words or not _ACRONYM.match(words[0]) or len(long_words) < len(words[0]):
@@ -412,7 +412,7 @@ def _role_text(segment: str) -> str | None:
 def _split_role(
     role: str, sentence: _Sentence, start: int, organisations: _Organisations
 ) -> tuple[str, str | None, Span | None]:
-    """A role text as the role and the organisation it belongs to: "Director, WGIIT", "Doyen ... à IIITB"."""
+    """A role text as the role and the organisation it belongs to: "Director, WGIIT", "Doyen ... à l'INRX"."""
     parts = role.split(", ")
     if _is_organisation(role, sentence, start, organisations) and len(parts) == 1 and not _has_role_word(role):
         organisations.add([role], sentence)  # "Clémence Ngo, ECIA": an organisation, no role
@@ -422,9 +422,9 @@ def _split_role(
         if _is_organisation(parts[cut], sentence, at, organisations):
             organisations.add([parts[cut]], sentence)
             return ", ".join(parts[:cut]), parts[cut], sentence.span(at, at + len(parts[cut]))
-    # Otherwise the organisation is the last proper name after a preposition: "... pour aivancity".
+    # Otherwise the organisation is the last proper name after a preposition: "... pour orbitalis".
     first = parts[0]
-    # Elided articles are words of their own here: "président d'aivancity" -> "président d' aivancity".
+    # Elided articles are words of their own here: "président d'orbitalis" -> "président d' orbitalis".
     words = list(re.finditer(r"(?:[dlDL]['’])?\S+", first))
     for i in range(len(words) - 1, 0, -1):
         elided = re.match(r"[dlDL]['’](?=\S)", words[i].group())
@@ -465,16 +465,22 @@ def _is_organisation(
         return True
     single = len(words) == 1 and fold(words[0]) not in STOPWORDS and words[0].isalpha()
     if loose and not strong:
-        return single and words[0].islower() and len(words[0]) > 3  # a brand in small letters: "d'aivancity"
+        return single and _brand(words[0])  # a brand in small letters: "d'orbitalis"
     if any(e.kind == "organisation" and e.start <= start and e.end >= start + len(text) - 1 for e in sentence.entities):
         return True
     if not loose:
         return all(w[0].isupper() for w in words if fold(w) not in STOPWORDS) and len(words) <= 6 and len(words) > 1
-    # After "pour", "chez", "at": a name in capitals, or one word that is no common word ("aivancity").
+    # After "pour", "chez", "at": a name in capitals, or one word that is no common word ("orbitalis").
     capitalised = all(w[0].isupper() for w in words if fold(w) not in STOPWORDS)
-    return (capitalised and any(e.start <= start < e.end for e in sentence.entities)) or (
-        single and words[0].islower() and len(words[0]) > 3
-    )
+    return (capitalised and any(e.start <= start < e.end for e in sentence.entities)) or (single and _brand(words[0]))
+
+
+def _brand(word: str) -> bool:
+    """A name written in small letters ("orbitalis"): a word of more than three letters that no French or English
+    dictionary knows ("pour demain" names no organisation)."""
+    import simplemma
+
+    return word.islower() and len(word) > 3 and not simplemma.is_known(word, lang=("fr", "en"))
 
 
 def _named_organisations(sentence: _Sentence, organisations: _Organisations, people: list[Person]) -> None:
@@ -627,7 +633,7 @@ def _event(
     title = (
         _named_before(sentence.text, keyword.start())
         or _named_around(sentence.text, keyword.start(), keyword.end())
-        or _phrase(sentence.text, keyword.start())
+        or _phrase(sentence.text, keyword.start(), compound=kind not in _VERB_KINDS)
     )
     event = Event(
         **base(sentence),
@@ -658,11 +664,11 @@ def _event(
     return event
 
 
-def _phrase(text: str, start: int, words: int = 5) -> str:
+def _phrase(text: str, start: int, words: int = 5, compound: bool = True) -> str:
     """The event as the sentence names it: its word and those that qualify it ("réunion stratégique", "comité de
     pilotage"), up to a verb, a function word or punctuation."""
     tail = re.split(r"[,;:.()«»]", text[start:], maxsplit=1)[0].split()
-    kept = tail[:1]
+    kept = (_modifiers(text, start) if compound else []) + tail[:1]
     for word in tail[1:words]:
         folded = fold(word)
         if (folded in STOPWORDS or folded in _VERBS) and folded not in ("de", "d", "du", "des", "of", "the", "for"):
@@ -672,6 +678,23 @@ def _phrase(text: str, start: int, words: int = 5) -> str:
         kept.pop()
     return " ".join(kept)
 
+
+def _modifiers(text: str, start: int, most: int = 2) -> list[str]:
+    """Capitalised words right before an event word that make one name with it, as an English compound does
+    ("the Learning trip", "our Summer Research school"); not a sentence's first word, which is capitalised anyway."""
+    before = text[:start].split()
+    kept: list[str] = []
+    while before and len(kept) < most:
+        word = before[-1]
+        if not (word[:1].isupper() and word.isalpha()) or fold(word) in STOPWORDS or len(before) == 1:
+            break
+        kept.insert(0, before.pop())
+    return kept
+
+
+# Kinds of events whose word is often a verb ("signed", "no later than"): the name before it is who acts, not a
+# part of the event's name.
+_VERB_KINDS = frozenset({"signing", "deadline"})
 
 # Verbs that end the name of an event in a sentence ("la réunion aura lieu", "the meeting will be held").
 _VERBS = frozenset(

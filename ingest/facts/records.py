@@ -42,7 +42,7 @@ class Person(FactBase):
     role: str | None = None
     role_lang: str | None = None
     organisation: str | None = None  # its canonical name
-    organisation_text: str | None = None  # as this sentence writes it ("IIITB")
+    organisation_text: str | None = None  # as this sentence writes it ("INRX")
     origin: Literal["rules", "model"] = "rules"  # "model": proposed by the model generator, each field checked
 
     def key(self) -> str:
