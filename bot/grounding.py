@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from core import lang
 from core.text import EMAIL, HONORIFICS, MONTHS_FOLDED, STOPWORDS, content_words, fold, stem
 
 _FR_MONTHS = MONTHS_FOLDED["fr"]
@@ -15,9 +16,9 @@ _MONTH_FIRST = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b,?")  # "
 _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 _DATE = re.compile(rf"\b(?:\d{{1,2}} )?(?:{_MONTH})(?: (?:19|20)\d\d)?\b")
 _NUMBER = re.compile(
-    r"(?<![\w.,])\d+(?:[.,]\d+)*(?: ?(?:%|€|\$|(?:million|milliard|billion|thousand|mille|euro|dollar|usd|eur)\b))?"
+    r"(?<![\w.,])\d+(?:[.,]\d+)*(?: ?(?:%|€|\$|(?:" + "|".join(lang.word_list("words", "amount_units")) + r")\b))?"
 )
-_UNIT_PLURAL = re.compile(r"\b(million|milliard|billion|thousand|euro|dollar)s\b")
+_UNIT_PLURAL = re.compile(r"\b(" + "|".join(lang.word_list("words", "plural_units")) + r")s\b")
 _CITATION = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:-[^\W_]+)*")
 _TITLES = {h.lower() for h in HONORIFICS}

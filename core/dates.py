@@ -13,6 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
+from core import lang
 from core.text import MONTHS, fold
 
 Precision = Literal["day", "month", "year"]
@@ -82,9 +83,13 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("month-day", re.compile(rf"\b{month}\s+{day}\b(?:,?\s*{year})?")),
         ("month-year", re.compile(rf"\b{month}\s+{year}")),
         # A month alone only after words that make it a date: "en mai", "in May", "le mois de mai".
-        ("month", re.compile(rf"\b(?:en|in|of|de|du mois de|mois de|au mois de|prévu pour|planned for)\s+{month}\b")),
-        ("year", re.compile(rf"\b(?:en|in|année|year|for|pour)\s+{year}\b")),
+        ("month", re.compile(rf"\b(?:{_markers('month_markers')})\s+{month}\b")),
+        ("year", re.compile(rf"\b(?:{_markers('year_markers')})\s+{year}\b")),
     ]
+
+
+def _markers(key: str) -> str:
+    return "|".join(re.escape(w) for w in lang.word_list("words", key))
 
 
 def find_dates(text: str, reference: date | None = None) -> list[DateSpan]:

@@ -9,7 +9,7 @@ from core import lang
 from core.text import fold, stem
 
 GLOSSARY = lang.HERE / "glossary.toml"
-_SMALL = frozenset("of the and for de des du la le et pour à".split())
+_SMALL = lang.word_set("words", "title_small_words")
 
 
 def _entries() -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from core import lang
 from core.text import NOT_AFTER_ABBREVIATION, STOPWORDS, sentences
 
 # A line that starts an item of a list, or a "Label:" line of a form or of minutes.
@@ -16,10 +17,7 @@ _ENDS_SENTENCE = re.compile(NOT_AFTER_ABBREVIATION + r"[.!?…:;»\"”)]\s*$")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
 _DIGITS = re.compile(r"\d+")
 # Words a sentence cannot end on: a line or a page that stops on one goes on after the break.
-_OPEN_ENDINGS = frozenset(
-    "de du des d' l' la le les à au aux et ou en pour par sur dans avec chez "
-    "of the a an and or to in on at for with by".split()
-)
+_OPEN_ENDINGS = lang.word_set("words", "open_endings")
 # A line this much shorter than the page's long lines ends its paragraph (a heading, the last line of one).
 _SHORT_LINE = 0.6
 # Lines looked at, at the top and the bottom of each page, for a repeated header or footer.

@@ -28,6 +28,7 @@ from pathlib import Path
 import simplemma
 from rapidfuzz import fuzz
 
+from core import lang
 from core.dates import find_dates, format_iso
 from core.glossary import concepts, translate_title
 from core.text import fold, guess_language, sentences
@@ -52,18 +53,8 @@ _MARKER = re.compile(r"\[\[(\d+)\]\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’-]*")
 
-_PROMPT = """Translate this {source} sentence into {target}. Copy every marker like [[1]] exactly once, unchanged.
-Write only the {target} sentence.
-
-{source}: {sentence}
-{target}:"""
-_STRICT = """Translate this {source} sentence into {target}, word for word where you can.
-Rules: copy every marker like [[1]] exactly once, unchanged, in the right place; add no name, no number, no title
-and no word that the sentence does not say; keep words you cannot translate as they are. Write only the {target}
-sentence, on one line.
-
-{source}: {sentence}
-{target}:"""
+_PROMPT = lang.data("prompts")["translate"]["plain"]
+_STRICT = lang.data("prompts")["translate"]["strict"]
 
 
 @dataclass

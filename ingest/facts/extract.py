@@ -15,6 +15,7 @@ from datetime import date
 
 import simplemma
 
+from core import lang
 from core.dates import DateSpan, find_dates
 from core.text import HONORIFICS, STOPWORDS, fold, guess_language, is_statement, sentences
 from ingest.facts import vocabulary as vocab
@@ -30,7 +31,7 @@ log = logging.getLogger("partnerbot.facts")
 _NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
 _HONORIFIC = re.compile(
     r"(?<![\w.-])(?P<title>" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")\.?\s+"
-    rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|d[eu]|van|von|da|bin|al|el|la|le)){{0,4}})"
+    rf"(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{'|'.join(lang.word_list('facts', 'name_particles'))})){{0,4}})"
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z][A-Z0-9]{0,7}$")  # INRX, WGIIT, ECIA, MoU
 _LONG_SHORT = re.compile(
@@ -38,13 +39,15 @@ _LONG_SHORT = re.compile(
     rf"l['’]\s?{_NAME_WORD}|d['’]|l['’])){{1,10}})\s*\((?P<short>[A-Z][A-Za-z0-9]{{1,9}})\)"
 )
 _ITEM_MARK = re.compile(r"^\s*(?:[-–—•*▪●◦]|\d{1,2}[.)])\s*")
-_RELATIVE = re.compile(r",?\s+(?:qui|que|dont|où|who|which|whose|whom|that)\b|,\s*(?:présents?|present)\b", re.I)
-_POSSESSIVE = re.compile(r"^(?:its|their|his|her|sa|son|ses|leur|leurs)\s+(?:new\s+|nouvelle?\s+)?", re.I)
-_TRAILING = re.compile(r"(?:\s*[,;:.]|\s+(?:et|and|ainsi que|et de|and by|et par|as well as|ou|or))+$", re.I)
+_RELATIVE = lang.pattern("facts", "relative", re.I)
+_POSSESSIVE = lang.pattern("facts", "possessive", re.I)
+_TRAILING = lang.pattern("facts", "trailing", re.I)
 _HONORIFIC_WORDS = frozenset(h.lower() for h in HONORIFICS)
+# A name may end on none of these particles.
+_END_PARTICLES = lang.word_set("facts", "name_end_particles")
 # First words that point back to what the previous sentence was about.
-_POINTING = frozenset("ils elles they these those ceux-ci celles-ci cet cette ce ces this".split())
-_CLAUSE_OPENERS = frozenset("and et but mais who qui which while tandis puis then".split())
+_POINTING = lang.word_set("facts", "pointing")
+_CLAUSE_OPENERS = lang.word_set("facts", "clause_openers")
 # A role longer than this is a clause, not a title.
 _MAX_ROLE_WORDS = 24
 # A mention of an attendee list is followed by its items up to this many lines later.
@@ -180,8 +183,8 @@ def extract_facts(
     by_language: dict[str, list[_Sentence]] = {}
     for sentence in found:
         by_language.setdefault(sentence.language, []).append(sentence)
-    for lang, group in by_language.items():
-        for sentence, ents in zip(group, entities([s.text for s in group], lang), strict=True):
+    for language, group in by_language.items():
+        for sentence, ents in zip(group, entities([s.text for s in group], language), strict=True):
             sentence.entities = ents
             sentence.people = _people(sentence)
 
@@ -305,7 +308,7 @@ def _trim_name(text: str) -> str | None:
     words = []
     for word in text.split():
         bare = word.strip(",.;:()«»\"'")
-        if not bare or not (bare[0].isupper() or (words and bare in ("de", "du", "van", "von", "da", "bin"))):
+        if not bare or not (bare[0].isupper() or (words and bare in _END_PARTICLES)):
             break
         if fold(bare) in vocab.ROLE_WORDS or fold(bare) in vocab.ORGANISATION_HEADS or fold(bare) in STOPWORDS:
             break
@@ -314,7 +317,7 @@ def _trim_name(text: str) -> str | None:
         words.append(bare)
         if word != bare and word.rstrip()[-1:] in ",.;:)":
             break
-    while words and words[-1] in ("de", "du", "van", "von", "da", "bin"):
+    while words and words[-1] in _END_PARTICLES:
         words.pop()
     if len(words) > 1 and len(words[-1].rstrip(".")) < 2:
         return None  # "Amphitheatre B": a name does not end with a letter alone
@@ -671,10 +674,10 @@ def _phrase(text: str, start: int, words: int = 5, compound: bool = True) -> str
     kept = (_modifiers(text, start) if compound else []) + tail[:1]
     for word in tail[1:words]:
         folded = fold(word)
-        if (folded in STOPWORDS or folded in _VERBS) and folded not in ("de", "d", "du", "des", "of", "the", "for"):
+        if (folded in STOPWORDS or folded in _VERBS) and folded not in _EVENT_LINKS:
             break
         kept.append(word)
-    while kept and fold(kept[-1]) in ("de", "du", "des", "of", "the", "for"):
+    while kept and fold(kept[-1]) in _EVENT_END_LINKS:
         kept.pop()
     return " ".join(kept)
 
@@ -697,11 +700,10 @@ def _modifiers(text: str, start: int, most: int = 2) -> list[str]:
 _VERB_KINDS = frozenset({"signing", "deadline"})
 
 # Verbs that end the name of an event in a sentence ("la réunion aura lieu", "the meeting will be held").
-_VERBS = frozenset(
-    "a ont aura auront sera seront est sont etait was were will is are has have had took s'est se reunira reuniront "
-    "accueillera permettra permettront aura lieu".split()
-)
-_CONNECTORS = frozenset("de du des d le la les l pour of for the and et".split())
+_VERBS = lang.word_set("facts", "event_name_verbs")
+_CONNECTORS = lang.word_set("facts", "name_connectors")
+_EVENT_LINKS = lang.word_set("facts", "event_name_links")
+_EVENT_END_LINKS = lang.word_set("facts", "event_name_end_links")
 
 
 def _named_before(text: str, keyword: int) -> str | None:
