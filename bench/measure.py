@@ -21,8 +21,8 @@ from core.settings import Settings
 from eval.gold import load_gold
 from eval.run import run_gold
 from eval.score import compute_metrics, percentile
-from ingest.embeddings import load_embedder
-from ingest.facts.nlp import warm_up
+from models.embeddings import load_embedder
+from models.nlp import warm_up
 from service import build_service
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,8 +87,8 @@ def measure_facts(count: int, runs: int) -> dict:
     import random
 
     from eval.facts import extract_folder
-    from ingest.facts.index import FactIndex
-    from ingest.facts.records import FACT
+    from store.fact_records import FACT
+    from store.facts import FactIndex
 
     real = extract_folder(ROOT / "eval" / "fixtures")
     rng = random.Random(0)
@@ -215,10 +215,10 @@ def measure_ocr(pages: int, runs: int) -> dict:
 def measure_translate(count: int) -> dict:
     """Seconds a sentence for the packaged translator on two cores, and how many of the sentences pass the checks,
     on sentences of the fixture documents (French to English and back)."""
-    from bot.generate import build_translator
     from core.text import guess_language
     from eval.translations import fixture_sentences
     from ingest.translation import translate_sentence
+    from models.chat import build_translator
 
     chosen = sorted(fixture_sentences(ROOT / "eval" / "fixtures"), key=len)[-count:]  # the longest: the real cost
     model = build_translator(Settings(data_dir=Path(tempfile.mkdtemp(prefix="bench-tr-")), translator="local"))

@@ -12,9 +12,9 @@ import random
 
 import numpy as np
 
-from ingest.embeddings import Embedder
-from ingest.records import Chunk, ChunkMetadata
-from ingest.store import Store
+from models.embeddings import Embedder
+from store.records import Chunk, ChunkMetadata
+from store.store import Store
 
 _SUBJECTS = "le comité|la direction|le laboratoire|l'équipe pédagogique|le conseil|la délégation|le service".split("|")
 _VERBS = "a examiné|a présenté|a validé|a reporté|prépare|évalue|a financé|coordonne".split("|")

@@ -16,8 +16,8 @@ from bot.rerank import build_reranker
 from bot.retrieval import HybridRetriever
 from bot.scoring import SentenceScorer
 from core.settings import Settings
-from ingest.store import Store
-from ingest.textmodel import TextModel
+from models.textmodel import TextModel
+from store.store import Store
 
 
 def _timed(name: str, step: Callable[[dict], Any]) -> Runnable:
@@ -40,7 +40,8 @@ def build_composer(settings: Settings, scorer: SentenceScorer, store: Store) -> 
     )
     if settings.answer.generator == "extractive":
         return base
-    from bot.generate import LLMComposer, build_chat_model
+    from bot.generate import LLMComposer
+    from models.chat import build_chat_model
 
     model = build_chat_model(settings)
     return LLMComposer(base, model, name=settings.answer.generator, timeout=settings.llm.timeout)
@@ -68,7 +69,8 @@ class Bot:
 
     def facts_proposer(self) -> TextModel | None:
         """The model generator as a proposer of facts at ingest, when one is configured."""
-        from bot.generate import ChatTextModel, LLMComposer, model_name
+        from bot.generate import LLMComposer
+        from models.chat import ChatTextModel, model_name
 
         if not isinstance(self.composer, LLMComposer) or not self.settings.store.facts_model_sentences:
             return None
@@ -77,7 +79,7 @@ class Bot:
     def translator(self) -> TextModel | None:
         """The model of the `translator` setting, as ingest's text model; None when translation is off. Built on
         first use: loading a local model costs seconds and a gigabyte."""
-        from bot.generate import build_translator
+        from models.chat import build_translator
 
         if self._translator is None and self.settings.store.translator != "off":
             self._translator = build_translator(self.settings)

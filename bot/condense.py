@@ -13,10 +13,10 @@ from typing import Any
 
 from bot.question import split_two_step
 from core import lang
+from core.lang import vocabulary as vocab
 from core.settings import AnswerSettings
 from core.text import content_words, fold, sentences
-from ingest.facts import vocabulary as vocab
-from ingest.facts.index import FactIndex
+from store.facts import FactIndex
 
 _AT = lang.data("references")["at"]
 

@@ -24,7 +24,6 @@ from bot.compose import Composer, Composition, compose
 from bot.grounding import ungrounded_facts, unsupported_words
 from bot.question import Question, has_fact
 from core import lang
-from core.settings import Settings
 from core.text import content_words, guess_language
 
 # All instructions are in the human turn: some chat formats drop system messages.
@@ -176,66 +175,3 @@ def _fallback(base: Composition, reason: str, **details: Any) -> Iterator[str | 
     if not final.retracted:
         yield from base.pieces()
     yield final
-
-
-class ChatTextModel:
-    """A chat model as ingest's `TextModel` (facts proposals, translation): a prompt in, text out."""
-
-    def __init__(self, chat_model: BaseChatModel, name: str):
-        self.chat_model = chat_model
-        self.name = name
-
-    def __call__(self, prompt: str) -> str:
-        return str(self.chat_model.invoke(prompt).content)
-
-
-def model_name(settings: Settings) -> str:
-    """Which model the generator setting runs, as part of what its output was made with."""
-    llm = settings.llm
-    return f"{settings.answer.generator}:{llm.model if settings.answer.generator == 'openai' else llm.model_path}"
-
-
-def build_translator(settings: Settings) -> ChatTextModel:
-    """The model of the `translator` setting: the packaged Qwen (or a GGUF path) in this process, or the server of
-    the PARTNERBOT_LLM_* settings. Deterministic (temperature 0) and short: one sentence in, one sentence out."""
-    store, llm = settings.store, settings.llm
-    if store.translator == "local":
-        from bot.local_model import LocalChatModel, model_file
-
-        path = model_file(store.translation_model, store.data_dir / "models")
-        return ChatTextModel(LocalChatModel(model_path=str(path), max_tokens=256, n_ctx=1024), f"local:{path.name}")
-    if store.translator == "openai":
-        return ChatTextModel(_server_model(settings, max_tokens=256, stream=False), f"openai:{llm.model}")
-    raise ValueError(f"no translator for {store.translator!r}: use 'local' or 'openai'")
-
-
-def _server_model(settings: Settings, max_tokens: int, stream: bool) -> BaseChatModel:
-    """The model of the OpenAI-compatible server of the PARTNERBOT_LLM_* settings: deterministic, no retries (a
-    slow server falls back to the composed answer, or leaves a sentence untranslated)."""
-    from langchain_openai import ChatOpenAI
-
-    llm = settings.llm
-    return ChatOpenAI(
-        base_url=llm.base_url,
-        api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
-        model=llm.model,
-        disable_streaming=not stream,
-        timeout=llm.timeout,
-        max_retries=0,
-        temperature=0,
-        max_tokens=max_tokens,
-    )
-
-
-def build_chat_model(settings: Settings) -> BaseChatModel:
-    """The chat model of the `generator` setting: "openai" (any OpenAI-compatible server) or "local" (a packaged
-    GGUF model run by llama.cpp in this process)."""
-    llm = settings.llm
-    if settings.answer.generator == "openai":
-        return _server_model(settings, max_tokens=llm.max_tokens, stream=llm.stream)
-    if settings.answer.generator == "local":
-        from bot.local_model import LocalChatModel, model_file
-
-        path = model_file(llm.model_path, settings.store.data_dir / "models")
-        return LocalChatModel(model_path=str(path), max_tokens=llm.max_tokens, n_ctx=llm.n_ctx)
-    raise ValueError(f"no chat model for generator {settings.answer.generator!r}: use 'openai' or 'local'")

@@ -18,10 +18,10 @@ from core import lang
 from core.dates import DateSpan, find_dates
 from core.errors import QuestionError
 from core.kinds import Kind
+from core.lang import vocabulary as vocab
 from core.settings import AnswerSettings
 from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, content_words, fold, guess_language, words
-from ingest.facts import vocabulary as vocab
-from ingest.facts.index import FactIndex
+from store.facts import FactIndex
 
 _DATE = re.compile(rf"\b(\d{{1,2}}(er)? )?({MONTH_PATTERN})( \d{{4}})?\b|\b(19|20)\d\d\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _DIGITS = re.compile(r"\d")

@@ -28,7 +28,7 @@ from core.dates import find_dates, format_iso
 from core.glossary import concepts
 from core.settings import Settings
 from core.text import content_words, words
-from ingest.store import Store
+from store.store import Store
 
 
 class Reader:

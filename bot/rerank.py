@@ -6,7 +6,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from bot.scoring import SentenceScorer
 from core.text import sentences
-from ingest.embeddings import resolve_model_path
+from models.embeddings import resolve_model_path
 
 
 @runtime_checkable

@@ -9,8 +9,8 @@ from pydantic import ConfigDict
 
 from bot.rerank import Reranker
 from core.settings import RetrievalSettings
-from ingest.records import Chunk
-from ingest.store import Store
+from store.records import Chunk
+from store.store import Store
 
 
 def to_document(chunk: Chunk, score: float, **scores: float) -> Document:

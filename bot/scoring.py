@@ -8,7 +8,7 @@ from collections import OrderedDict
 import numpy as np
 
 from core.text import content_words, stem, stems
-from ingest.embeddings import Embedder
+from models.embeddings import Embedder
 
 
 class SentenceScorer:

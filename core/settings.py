@@ -68,7 +68,8 @@ class StoreSettings(Section):
     max_sheet_rows: int = Field(2_000, ge=1, le=1_000_000)
     # Machine translation of the indexed sentences into the other language (French <-> English), checked, for the
     # reader: "local" runs `translation_model` in this process, "openai" uses the PARTNERBOT_LLM_* server.
-    translator: Literal["off", "local", "openai"] = Field("off", json_schema_extra=_env("translator"))
+    # "off", or a chat model backend of `models/chat.py` ("local", "openai").
+    translator: str = Field("off", pattern=r"^[a-z][a-z0-9_-]*$", json_schema_extra=_env("translator"))
     translation_model: str = Field("qwen2.5-coder-1.5b", description='a GGUF path or "qwen2.5-coder-1.5b"')
     # Where the translations are kept (default: in the data dir). Keyed by sentence, so indexes of the same documents
     # (an evaluation's temporary one) can share them instead of translating again.
@@ -146,7 +147,8 @@ class AnswerSettings(Section):
     # "reader": a first sentence that answers, from the facts or the evidence, then the quotes; "extractive": the
     # quotes alone (the composer before the reader, kept for comparison).
     composer: Literal["reader", "extractive"] = Field("reader", json_schema_extra=_env("composer"))
-    generator: Literal["extractive", "local", "openai"] = Field("extractive", json_schema_extra=_env("generator"))
+    # "extractive" (no model), or a chat model backend of `models/chat.py` ("local", "openai") that rewords the answer.
+    generator: str = Field("extractive", pattern=r"^[a-z][a-z0-9_-]*$", json_schema_extra=_env("generator"))
     # Least sentence score to answer at all. e5-small similarities are compressed (off-topic sentences score
     # about 0.75-0.81, answers 0.78-0.92): 0.80 kept every development question's answer and dropped the rest.
     threshold: float = Field(0.80, ge=0, le=2)

@@ -15,7 +15,7 @@ from pathlib import Path
 from core.errors import LoadError
 from core.text import sentences
 from ingest.loaders import load_file
-from ingest.translation import TranslationStore
+from store.translations import TranslationStore
 
 
 def fixture_sentences(folder: Path) -> set[str]:

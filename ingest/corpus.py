@@ -11,7 +11,7 @@ from typing import Any
 from core.errors import LoadError
 from core.text import guess_language
 from ingest.loaders import check_supported
-from ingest.records import DocumentMetadata
+from store.records import DocumentMetadata
 
 MANIFEST_NAME = "manifest.toml"
 _NOT_DOCUMENTS = {MANIFEST_NAME, "readme", "readme.md", "readme.txt"}

@@ -21,11 +21,11 @@ from core.settings import Settings
 from ingest.chunking import chunk_ids, join_parts, split_text
 from ingest.corpus import SourceFile, discover, document_metadata
 from ingest.facts.extract import FACTS_VERSION, extract_facts
-from ingest.facts.records import Fact
 from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
-from ingest.records import Chunk, ChunkMetadata, DocumentMetadata
-from ingest.store import DocumentFacts, Store
-from ingest.textmodel import TextModel
+from models.textmodel import TextModel
+from store.fact_records import Fact
+from store.records import Chunk, ChunkMetadata, DocumentMetadata
+from store.store import DocumentFacts, Store
 
 # Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "ocr" (the scanned pages of the
 # document being read), "embedding" (passages), "facts" (documents).

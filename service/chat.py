@@ -18,15 +18,15 @@ from core.errors import LoadError, PartnerbotError
 from core.settings import Settings
 from core.text import sentences
 from ingest.corpus import AppTexts, app_texts
-from ingest.facts.index import FactIndex
-from ingest.facts.records import Event
 from ingest.loaders import SUPPORTED_SUFFIXES, load_ocr_words
-from ingest.pages import PageView, render_cited_page
 from ingest.pipeline import IngestReport, Progress, ingest
-from ingest.records import DocumentRow
-from ingest.store import Store
 from ingest.translation import TranslateReport, pending, translate_all
 from ingest.uploads import save_uploads
+from store.fact_records import Event
+from store.facts import FactIndex
+from store.pages import PageView, render_cited_page
+from store.records import DocumentRow
+from store.store import Store
 
 # (text, label): label "cited" marks the sentences an answer rests on.
 SourceSegment = tuple[str, str | None]

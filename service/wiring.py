@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.settings import Settings
-from ingest.embeddings import Embedder
-from ingest.store import Store
+from models.embeddings import Embedder
 from service.chat import ChatService
+from store.store import Store
 
 
 def build_service(settings: Settings, embedder: Embedder | None = None, reset: bool = False) -> ChatService:

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from core.settings import Settings
-from ingest.embeddings import Embedder, load_embedder
-from ingest.store import Store
+from models.embeddings import Embedder, load_embedder
+from store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

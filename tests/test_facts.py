@@ -12,10 +12,10 @@ from bot import Bot
 from core.dates import find_dates, format_iso
 from core.errors import IndexProblem
 from ingest.facts.extract import extract_facts
-from ingest.facts.index import FactIndex
 from ingest.facts.propose import propose
 from ingest.pipeline import ingest
 from service.chat import ChatService
+from store.facts import FactIndex
 from tests.conftest import run_cli
 from tests.test_generation import scripted
 

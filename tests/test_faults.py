@@ -15,8 +15,8 @@ from bot import Bot
 from core.errors import IndexProblem
 from core.settings import Settings
 from ingest.pipeline import ingest
-from ingest.store import Store
 from service import ChatService
+from store.store import Store
 from tests.conftest import CORPUS, ROOT, SEED_DOC, free_port, wait_for_http
 
 SIGNING_QUESTION = "When was the declaration of intent signed?"

@@ -17,13 +17,14 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot.compose import Composition, ExtractiveComposer, compose
-from bot.generate import LLMComposer, build_chat_model
+from bot.generate import LLMComposer
 from bot.grounding import canonical, ungrounded_facts
-from bot.local_model import packaged_model_path
 from bot.question import analyse
 from bot.scoring import SentenceScorer
 from core.errors import ModelNotFoundError
 from core.settings import Settings
+from models.chat import build_chat_model
+from models.local import packaged_model_path
 from tests.conftest import ROOT, SEED_DOC, free_port, wait_for_http
 
 SIGNED_EN = "When was the declaration of intent signed?"
@@ -214,12 +215,12 @@ CONTENT_REJECTIONS = (
 
 @pytest.fixture(scope="module")
 def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m bot.local_model` serving the packaged SmolLM2 on a free loopback port; yields its /v1 URL."""
+    """`python -m models.local` serving the packaged SmolLM2 on a free loopback port; yields its /v1 URL."""
     port = free_port()
     log = tmp_path_factory.mktemp("llm") / "server.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.local_model", "--model", "smollm2", "--port", str(port), "--max-tokens", "64"],
+            [sys.executable, "-m", "models.local", "--model", "smollm2", "--port", str(port), "--max-tokens", "64"],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,

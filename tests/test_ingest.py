@@ -10,10 +10,10 @@ from reportlab.pdfgen import canvas
 
 from core.errors import IndexProblem
 from ingest.chunking import join_parts
-from ingest.embeddings import Embedder
 from ingest.loaders import load_file
 from ingest.pipeline import ingest
-from ingest.store import Store
+from models.embeddings import Embedder
+from store.store import Store
 from tests.conftest import CORPUS, ROOT, SEED_DOC, run_cli
 
 SIGNING_SENTENCE = "signée le 10 janvier 2024"

@@ -6,7 +6,7 @@ import pytest
 
 from bot import Bot
 from core.settings import Settings
-from ingest.store import Store
+from store.store import Store
 from tests.conftest import SEED_DOC, run_cli
 
 

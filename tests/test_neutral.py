@@ -13,7 +13,7 @@ from core.text import fold
 from ingest.loaders import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE_ROOMS = ("bot", "ingest", "core", "service")
+CODE_ROOMS = ("bot", "ingest", "core", "models", "store", "service")
 CODE_FILES = (".py", ".toml")
 
 

@@ -27,10 +27,10 @@ from core.errors import LoadError
 from core.settings import Settings
 from ingest import ocr
 from ingest.loaders import LoadOptions, load_file
-from ingest.pages import PageView
 from ingest.pipeline import ingest
-from ingest.store import Store
 from service.chat import ChatService
+from store.pages import PageView
+from store.store import Store
 
 FR_AGREEMENT = (
     "Document fictif créé pour les tests. Déclaration d'intention entre l'Institut Polytechnique de Norvelle et "

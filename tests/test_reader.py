@@ -16,9 +16,9 @@ from core.glossary import GLOSSARY, translate_title
 from core.settings import Settings
 from core.text import fold
 from ingest.facts.extract import extract_facts
-from ingest.facts.index import FactIndex
 from ingest.pipeline import ingest
-from ingest.store import Store
+from store.facts import FactIndex
+from store.store import Store
 from tests.conftest import CORPUS
 from tests.test_facts import MINUTES as FACTS_MINUTES
 from tests.test_facts import facts_of

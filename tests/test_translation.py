@@ -14,9 +14,9 @@ import pytest
 from bot import Bot
 from core.settings import Settings
 from ingest.pipeline import ingest
-from ingest.store import Store
 from ingest.translation import Protected, check, protect, restore, translate_sentence
 from service.chat import ChatService
+from store.store import Store
 
 MINUTES = """Document fictif créé pour les tests.
 Compte rendu de la réunion du consortium Lumen
@@ -181,7 +181,7 @@ def test_translation_off_is_a_clear_message(tmp_path, embedder):
 
 @pytest.mark.llm
 def test_the_packaged_model_translates_fixture_sentences_that_pass_the_checks(tmp_path):
-    from bot.generate import build_translator
+    from models.chat import build_translator
 
     model = build_translator(Settings(data_dir=tmp_path / "data", translator="local"))
     sentences = [

@@ -339,7 +339,7 @@ def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlight
 
 
 def _highlighted(pixel: tuple[int, int, int]) -> bool:
-    """White paper under the translucent yellow of `ingest.pages.HIGHLIGHT`, or its border."""
+    """White paper under the translucent yellow of `store.pages.HIGHLIGHT`, or its border."""
     red, green, blue = pixel
     return red > 235 and 200 < green < 245 and blue < 190
 

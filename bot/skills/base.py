@@ -12,11 +12,11 @@ from bot.question import Question
 from core import lang
 from core.dates import DateSpan, find_dates, format_iso
 from core.glossary import concepts, translate_title
+from core.lang import vocabulary as vocab
 from core.settings import AnswerSettings
 from core.text import content_words, fold
-from ingest.facts import vocabulary as vocab
-from ingest.facts.index import FactIndex, first_day, name_key
-from ingest.facts.records import Event, FactBase, Person, Plan, Span
+from store.fact_records import Event, FactBase, Person, Plan, Span
+from store.facts import FactIndex, first_day, name_key
 
 # Kinds of events that are one thing for a question: a "meeting" may be a committee's meeting.
 MEETINGS = {"meeting", "committee"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.question import Question
 from bot.skills.base import Draft, Skill, same_kind, superseded, when_text
-from ingest.facts.index import first_day
+from store.facts import first_day
 
 
 class NextOrLast(Skill):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.question import Question
 from bot.skills.base import Draft, Skill, common, event_label, find_event, names_with_roles
 from core import lang
-from ingest.facts.index import name_key
+from store.facts import name_key
 
 
 class Participants(Skill):

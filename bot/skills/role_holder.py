@@ -7,8 +7,8 @@ from bot.question import Question
 from bot.skills.base import Draft, Skill, of_organisation, role_in, title_in
 from core.glossary import concepts, translate_title
 from core.text import content_words
-from ingest.facts.index import name_key
-from ingest.facts.records import Person
+from store.fact_records import Person
+from store.facts import name_key
 
 
 class RoleHolder(Skill):

@@ -8,10 +8,10 @@ from datetime import date
 from bot.question import Question
 from bot.skills.base import Draft, Skill, common, day_of, overlaps, same_kind, title_of, when_text
 from core.glossary import concepts
+from core.lang import vocabulary as vocab
 from core.text import content_words, words
-from ingest.facts import vocabulary as vocab
-from ingest.facts.index import first_day
-from ingest.facts.records import Event, Plan
+from store.fact_records import Event, Plan
+from store.facts import first_day
 
 
 class When(Skill):

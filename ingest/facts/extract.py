@@ -17,12 +17,12 @@ import simplemma
 
 from core import lang
 from core.dates import DateSpan, find_dates
+from core.lang import vocabulary as vocab
 from core.text import HONORIFICS, STOPWORDS, fold, guess_language, is_statement, sentences
-from ingest.facts import vocabulary as vocab
-from ingest.facts.nlp import Entity, entities
 from ingest.facts.propose import propose
-from ingest.facts.records import Event, Organisation, Person, Plan, Span
-from ingest.textmodel import TextModel
+from models.nlp import Entity, entities
+from models.textmodel import TextModel
+from store.fact_records import Event, Organisation, Person, Plan, Span
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
 FACTS_VERSION = "6"

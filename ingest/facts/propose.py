@@ -13,7 +13,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from ingest.textmodel import TextModel
+from models.textmodel import TextModel
 
 log = logging.getLogger("partnerbot.facts")
 

@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from core.text import content_words
-from ingest.records import Chunk
+from store.records import Chunk
 
 # Reads passages: all of them (None) or those with the given ids.
 Fetch = Callable[[list[str] | None], list[Chunk]]

@@ -15,7 +15,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from core.text import fold, stems, words
-from ingest.facts.records import Event, Organisation, Person, Plan
+from store.fact_records import Event, Organisation, Person, Plan
 
 Dated = Event | Plan
 # A name typed with a letter or two wrong still finds its person ("Pecrese"): rapidfuzz ratio at least this.

@@ -21,12 +21,12 @@ from chromadb.config import Settings as ChromaSettings
 
 from core.errors import IndexProblem, index_errors
 from core.settings import Settings
-from ingest.embeddings import ChromaEmbeddingFunction, Embedder, load_embedder
-from ingest.facts.index import FactIndex
-from ingest.facts.records import FACT, Fact
-from ingest.lexical import LexicalIndex, load_or_build
-from ingest.records import Chunk, ChunkMetadata, DocumentRow
-from ingest.translation import TranslationStore
+from models.embeddings import ChromaEmbeddingFunction, Embedder, load_embedder
+from store.fact_records import FACT, Fact
+from store.facts import FactIndex
+from store.lexical import LexicalIndex, load_or_build
+from store.records import Chunk, ChunkMetadata, DocumentRow
+from store.translations import TranslationStore
 
 MODEL_KEY = "partnerbot_embedding_model"
 # A new value after every write: readers that keep a derived index (BM25) know when to rebuild it.

@@ -1,7 +1,7 @@
 """A GGUF model shipped on PyPI, run by llama.cpp in this process (the prebuilt `cyllama` wheel: no compiler, no
 minutes-long build), as a LangChain chat model, and served over an OpenAI-compatible HTTP API.
 
-`python -m bot.local_model --model smollm2 --port 8080` serves a model to other processes (or other machines, with
+`python -m models.local --model smollm2 --port 8080` serves a model to other processes (or other machines, with
 `--host`): `/v1/models` and `/v1/chat/completions`, whole replies or streamed events.
 """
 
@@ -203,7 +203,7 @@ def serve(model: LocalChatModel, host: str, port: int, name: str) -> ThreadingHT
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.local_model", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m models.local", description=__doc__)
     parser.add_argument("--model", default="smollm2", help=f"a GGUF path or one of {', '.join(PACKAGED_MODELS)}")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
