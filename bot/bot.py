@@ -10,13 +10,16 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from bot.answer import Answer
 from bot.compose import Composer, Composition, ExtractiveComposer
-from bot.question import Question, parse
+from bot.condense import condense
+from bot.question import Question, analyse, clean_question
 from bot.reader import Reader
 from bot.rerank import build_reranker
 from bot.retrieval import HybridRetriever
 from bot.scoring import SentenceScorer
-from core.settings import Settings
+from core.settings import AnswerSettings, Settings
+from core.text import guess_language
 from models.textmodel import TextModel
+from store.facts import FactIndex
 from store.store import Store
 
 
@@ -29,6 +32,19 @@ def _timed(name: str, step: Callable[[dict], Any]) -> Runnable:
             state["timings"][name] = round(time.perf_counter() - started, 4)
 
     return RunnableLambda(run, name=name)
+
+
+def parse(
+    question: Any, history: Sequence[Any], facts: FactIndex, settings: AnswerSettings, language: str | None = None
+) -> Question:
+    """The question cleaned, completed from the conversation when it is a follow-up, and analysed."""
+    started = time.perf_counter()
+    asked = clean_question(question, settings.max_question_chars)
+    language = language or guess_language(asked)
+    standalone = condense(asked, history, settings, facts)
+    parsed = analyse(standalone, language, facts, asked=asked)
+    parsed.timings["parse"] = round(time.perf_counter() - started, 4)
+    return parsed
 
 
 def build_composer(settings: Settings, scorer: SentenceScorer, store: Store) -> Composer:

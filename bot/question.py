@@ -1,15 +1,13 @@
-"""The question, parsed once: `parse` cleans it, resolves a follow-up into a standalone question and reads what it
-asks (the kind of answer wanted, the kind of fact the evidence must hold, the people, organisations, events and
-dates it names, "next" or "last", the second half of a two-step question, the words of the relation asked about).
-Condensing, retrieval, evidence selection, answerability and every answer skill read the `Question`; nothing
-re-reads the raw text."""
+"""The question, parsed once: `bot.bot.parse` cleans it and resolves a follow-up into a standalone question, then
+`analyse` reads what it asks (the kind of answer wanted, the kind of fact the evidence must hold, the people,
+organisations, events and dates it names, "next" or "last", the second half of a two-step question, the words of the
+relation asked about). Condensing, retrieval, evidence selection, answerability and every answer skill read the
+`Question`; nothing re-reads the raw text."""
 
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,7 +17,6 @@ from core.dates import DateSpan, find_dates
 from core.errors import QuestionError
 from core.kinds import Kind
 from core.lang import vocabulary as vocab
-from core.settings import AnswerSettings
 from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, content_words, fold, guess_language, words
 from store.facts import FactIndex
 
@@ -72,21 +69,6 @@ def clean_question(question: Any, limit: int) -> str:
 
 def _empty() -> str:
     return " / ".join(lang.say("question", language, "empty") for language in ("en", "fr"))
-
-
-def parse(
-    question: Any, history: Sequence[Any], facts: FactIndex, settings: AnswerSettings, language: str | None = None
-) -> Question:
-    """The question cleaned, completed from the conversation when it is a follow-up, and analysed."""
-    from bot.condense import condense
-
-    started = time.perf_counter()
-    asked = clean_question(question, settings.max_question_chars)
-    language = language or guess_language(asked)
-    standalone = condense(asked, history, settings, facts)
-    parsed = analyse(standalone, language, facts, asked=asked)
-    parsed.timings["parse"] = round(time.perf_counter() - started, 4)
-    return parsed
 
 
 def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str = "") -> Question:
