@@ -24,6 +24,8 @@ from pathlib import Path
 from eval.score import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
+# The rows of the bench, in the order they are measured.
+ROWS = ("ingest", "scale", "ocr", "translate", "facts", "cold", "load")
 
 
 def child(*args: str, env: dict[str, str] | None = None) -> dict:
@@ -164,58 +166,79 @@ def plot(scale: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict, ocr: dict, translate: dict) -> str:
-    lines = [
-        "| ingest | value |",
-        "|---|---:|",
-        f"| passages ({ingest['documents']} documents) | {ingest['chunks']} |",
-        f"| pipeline, median | {ingest['pipeline_s']:.2f} s ({ingest['chunks_per_s']:.1f} passages/s) |",
-        f"| raw encode of the same passages, median | {ingest['raw_encode_s']:.2f} s |",
-        f"| pipeline (facts included) / raw encode | {ingest['ratio_to_raw']:.3f} |",
-        f"| facts extracted | {ingest['facts']} |",
-        f"| loading the language pipelines (once per process, not in the pipeline time) "
-        f"| {ingest['language_pipelines_load_s']:.2f} s |",
-        f"| re-ingest unchanged, median | {ingest['reingest_s'] * 1000:.1f} ms "
-        f"({ingest['reingest_share']:.2%} of the first) |",
-        f"| peak RSS of ingest | {ingest['peak_rss_mb']:.0f} MB |",
-        f"| process start to first answer (`partnerbot ask`) | {cold['first_answer_s']:.2f} s |",
-        f"| app start to served page | {cold['served_page_s']:.2f} s |",
-        "",
-        "| passages | dense recall@20 | retrieval p50 | retrieval p95 | answer p50 (cold) | answer p95 (cold)"
-        " | answer p50 (warm) | answer p95 (warm) | accuracy | answerable | abstention | bot start (builds BM25)"
-        " | restart (loads it) | peak RSS serving |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in scale:
-        lines.append(
-            f"| {row['size']:,} | {row['dense_recall']:.3f} | {row['retrieval_p50_ms']:.1f} ms "
-            f"| {row['retrieval_p95_ms']:.1f} ms "
-            f"| {row['answer_cold_p50_ms']:.0f} ms | {row['answer_cold_p95_ms']:.0f} ms "
-            f"| {row['answer_p50_ms']:.0f} ms | {row['answer_p95_ms']:.0f} ms | {row['accuracy']:.3f} "
-            f"| {row['answer_accuracy']:.3f} | {row['abstention_accuracy']:.3f} | {row['bot_startup_s']:.1f} s "
-            f"| {row['bot_restart_s']:.2f} s | {row['peak_rss_mb']:.0f} MB |"
-        )
-    lines += ["", f"| facts lookup ({facts['facts']:,} facts, index built in {facts['build_s']:.2f} s) | median |"]
-    lines.append("|---|---:|")
-    lines += [f"| {name} | {ms:.3f} ms |" for name, ms in facts["lookup_median_ms"].items()]
-    lines += [
-        "",
-        "| load run through the app (gradio_client) | served | errors | p50 | p95 | answers/s |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| {load['users']} users x {load['questions_each']} questions, at once | {load['served']} | {load['errors']} "
-        f"| {load['p50_s']:.2f} s | {load['p95_s']:.2f} s | {load['answers_per_s']:.1f} |",
-        "",
-        "| OCR (Tesseract, French+English, two cores) | pages | median | pages/s | words read back |",
-        "|---|---:|---:|---:|---:|",
-        f"| a scan made by the bench ({ocr['dpi']} dpi, noised, skewed 1°) | {ocr['pages']} "
-        f"| {ocr['seconds_median']:.1f} s | {ocr['pages_per_s']:.2f} | {ocr['words_recognised']:.3f} |",
-        "",
-        "| translation (packaged Qwen2.5-Coder-1.5B) | sentences | s a sentence | first try | retry | never |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| the longest sentences of the fixtures | {translate['sentences']} | {translate['seconds_median']:.1f} "
-        f"| {translate['first_try']} | {translate['after_retry']} | {translate['never']} |",
-    ]
-    return "\n".join(lines)
+def table(result: dict) -> str:
+    """The measured rows as Markdown tables; a row that was not measured is left out."""
+    lines: list[str] = []
+    if ingest := result.get("ingest"):
+        lines += [
+            "| ingest | value |",
+            "|---|---:|",
+            f"| passages ({ingest['documents']} documents) | {ingest['chunks']} |",
+            f"| pipeline, median | {ingest['pipeline_s']:.2f} s ({ingest['chunks_per_s']:.1f} passages/s) |",
+            f"| raw encode of the same passages, median | {ingest['raw_encode_s']:.2f} s |",
+            f"| pipeline (facts included) / raw encode | {ingest['ratio_to_raw']:.3f} |",
+            f"| facts extracted | {ingest['facts']} |",
+            f"| loading the language pipelines (once per process, not in the pipeline time) "
+            f"| {ingest['language_pipelines_load_s']:.2f} s |",
+            f"| re-ingest unchanged, median | {ingest['reingest_s'] * 1000:.1f} ms "
+            f"({ingest['reingest_share']:.2%} of the first) |",
+            f"| peak RSS of ingest | {ingest['peak_rss_mb']:.0f} MB |",
+            "",
+        ]
+    if cold := result.get("cold_start"):
+        lines += [
+            "| start | value |",
+            "|---|---:|",
+            f"| process start to first answer (`partnerbot ask`) | {cold['first_answer_s']:.2f} s |",
+            f"| app start to served page | {cold['served_page_s']:.2f} s |",
+            "",
+        ]
+    if scale := result.get("scale"):
+        lines += [
+            "| passages | dense recall@20 | retrieval p50 | retrieval p95 | answer p50 (cold) | answer p95 (cold)"
+            " | answer p50 (warm) | answer p95 (warm) | accuracy | answerable | abstention | bot start (builds BM25)"
+            " | restart (loads it) | peak RSS serving |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in scale:
+            lines.append(
+                f"| {row['size']:,} | {row['dense_recall']:.3f} | {row['retrieval_p50_ms']:.1f} ms "
+                f"| {row['retrieval_p95_ms']:.1f} ms "
+                f"| {row['answer_cold_p50_ms']:.0f} ms | {row['answer_cold_p95_ms']:.0f} ms "
+                f"| {row['answer_p50_ms']:.0f} ms | {row['answer_p95_ms']:.0f} ms | {row['accuracy']:.3f} "
+                f"| {row['answer_accuracy']:.3f} | {row['abstention_accuracy']:.3f} | {row['bot_startup_s']:.1f} s "
+                f"| {row['bot_restart_s']:.2f} s | {row['peak_rss_mb']:.0f} MB |"
+            )
+        lines.append("")
+    if facts := result.get("facts"):
+        lines += [f"| facts lookup ({facts['facts']:,} facts, index built in {facts['build_s']:.2f} s) | median |"]
+        lines.append("|---|---:|")
+        lines += [f"| {name} | {ms:.3f} ms |" for name, ms in facts["lookup_median_ms"].items()]
+        lines.append("")
+    if load := result.get("load"):
+        lines += [
+            "| load run through the app (gradio_client) | served | errors | p50 | p95 | answers/s |",
+            "|---|---:|---:|---:|---:|---:|",
+            f"| {load['users']} users x {load['questions_each']} questions, at once | {load['served']} "
+            f"| {load['errors']} | {load['p50_s']:.2f} s | {load['p95_s']:.2f} s | {load['answers_per_s']:.1f} |",
+            "",
+        ]
+    if ocr := result.get("ocr"):
+        lines += [
+            "| OCR (Tesseract, French+English, two cores) | pages | median | pages/s | words read back |",
+            "|---|---:|---:|---:|---:|",
+            f"| a scan made by the bench ({ocr['dpi']} dpi, noised, skewed 1°) | {ocr['pages']} "
+            f"| {ocr['seconds_median']:.1f} s | {ocr['pages_per_s']:.2f} | {ocr['words_recognised']:.3f} |",
+            "",
+        ]
+    if translate := result.get("translate"):
+        lines += [
+            "| translation (packaged Qwen2.5-Coder-1.5B) | sentences | s a sentence | first try | retry | never |",
+            "|---|---:|---:|---:|---:|---:|",
+            f"| the longest sentences of the fixtures | {translate['sentences']} | {translate['seconds_median']:.1f} "
+            f"| {translate['first_try']} | {translate['after_retry']} | {translate['never']} |",
+        ]
+    return "\n".join(lines).rstrip()
 
 
 def main() -> None:
@@ -227,49 +250,62 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=4, help="questions each user of the load run asks")
     parser.add_argument("--out", type=Path, default=Path("reports/bench"))
     parser.add_argument("--data-dir", type=Path, help="keep the built indexes here (default: a temporary folder)")
+    parser.add_argument(
+        "--rows",
+        default=",".join(ROWS),
+        help=f"the rows to measure, comma-separated (default: all of {', '.join(ROWS)}); the others are left out",
+    )
+    parser.add_argument("--ocr-pages", type=int, default=4, help="pages of the scan the OCR row reads")
     args = parser.parse_args()
+    rows = set(args.rows.split(","))
+    if unknown := rows - set(ROWS):
+        parser.error(f"unknown rows: {', '.join(sorted(unknown))}")
 
     args.out.mkdir(parents=True, exist_ok=True)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="partnerbot-bench-"))
-    print(f"ingest: {args.documents} documents x {args.runs} runs", flush=True)
-    ingest = child("ingest", "--documents", str(args.documents), "--runs", str(args.runs))
+    result: dict = {"chroma_url": os.environ.get("PARTNERBOT_CHROMA_URL")}
+    if "ingest" in rows:
+        print(f"ingest: {args.documents} documents x {args.runs} runs", flush=True)
+        result["ingest"] = child("ingest", "--documents", str(args.documents), "--runs", str(args.runs))
     scale = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in (int(s) for s in args.sizes.split(",")) if "scale" in rows else ():
         print(f"scale: {size:,} passages x {args.runs} runs", flush=True)
         scale.append(child("scale", "--size", str(size), "--runs", str(args.runs), "--data-dir", str(data_dir)))
-    print("OCR: a 4-page scan made by the bench", flush=True)
-    ocr = child("ocr", "--pages", "4", "--runs", str(args.runs))
-    print("translation: 6 fixture sentences with the packaged model", flush=True)
-    translate = child("translate", "--pages", "6")
-    print("facts lookups: 10,000 facts", flush=True)
-    facts = child("facts", "--facts", "10000", "--runs", str(args.runs))
+    result["scale"] = scale
+    if "ocr" in rows:
+        print(f"OCR: a {args.ocr_pages}-page scan made by the bench", flush=True)
+        result["ocr"] = child("ocr", "--pages", str(args.ocr_pages), "--runs", str(args.runs))
+    if "translate" in rows:
+        print("translation: 6 fixture sentences with the packaged model", flush=True)
+        result["translate"] = child("translate", "--pages", "6")
+    if "facts" in rows:
+        print("facts lookups: 10,000 facts", flush=True)
+        result["facts"] = child("facts", "--facts", "10000", "--runs", str(args.runs))
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir / "cold"), "PARTNERBOT_COLLECTION": "bench-cold"}
-    subprocess.run(
-        [sys.executable, "-m", "cli", "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    print("cold starts", flush=True)
-    cold = cold_starts(args.runs, env)
-    print(f"load: {args.users} users x {args.questions} questions through the app", flush=True)
-    load = load_run(args.users, args.questions, env)
+    if rows & {"cold", "load"}:
+        subprocess.run(
+            [sys.executable, "-m", "cli", "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+    if "cold" in rows:
+        print("cold starts", flush=True)
+        result["cold_start"] = cold_starts(args.runs, env)
+    if "load" in rows:
+        print(f"load: {args.users} users x {args.questions} questions through the app", flush=True)
+        result["load"] = load_run(args.users, args.questions, env)
     if not args.data_dir:
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    plot(scale, args.out / "latency.png")
-    result = {
-        "ingest": ingest,
-        "scale": scale,
-        "cold_start": cold,
-        "facts": facts,
-        "load": load,
-        "ocr": ocr,
-        "translate": translate,
-        "chroma_url": os.environ.get("PARTNERBOT_CHROMA_URL"),
-    }
+    if scale:
+        plot(scale, args.out / "latency.png")
     (args.out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    markdown = table(ingest, scale, cold, facts, load, ocr, translate)
-    (args.out / "bench.md").write_text(markdown + "\n\n![latency vs size](latency.png)\n", encoding="utf-8")
+    markdown = table(result)
+    plotted = "\n\n![latency vs size](latency.png)" if scale else ""
+    (args.out / "bench.md").write_text(markdown + plotted + "\n", encoding="utf-8")
     print(markdown)
-    print(f"\nwritten: {args.out / 'bench.md'}, {args.out / 'bench.json'}, {args.out / 'latency.png'}")
+    print(
+        f"\nwritten: {args.out / 'bench.md'}, {args.out / 'bench.json'}"
+        + (f", {args.out / 'latency.png'}" if scale else "")
+    )
 
 
 if __name__ == "__main__":

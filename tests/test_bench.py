@@ -1,4 +1,5 @@
-"""The benchmark harness end to end, on a tiny index (the real run is `make bench`)."""
+"""The benchmark harness end to end, a smoke of seconds on a tiny index (the real run is `make bench`): every row but
+the translation (the packaged model's own tests cover it), with two users asking one question each."""
 
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
             "1",
             "--documents",
             "2",
+            "--rows",
+            "ingest,scale,ocr,facts,cold,load",
+            "--ocr-pages",
+            "1",
+            "--users",
+            "2",
+            "--questions",
+            "1",
             "--out",
             str(out),
             "--data-dir",
@@ -44,5 +53,7 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
     assert data["facts"]["facts"] == 10_000 and "person by typo" in data["facts"]["lookup_median_ms"]
     assert 0 < row["retrieval_p50_ms"] <= row["retrieval_p95_ms"]
     assert data["cold_start"]["served_page_s"] > 0
+    load = data["load"]
+    assert (load["served"], load["errors"]) == (2, 0) and data["ocr"]["pages"] == 1 and "translate" not in data
     assert "| passages |" in (out / "bench.md").read_text()
     assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
