@@ -46,6 +46,7 @@ _SAY = {
         "count_of": "{count} personnes de {org} ont participé à {event} [{n}] : {names}.",
         "date": "{what} : {when} [{n}].",
         "moved": "{what} : prévu {first} [{n}], puis {last} [{m}].",
+        "conflict": "{what} : les documents divergent, le document [{n}] dit {first}, le document [{m}] dit {last}.",
         "partial_days": (
             "Les documents disent que {what} est prévu pour {when} [{n}], mais pas à quelles dates précises."
         ),
@@ -68,6 +69,7 @@ _SAY = {
         "count_of": "{count} people from {org} took part in {event} [{n}]: {names}.",
         "date": "{what}: {when} [{n}].",
         "moved": "{what}: first planned for {first} [{n}], then {last} [{m}].",
+        "conflict": "{what}: the documents disagree, document [{n}] says {first}, document [{m}] says {last}.",
         "partial_days": "The documents say the {what} is planned for {when} [{n}], but not on which days.",
         "place": "{what}: {place} [{n}].",
         "next": "The next event: {what}, {when} [{n}].",
@@ -361,8 +363,8 @@ class Reader:
         draft = Draft(kind="date")
         first, last = dated[0], dated[-1]
         what = _title(first)
-        if _day(first) != _day(last):  # a date that moved: both, each with its source
-            draft.direct = say["moved"].format(
+        if _day(first) != _day(last):  # a date that moved, or documents that disagree: both, each with its source
+            draft.direct = say["moved" if _moved(first, last) else "conflict"].format(
                 what=what,
                 first=_when_text(first, a.language),
                 n=draft.cite(first),
@@ -599,6 +601,12 @@ def _superseded(event: Event, facts: FactIndex) -> bool:
         if (same_sentence or later_document) and _MOVED.search(fold(other.sentence.text)):
             return (first_day(other) or date.min) > (first_day(event) or date.min)
     return False
+
+
+def _moved(first: Event | Plan, last: Event | Plan) -> bool:
+    """Did the later of two dates replace the earlier? When one document gives both, or the later one says that
+    it moved ("first planned for", "reportée"); otherwise two documents disagree, and neither is taken as right."""
+    return first.doc_id == last.doc_id or bool(_MOVED.search(fold(last.sentence.text)))
 
 
 def _title(fact: Event | Plan) -> str:
