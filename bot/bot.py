@@ -54,7 +54,13 @@ class Bot:
     def __init__(self, settings: Settings, store: Store, composer: Composer | None = None):
         self.settings = settings
         self.store = store
-        self.scorer = SentenceScorer(store.embedder, settings.answer.word_weight, settings.answer.sentence_cache)
+        self.scorer = SentenceScorer(
+            store.embedder,
+            settings.answer.word_weight,
+            settings.answer.sentence_cache,
+            settings.retrieval.max_word_chars,
+            settings.retrieval.query_chars,
+        )
         self.retriever = HybridRetriever(
             store=store, settings=settings.retrieval, reranker=build_reranker(settings.retrieval.reranker, self.scorer)
         )
@@ -96,7 +102,7 @@ class Bot:
         `Answer` (the extractive one) replaces them: show `Answer.answer`, not the concatenated pieces.
         """
         started = time.perf_counter()
-        text = clean_question(question, self.settings.answer.max_question_chars)
+        text = clean_question(question, self.settings.answer.max_question_chars, self.settings.retrieval.max_word_chars)
         state = self.prepare.invoke(
             {"question": text, "history": list(history or []), "language": guess_language(text), "timings": {}}
         )

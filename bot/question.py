@@ -9,7 +9,7 @@ from typing import Any
 
 from core.dates import find_dates
 from core.errors import QuestionError
-from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, fold, guess_language
+from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, fold, guess_language, words
 
 _DATE = re.compile(rf"\b(\d{{1,2}}(er)? )?({MONTH_PATTERN})( \d{{4}})?\b|\b(19|20)\d\d\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _DIGITS = re.compile(r"\d")
@@ -40,21 +40,35 @@ _TOO_LONG = {
     "fr": "La question est trop longue ({n} caractères, au plus {limit}) : posez-la en quelques phrases.",
     "en": "The question is too long ({n} characters, at most {limit}): please ask it in a few sentences.",
 }
-_EMPTY = "Please type a question. / Veuillez saisir une question."
+_EMPTY = {"fr": "Veuillez saisir une question.", "en": "Please type a question."}
+# Emoji, punctuation, a string of letters longer than any word: nothing to look for in the documents.
+_NO_WORDS = {
+    "fr": "Posez votre question avec des mots : celle-ci n'en contient aucun.",
+    "en": "Please ask your question in words: this one has none.",
+}
 
 
-def clean_question(question: Any, limit: int) -> str:
-    """The question as text without control characters, or a QuestionError saying what is wrong."""
+def _refusal(messages: dict[str, str], language: str | None = None, **values: Any) -> QuestionError:
+    """The message in the question's language when it tells one, both otherwise; the page picks its own."""
+    said = {lang: text.format(**values) for lang, text in messages.items()}
+    return QuestionError(said[language] if language else f"{said['en']} / {said['fr']}", said)
+
+
+def clean_question(question: Any, limit: int, max_word_chars: int = 40) -> str:
+    """The question as text without control characters, or a QuestionError saying what is wrong: empty, longer
+    than `limit` characters, or without a word (a run of letters of at most `max_word_chars`)."""
     if isinstance(question, bytes):
         question = question.decode("utf-8", errors="replace")
     if not isinstance(question, str):
-        raise QuestionError(_EMPTY)
+        raise _refusal(_EMPTY)
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in question)
     text = " ".join(text.split())
     if not text:
-        raise QuestionError(_EMPTY)
+        raise _refusal(_EMPTY)
     if len(text) > limit:
-        raise QuestionError(_TOO_LONG[guess_language(text[:500])].format(n=len(text), limit=limit))
+        raise _refusal(_TOO_LONG, guess_language(text[:500]), n=len(text), limit=limit)
+    if not any(len(w) <= max_word_chars and any(ch.isalpha() for ch in w) for w in words(text)):
+        raise _refusal(_NO_WORDS)
     return text
 
 

@@ -136,6 +136,15 @@ class RetrievalSettings(Section):
     spelling_cutoff: float = Field(80.0, ge=50, le=100)
     # Shorter words are never corrected: at three letters every word is one edit away from another.
     spelling_min_length: int = Field(4, ge=2, le=20)
+    # The longest run of letters and digits that is still a word: French and English words stay under 30 letters
+    # ("anticonstitutionnellement" has 25), names and acronyms far below. A longer token is not spell-corrected,
+    # not embedded and counts for nothing in the scores; a question made only of such tokens is asked again in
+    # words. The model splits such a token into a piece every two letters: 2,000 letters cost 4-5 s to embed.
+    max_word_chars: int = Field(40, ge=20, le=1000)
+    # Characters of a question that are embedded (cut at a word): the model's cost grows with the length (a
+    # 2,000-character question took 2-3 s, once for the search and again for the scores, behind one lock that
+    # every question waits on), while a question's meaning is in its first sentences. BM25 still reads every word.
+    query_chars: int = Field(400, ge=50, le=100_000)
 
 
 class AnswerSettings(Section):
