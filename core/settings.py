@@ -206,6 +206,20 @@ class AppSettings(Section):
     port: int = Field(7860, ge=0, le=65535)
     auth: str | None = Field(None, description="user:password turns on the login page")
     max_upload_files: int = Field(20, ge=1, le=1000)
+    # Failed logins a client (by IP address) may make within `login_window_seconds`; past them its logins are
+    # refused until the oldest failure is that old. Ten leave room for typos; a guessing script stops at its tenth.
+    login_failures: int = Field(10, ge=1, le=10_000)
+    login_window_seconds: float = Field(300.0, ge=1, le=86_400)
+    # The answers a session can give feedback on: its latest ones (a conversation rarely runs longer), in at
+    # most `remembered_sessions` sessions, the least recent forgotten first. Feedback refers to one of them and
+    # stores the server's copy of its question and answer, never text the caller sends.
+    remembered_answers: int = Field(50, ge=1, le=10_000)
+    remembered_sessions: int = Field(1000, ge=1, le=1_000_000)
+    # Feedback a session may give within a minute (a person clicks a few thumbs; a script is refused), and in all:
+    # with questions and answers capped (`max_question_chars`, `feedback_max_chars`), about 1.5 MB a session at most.
+    feedback_per_minute: int = Field(10, ge=1, le=10_000)
+    feedback_per_session: int = Field(200, ge=1, le=1_000_000)
+    feedback_max_chars: int = Field(5000, ge=100, le=1_000_000)
 
 
 SECTIONS: dict[str, type[Section]] = {

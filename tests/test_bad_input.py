@@ -238,4 +238,4 @@ def test_the_app_refuses_a_bad_question_and_keeps_the_typed_text(bot, question, 
 
     app = ui.ChatApp(ChatService(bot.settings, bot.store, bot))
     *_, (kept, history, sources) = app.respond(question, [])
-    assert kept == question and message in history[-1]["content"] and sources == []
+    assert kept == question and message in history[-1]["content"] and sources == ""
