@@ -5,14 +5,17 @@ from __future__ import annotations
 import html
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service import Answer, ChatService, PartnerbotError, QuestionError
+from service import Answer, ChatService, FeedbackError, PartnerbotError, QuestionError, SourceSegment
+from service.limits import SlidingWindow
 
 log = logging.getLogger("partnerbot.ui")
 
@@ -46,33 +49,77 @@ def reader_language(request: gr.Request | None) -> str:
     return "fr" if accepted.startswith("fr") else "en"
 
 
+def _escaped(text: str) -> str:
+    return html.escape(text, quote=False)  # quotes are text outside attributes: "d'intention" stays readable
+
+
+def escaped_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Table rows with their text escaped: the tables render their cells as HTML, so that the documents' words reach
+    the page and any client of the API alike as text, never as markup."""
+    return [[_escaped(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
+
+
 def documents_table(service: ChatService) -> list[list[Any]]:
-    return [[d["title"], d["date"], d["language"], d["passages"], d["doc_id"]] for d in service.documents()]
+    return escaped_rows(
+        [[d["title"], d["date"], d["language"], d["passages"], d["doc_id"]] for d in service.documents()]
+    )
+
+
+def sources_html(segments: list[SourceSegment]) -> str:
+    """The sources panel as HTML, every character of the documents escaped (for the page and for any client of the
+    API alike), the sentences the answer rests on marked."""
+    parts = [f"<mark>{_escaped(text)}</mark>" if label == "cited" else _escaped(text) for text, label in segments]
+    return f'<div class="sources" style="white-space: pre-wrap">{"".join(parts)}</div>' if parts else ""
+
+
+def _session(request: gr.Request | None) -> str | None:
+    return request.session_hash if request is not None else None
+
+
+class LoginThrottle:
+    """Refuses the logins of a client (by the address that connects: a proxy in front is one client) that failed
+    too often lately, with 429 and the seconds to wait, the right password included: guessing stops there."""
+
+    def __init__(self, app: ASGIApp, failures: SlidingWindow):
+        self.app, self.failures = app, failures
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "").rstrip("/")
+        if scope["type"] != "http" or scope["method"] != "POST" or not path.endswith("/login"):
+            await self.app(scope, receive, send)
+            return
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        wait = self.failures.wait(client)
+        if wait:
+            seconds = int(wait) + 1
+            refusal = JSONResponse(
+                {"detail": f"Too many failed logins: try again in {seconds} s."},
+                status_code=429,
+                headers={"Retry-After": str(seconds)},
+            )
+            await refusal(scope, receive, send)
+            return
+        status = 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+        if status in (400, 401):  # Gradio answers wrong credentials with 400
+            self.failures.add(client)
 
 
 class ChatApp:
     """The app's behaviour, kept apart from the layout so that each handler reads on its own."""
 
-    # The last answer of this many sessions is kept, for showing its cited pages; the oldest is forgotten first.
-    REMEMBERED_SESSIONS = 1000
-
     def __init__(self, service: ChatService):
         self.service = service
-        self._last: OrderedDict[str, Answer] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _remember(self, request: gr.Request | None, answer: Answer) -> None:
-        if request is None or not request.session_hash:
-            return
-        with self._lock:
-            self._last[request.session_hash] = answer
-            self._last.move_to_end(request.session_hash)
-            while len(self._last) > self.REMEMBERED_SESSIONS:
-                self._last.popitem(last=False)
 
     def _answer_of(self, request: gr.Request | None) -> Answer | None:
-        with self._lock:
-            return self._last.get(request.session_hash) if request is not None and request.session_hash else None
+        return self.service.last_answer(_session(request))
 
     def page_choices(self, request: gr.Request | None = None) -> tuple[Any, None]:
         """The cited PDF pages of the session's last answer, to choose one to see; the page shown is cleared."""
@@ -99,22 +146,31 @@ class ChatApp:
     ) -> Iterator[tuple[str, list[Any], Any]]:
         previous = plain_history(history or [])
         chat = [shown(t["role"], t["content"]) for t in previous] + [shown("user", message)]
+        # The answer is the message at this place of the conversation: feedback on it names that place.
+        session, place = _session(request), len(chat)
         try:
             text = ""
             for piece in self.service.stream(message, previous):
                 if isinstance(piece, Answer):
-                    self._remember(request, piece)
-                    yield "", [*chat, shown("assistant", piece.answer)], self.service.sources(piece)
+                    self.service.remember(session, place, piece)
+                    yield "", [*chat, shown("assistant", piece.answer)], sources_html(self.service.sources(piece))
                 else:
                     text += piece
                     yield "", [*chat, shown("assistant", text)], gr.skip()
         except QuestionError as exc:
-            yield message, [*chat, shown("assistant", str(exc))], []
+            self.service.remember(session, place, None)
+            yield message, [*chat, shown("assistant", exc.in_language(reader_language(request)))], ""
         except Exception as exc:  # an outage of the index must not kill the session
             log.exception("answering failed")
-            yield message, [*chat, shown("assistant", _UNAVAILABLE.format(error=type(exc).__name__))], []
+            self.service.remember(session, place, None)
+            yield message, [*chat, shown("assistant", _UNAVAILABLE.format(error=type(exc).__name__))], ""
 
-    def add_documents(self, files: list[str] | None, progress=gr.Progress()) -> tuple[str, Any]:  # noqa: B008
+    def add_documents(
+        self,
+        files: list[str] | None,
+        request: gr.Request | None = None,
+        progress=gr.Progress(),  # noqa: B008
+    ) -> tuple[str, Any]:
         if not files:
             return "Choose one or more files first.", gr.skip()
 
@@ -123,7 +179,10 @@ class ChatApp:
                 progress(done / total, desc=f"{stage.capitalize()} {done}/{total}")
 
         try:
-            result = self.service.add_documents([(Path(f), Path(f).name) for f in files], on_progress=report)
+            uploader = request.username if request is not None else None
+            result = self.service.add_documents(
+                [(Path(f), Path(f).name) for f in files], on_progress=report, uploader=uploader
+            )
         except PartnerbotError as exc:
             return str(exc), gr.skip()
         return result.summary(), documents_table(self.service)
@@ -131,14 +190,16 @@ class ChatApp:
     def facts_views(self, request: gr.Request | None = None) -> tuple[list[list[str]], list[list[str]]]:
         """The who's who and the timeline, dates in the reader's language (from the browser's)."""
         language = reader_language(request)
-        return self.service.whos_who(language), self.service.timeline(language)
+        return escaped_rows(self.service.whos_who(language)), escaped_rows(self.service.timeline(language))
 
-    def record_feedback(self, data: gr.LikeData, history: list[Any]) -> None:
-        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        turns = plain_history(history)
-        question = next((t["content"] for t in reversed(turns[:index]) if t["role"] == "user"), "")
-        answer = turns[index]["content"] if index < len(turns) else message_text(data.value)
-        self.service.record_feedback(question, answer, bool(data.liked))
+    def record_feedback(self, data: gr.LikeData, request: gr.Request | None = None) -> None:
+        """A thumbs up or down on an answer: it names the answer's place in the conversation, and the server
+        stores its own copy of that answer. Nothing the caller sends is written."""
+        try:
+            self.service.record_feedback(_session(request), data.index, data.liked)
+        except FeedbackError as exc:
+            gr.Warning(str(exc))
+            return
         gr.Info(FEEDBACK_RECORDED)
 
 
@@ -160,8 +221,14 @@ def build_app(service: ChatService) -> gr.Blocks:
                 for label, examples in texts.examples:
                     gr.Examples(list(examples), inputs=question, label=label)
             with gr.Column(scale=2):
-                sources = gr.HighlightedText(
-                    label="Sources of the last answer", color_map={"cited": "#ffe066"}, show_legend=False
+                # Built by sources_html: the documents' text escaped, the cited sentences in <mark>.
+                sources = gr.HTML(
+                    label="Sources of the last answer",
+                    show_label=True,
+                    container=True,
+                    padding=True,
+                    elem_id="sources",
+                    max_height=640,
                 )
                 page_choice = gr.Dropdown(
                     label="See a cited page, the quote highlighted / Voir la page citée", choices=[], visible=False
@@ -174,12 +241,14 @@ def build_app(service: ChatService) -> gr.Blocks:
             documents = gr.Dataframe(
                 value=lambda: documents_table(service),
                 headers=["Document", "Date", "Language", "Passages", "Id"],
+                datatype=["html", "html", "html", "number", "html"],
                 interactive=False,
             )
         with gr.Accordion("Who's who / Qui est qui", open=False):
             gr.Markdown("The people the documents name, with the role each document gives them, and its source.")
             whos_who = gr.Dataframe(
                 headers=["Name", "Role", "Organisation", "Source"],
+                datatype="html",
                 interactive=False,
                 wrap=True,
                 column_widths=["18%", "32%", "22%", "28%"],
@@ -189,7 +258,9 @@ def build_app(service: ChatService) -> gr.Blocks:
                 "Dated events and plans, as each document states them: a date that moved appears twice, "
                 f"with both sources. Past and upcoming as of {service.today().isoformat()}."
             )
-            timeline = gr.Dataframe(headers=["Date", "What", "Kind", "When", "Source"], interactive=False, wrap=True)
+            timeline = gr.Dataframe(
+                headers=["Date", "What", "Kind", "When", "Source"], datatype="html", interactive=False, wrap=True
+            )
         with gr.Accordion("Add documents", open=False):
             gr.Markdown(
                 f"Types: {', '.join(suffixes)}; at most {settings.store.max_file_mb:g} MB a file and "
@@ -208,12 +279,12 @@ def build_app(service: ChatService) -> gr.Blocks:
         )
         page_choice.change(app.show_page, page_choice, page_view, api_name=False)
         clear.click(
-            lambda: ([], [], "", gr.update(choices=[], value=None, visible=False), None),
+            lambda: ([], "", "", gr.update(choices=[], value=None, visible=False), None),
             None,
             [chatbot, sources, question, page_choice, page_view],
             api_name=False,
         )
-        chatbot.like(app.record_feedback, chatbot, None, api_name=False)
+        chatbot.like(app.record_feedback, None, None, api_name=False)
         add.click(app.add_documents, files, [added, documents], api_name="add_documents", concurrency_limit=1).then(
             app.facts_views, None, [whos_who, timeline], api_name=False
         )
@@ -233,6 +304,7 @@ def launch(service: ChatService, host: str | None = None, port: int | None = Non
     auth = tuple(settings.app.auth.split(":", 1)) if settings.app.auth else None
     if settings.app.auth and len(auth or ()) != 2:
         raise PartnerbotError("PARTNERBOT_AUTH must look like user:password")
+    failures = SlidingWindow(settings.app.login_failures, settings.app.login_window_seconds)
     demo = build_app(service)
     # Load the keyword index and the model while the page loads, not on the first question.
     threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
@@ -246,4 +318,5 @@ def launch(service: ChatService, host: str | None = None, port: int | None = Non
         max_file_size=f"{settings.store.max_file_mb:g}mb",
         footer_links=["api"],
         show_error=False,
+        app_kwargs={"middleware": [Middleware(LoginThrottle, failures=failures)]},
     )

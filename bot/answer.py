@@ -17,6 +17,7 @@ class Citation(BaseModel):
     end: int = 0
     page: int = 0
     language: str = Field(default="", description="the document's language")
+    source: str = Field(default="", description="where the document comes from; for an upload, who added it and when")
     translation: str | None = Field(default=None, description="a checked machine translation of the quote")
     ocr: bool = Field(default=False, description="the page was read by OCR: the words may be misread")
     ocr_confidence: float = Field(default=0.0, description="Tesseract's mean word confidence on the page, 0-100")

@@ -35,11 +35,16 @@ def _timed(name: str, step: Callable[[dict], Any]) -> Runnable:
 
 
 def parse(
-    question: Any, history: Sequence[Any], facts: FactIndex, settings: AnswerSettings, language: str | None = None
+    question: Any,
+    history: Sequence[Any],
+    facts: FactIndex,
+    settings: AnswerSettings,
+    language: str | None = None,
+    max_word_chars: int = 40,
 ) -> Question:
     """The question cleaned, completed from the conversation when it is a follow-up, and analysed."""
     started = time.perf_counter()
-    asked = clean_question(question, settings.max_question_chars)
+    asked = clean_question(question, settings.max_question_chars, max_word_chars)
     language = language or guess_language(asked)
     standalone = condense(asked, history, settings, facts)
     parsed = analyse(standalone, language, facts, asked=asked)
@@ -69,7 +74,13 @@ class Bot:
     def __init__(self, settings: Settings, store: Store, composer: Composer | None = None):
         self.settings = settings
         self.store = store
-        self.scorer = SentenceScorer(store.embedder, settings.answer.word_weight, settings.answer.sentence_cache)
+        self.scorer = SentenceScorer(
+            store.embedder,
+            settings.answer.word_weight,
+            settings.answer.sentence_cache,
+            settings.retrieval.max_word_chars,
+            settings.retrieval.query_chars,
+        )
         self.retriever = HybridRetriever(
             store=store, settings=settings.retrieval, reranker=build_reranker(settings.retrieval.reranker, self.scorer)
         )
@@ -78,7 +89,16 @@ class Bot:
         # Parse (a follow-up condensed into a standalone question) and retrieve; composing is the last step,
         # streamed piece by piece.
         self.prepare = RunnablePassthrough.assign(
-            parsed=_timed("parse", lambda s: parse(s["question"], s["history"], store.facts(), settings.answer))
+            parsed=_timed(
+                "parse",
+                lambda s: parse(
+                    s["question"],
+                    s["history"],
+                    store.facts(),
+                    settings.answer,
+                    max_word_chars=settings.retrieval.max_word_chars,
+                ),
+            )
         ) | RunnablePassthrough.assign(
             documents=_timed("retrieve", lambda s: self.retriever.invoke(s["parsed"].standalone))
         )

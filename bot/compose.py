@@ -129,6 +129,7 @@ def to_citation(doc: Document) -> Citation:
         end=int(meta["end"]),
         page=int(meta["page"]),
         language=str(meta.get("language", "")),
+        source=str(meta.get("source", "")),
         ocr=bool(meta.get("ocr", False)),
         ocr_confidence=float(meta.get("ocr_confidence", 0.0)),
     )

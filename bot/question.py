@@ -51,24 +51,29 @@ class Question:
         return self.text
 
 
-def clean_question(question: Any, limit: int) -> str:
-    """The question as text without control characters, or a QuestionError saying what is wrong."""
+def clean_question(question: Any, limit: int, max_word_chars: int = 40) -> str:
+    """The question as text without control characters, or a QuestionError saying what is wrong: empty, longer
+    than `limit` characters, or without a word (a run of letters of at most `max_word_chars`)."""
     if isinstance(question, bytes):
         question = question.decode("utf-8", errors="replace")
     if not isinstance(question, str):
-        raise QuestionError(_empty())
+        raise _refusal("empty")
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in question)
     text = " ".join(text.split())
     if not text:
-        raise QuestionError(_empty())
+        raise _refusal("empty")
     if len(text) > limit:
-        language = guess_language(text[:500])
-        raise QuestionError(lang.say("question", language, "too_long", n=len(text), limit=limit))
+        raise _refusal("too_long", guess_language(text[:500]), n=len(text), limit=limit)
+    # Emoji, punctuation, a string of letters longer than any word: nothing to look for in the documents.
+    if not any(len(w) <= max_word_chars and any(ch.isalpha() for ch in w) for w in words(text)):
+        raise _refusal("no_words")
     return text
 
 
-def _empty() -> str:
-    return " / ".join(lang.say("question", language, "empty") for language in ("en", "fr"))
+def _refusal(key: str, language: str | None = None, **values: Any) -> QuestionError:
+    """The message in the question's language when it tells one, both otherwise; the page picks its own."""
+    said = {language: lang.say("question", language, key, **values) for language in lang.LANGUAGES}
+    return QuestionError(said[language] if language else f"{said['en']} / {said['fr']}", said)
 
 
 def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str = "") -> Question:

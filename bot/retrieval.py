@@ -8,6 +8,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from bot.rerank import Reranker
+from bot.scoring import embedded_text
 from core.settings import RetrievalSettings
 from store.records import Chunk
 from store.store import Store
@@ -39,7 +40,9 @@ class HybridRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         settings = self.settings
-        dense = self.store.dense_search(query, settings.dense_k) if settings.mode != "lexical" else []
+        # The question's words, bounded: a long question costs the model no more than a few sentences.
+        embedded = embedded_text(query, settings.max_word_chars, settings.query_chars)
+        dense = self.store.dense_search(embedded, settings.dense_k) if settings.mode != "lexical" else []
         lexical = self.store.lexical_search(query, settings.lexical_k) if settings.mode != "dense" else []
         fused = reciprocal_rank_fusion(
             [([c for c, _ in dense], settings.dense_weight), ([c for c, _ in lexical], settings.lexical_weight)],

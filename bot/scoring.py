@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 
@@ -10,19 +11,43 @@ import numpy as np
 from core.text import content_words, stem, stems
 from models.embeddings import Embedder
 
+# The reranker and the evidence score the same question: its vector is embedded once. A few suffice, as the app's
+# workers answer a handful of questions at a time.
+_QUERY_CACHE = 64
+
+
+def embedded_text(question: str, max_word_chars: int, max_chars: int) -> str:
+    """What of a question is embedded: without its tokens longer than a word, cut at a word after `max_chars`."""
+    text = " ".join(re.sub(rf"[^\W_]{{{max_word_chars + 1},}}", " ", question).split())
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind(" ", 0, max_chars + 1)
+    return text[: cut if cut > 0 else max_chars]
+
 
 class SentenceScorer:
     """Scores sentences against a question.
 
     Sentence vectors are kept in a bounded cache shared by the app's threads (the same passages come back for
-    many questions); the least recently used go first when it is full.
+    many questions); the least recently used go first when it is full. The question's cost is bounded: at most
+    `query_chars` of it are embedded, and tokens longer than `max_word_chars` are neither embedded nor counted.
     """
 
-    def __init__(self, embedder: Embedder, word_weight: float, cache_size: int):
+    def __init__(
+        self,
+        embedder: Embedder,
+        word_weight: float,
+        cache_size: int,
+        max_word_chars: int = 40,
+        query_chars: int = 400,
+    ):
         self.embedder = embedder
         self.word_weight = word_weight
         self.cache_size = cache_size
+        self.max_word_chars = max_word_chars
+        self.query_chars = query_chars
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
@@ -43,16 +68,29 @@ class SentenceScorer:
         # From this call's own vectors: another thread may evict them from the cache meanwhile.
         return np.stack([found[t] for t in texts])
 
+    def _query(self, question: str) -> np.ndarray:
+        text = embedded_text(question, self.max_word_chars, self.query_chars)
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return self._queries[text]
+        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        with self._lock:
+            self._queries[text] = vector
+            while len(self._queries) > _QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return vector
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
+            self._queries.clear()
 
     def score(self, question: str, texts: list[str]) -> list[float]:
         if not texts:
             return []
-        query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-        dense = self._vectors(texts) @ query
-        terms = set(content_words(question))
+        dense = self._vectors(texts) @ self._query(question)
+        terms = {t for t in content_words(question) if len(t) <= self.max_word_chars}
         lexical = [word_overlap(terms, text) for text in texts]
         return [float(d + self.word_weight * x) for d, x in zip(dense, lexical, strict=True)]
 

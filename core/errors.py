@@ -6,7 +6,7 @@ keeps its traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,7 +28,15 @@ class ModelNotFoundError(PartnerbotError):
 
 
 class QuestionError(PartnerbotError, ValueError):
-    """A question the bot cannot take (empty, too long)."""
+    """A question the bot cannot take (empty, too long, without words). `in_language` gives the message in the
+    language of the page that asked, when the question itself cannot tell it."""
+
+    def __init__(self, message: str, translations: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.translations = dict(translations or {})
+
+    def in_language(self, language: str) -> str:
+        return self.translations.get(language, str(self))
 
 
 class LoadError(PartnerbotError):

@@ -137,6 +137,15 @@ class RetrievalSettings(Section):
     spelling_cutoff: float = Field(80.0, ge=50, le=100)
     # Shorter words are never corrected: at three letters every word is one edit away from another.
     spelling_min_length: int = Field(4, ge=2, le=20)
+    # The longest run of letters and digits that is still a word: French and English words stay under 30 letters
+    # ("anticonstitutionnellement" has 25), names and acronyms far below. A longer token is not spell-corrected,
+    # not embedded and counts for nothing in the scores; a question made only of such tokens is asked again in
+    # words. The model splits such a token into a piece every two letters: 2,000 letters cost 4-5 s to embed.
+    max_word_chars: int = Field(40, ge=20, le=1000)
+    # Characters of a question that are embedded (cut at a word): the model's cost grows with the length (a
+    # 2,000-character question took 2-3 s, once for the search and again for the scores, behind one lock that
+    # every question waits on), while a question's meaning is in its first sentences. BM25 still reads every word.
+    query_chars: int = Field(400, ge=50, le=100_000)
 
 
 class AnswerSettings(Section):
@@ -199,6 +208,20 @@ class AppSettings(Section):
     port: int = Field(7860, ge=0, le=65535)
     auth: str | None = Field(None, description="user:password turns on the login page")
     max_upload_files: int = Field(20, ge=1, le=1000)
+    # Failed logins a client (by IP address) may make within `login_window_seconds`; past them its logins are
+    # refused until the oldest failure is that old. Ten leave room for typos; a guessing script stops at its tenth.
+    login_failures: int = Field(10, ge=1, le=10_000)
+    login_window_seconds: float = Field(300.0, ge=1, le=86_400)
+    # The answers a session can give feedback on: its latest ones (a conversation rarely runs longer), in at
+    # most `remembered_sessions` sessions, the least recent forgotten first. Feedback refers to one of them and
+    # stores the server's copy of its question and answer, never text the caller sends.
+    remembered_answers: int = Field(50, ge=1, le=10_000)
+    remembered_sessions: int = Field(1000, ge=1, le=1_000_000)
+    # Feedback a session may give within a minute (a person clicks a few thumbs; a script is refused), and in all:
+    # with questions and answers capped (`max_question_chars`, `feedback_max_chars`), about 1.5 MB a session at most.
+    feedback_per_minute: int = Field(10, ge=1, le=10_000)
+    feedback_per_session: int = Field(200, ge=1, le=1_000_000)
+    feedback_max_chars: int = Field(5000, ge=100, le=1_000_000)
 
 
 SECTIONS: dict[str, type[Section]] = {

@@ -2,7 +2,16 @@
 
 from bot.answer import Answer
 from core.errors import PartnerbotError, QuestionError
-from service.chat import AddResult, ChatService, SourceSegment
+from service.chat import AddResult, ChatService, FeedbackError, SourceSegment
 from service.wiring import build_service
 
-__all__ = ["AddResult", "Answer", "ChatService", "PartnerbotError", "QuestionError", "SourceSegment", "build_service"]
+__all__ = [
+    "AddResult",
+    "Answer",
+    "ChatService",
+    "FeedbackError",
+    "PartnerbotError",
+    "QuestionError",
+    "SourceSegment",
+    "build_service",
+]

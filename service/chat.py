@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
+import tomllib
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from bot.answer import Answer, Citation
 from bot.bot import Bot
@@ -17,11 +23,12 @@ from core.dates import DateSpan, format_iso
 from core.errors import LoadError, PartnerbotError
 from core.settings import Settings
 from core.text import sentences
-from ingest.corpus import AppTexts, app_texts
+from ingest.corpus import MANIFEST_NAME, AppTexts, app_texts
 from ingest.loaders import SUPPORTED_SUFFIXES, load_ocr_words
 from ingest.pipeline import IngestReport, Progress, ingest
 from ingest.translation import TranslateReport, pending, translate_all
 from ingest.uploads import save_uploads
+from service.limits import SlidingWindow
 from store.fact_records import Event
 from store.facts import FactIndex
 from store.pages import PageView, render_cited_page
@@ -30,6 +37,20 @@ from store.store import Store
 
 # (text, label): label "cited" marks the sentences an answer rests on.
 SourceSegment = tuple[str, str | None]
+# Documents added through the app are ingested from the documents dir, where they lie under this folder.
+UPLOADS = "uploads"
+
+
+class FeedbackError(PartnerbotError):
+    """Feedback that is not recorded: about no answer this session was given, or more than a session may give."""
+
+
+@dataclass
+class _Conversation:
+    """The answers one session was given, by their place in its conversation, and the feedback it gave."""
+
+    answers: OrderedDict[int, tuple[str, Answer]] = field(default_factory=OrderedDict)  # place -> (id, answer)
+    feedback: int = 0
 
 
 @dataclass
@@ -59,6 +80,10 @@ class ChatService:
         self._writing = threading.Lock()  # one ingest at a time in this process
         self._translating = threading.Lock()  # one translation run at a time
         self._feedback_lock = threading.Lock()
+        app = settings.app
+        self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
+        self._conversations_lock = threading.Lock()
+        self._feedback_rate = SlidingWindow(app.feedback_per_minute, 60.0, keys=app.remembered_sessions)
 
     def variant(self, **overrides: Any) -> ChatService:
         """The same documents answered with other settings (`retrieval_mode="dense"`, `generator="local"`)."""
@@ -153,14 +178,19 @@ class ChatService:
             proposer = self.bot.facts_proposer()
             return ingest(paths, self.settings, store=self.store, on_progress=on_progress, proposer=proposer)
 
-    def add_documents(self, files: list[tuple[Path, str]], on_progress: Progress | None = None) -> AddResult:
-        """Keep uploaded (temporary path, original name) files under the data dir and index them at once."""
+    def add_documents(
+        self, files: list[tuple[Path, str]], on_progress: Progress | None = None, uploader: str | None = None
+    ) -> AddResult:
+        """Keep uploaded (temporary path, original name) files under the data dir and index them at once, each
+        marked as an upload by `uploader` (None: anonymous) at this time."""
         limit = self.settings.app.max_upload_files
         if len(files) > limit:
             raise PartnerbotError(f"At most {limit} files at a time.")
         saved, refused = save_uploads(files, self.settings.store)
         result = AddResult(saved, refused)
         if saved:
+            with self._writing:
+                _mark_uploads(self.settings.store.documents_dir, saved, uploader or "anonymous")
             result.report = self.ingest([self.settings.store.documents_dir], on_progress)
         return result
 
@@ -212,10 +242,60 @@ class ChatService:
             )
         return rows
 
-    # Feedback
+    # Conversations and feedback
 
-    def record_feedback(self, question: str, answer: str, liked: bool) -> None:
-        entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "question": question, "answer": answer, "liked": liked}
+    def _conversation(self, session: str) -> _Conversation:
+        """Under the conversations' lock: the session's, the least recently used forgotten past the limit."""
+        conversation = self._conversations.setdefault(session, _Conversation())
+        self._conversations.move_to_end(session)
+        while len(self._conversations) > self.settings.app.remembered_sessions:
+            self._conversations.popitem(last=False)
+        return conversation
+
+    def remember(self, session: str | None, place: int, answer: Answer | None) -> None:
+        """The answer given at `place` of a session's conversation (None: a message there that is no answer, a
+        refusal or an outage). What came after it is forgotten: the conversation was cleared or went back."""
+        if not session:
+            return
+        with self._conversations_lock:
+            answers = self._conversation(session).answers
+            for later in [p for p in answers if p >= place]:
+                del answers[later]
+            if answer is not None:
+                answers[place] = (uuid.uuid4().hex, answer)
+            while len(answers) > self.settings.app.remembered_answers:
+                answers.popitem(last=False)
+
+    def last_answer(self, session: str | None) -> Answer | None:
+        with self._conversations_lock:
+            conversation = self._conversations.get(session) if session else None
+            return next(reversed(conversation.answers.values()))[1] if conversation and conversation.answers else None
+
+    def record_feedback(self, session: str | None, place: Any, liked: Any) -> None:
+        """Append a thumbs up or down about the answer given at `place` of the session's conversation to the
+        feedback file, with the question and answer as the server gave them. Refused (FeedbackError) when the
+        session was given no answer there, or gave more feedback than a session may."""
+        app = self.settings.app
+        if not isinstance(liked, bool) or not isinstance(place, int) or isinstance(place, bool):
+            raise FeedbackError("Feedback is a thumbs up or down on one of the answers.")
+        with self._conversations_lock:
+            conversation = self._conversations.get(session) if session else None
+            found = conversation.answers.get(place) if conversation else None
+            if conversation is None or found is None:
+                raise FeedbackError("This message is not an answer of this conversation: no feedback recorded.")
+            if conversation.feedback >= app.feedback_per_session:
+                raise FeedbackError(f"This conversation has given its {app.feedback_per_session} feedbacks.")
+            if not self._feedback_rate.take(str(session)):
+                raise FeedbackError(f"At most {app.feedback_per_minute} feedbacks a minute: please wait a moment.")
+            conversation.feedback += 1
+        answer_id, answer = found
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "answer_id": answer_id,
+            "question": answer.question,
+            "answer": answer.answer[: app.feedback_max_chars],
+            "liked": liked,
+        }
         path = self.settings.store.feedback_path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._feedback_lock, path.open("a", encoding="utf-8") as out:
@@ -253,7 +333,24 @@ def source_header(citation: Citation, language: str) -> str:
     page = f", p. {citation.page}" if citation.page else ""
     date = format_iso(citation.date, language) if citation.date else "undated"
     read = f" — read by OCR ({citation.ocr_confidence:.0f} % confidence)" if citation.ocr else ""
-    return f"{citation.title} — {date}{page} — {citation.doc_id}{read}"
+    uploaded = f" — {citation.source}" if citation.doc_id.startswith(f"{UPLOADS}/") and citation.source else ""
+    return f"{citation.title} — {date}{page} — {citation.doc_id}{read}{uploaded}"
+
+
+def _mark_uploads(documents_dir: Path, saved: list[Path], uploader: str) -> None:
+    """Record who uploaded each new file, and when, as its `source` in the manifest of the documents dir (which
+    ingest reads, by document id): the sources panel shows it. A file already there keeps its first uploader."""
+    manifest = documents_dir / MANIFEST_NAME
+    try:
+        entries = tomllib.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        entries = {}  # written only here: a damaged one loses the marks, not the documents
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    for path in saved:
+        entries.setdefault(path.relative_to(documents_dir).as_posix(), {"source": f"uploaded by {uploader} on {when}"})
+    staging = manifest.with_name(f".{MANIFEST_NAME}.{os.getpid()}")  # a dot file: never read as a document
+    staging.write_text(tomli_w.dumps(entries), encoding="utf-8")
+    os.replace(staging, manifest)
 
 
 def _highlighted(citation: Citation) -> list[SourceSegment]:

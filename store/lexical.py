@@ -32,13 +32,20 @@ class LexicalIndex:
     """Sparse BM25 matrices over the passages; a search fetches only the passages it returns."""
 
     def __init__(
-        self, bm25: bm25s.BM25, ids: list[str], fetch: Fetch, spelling_cutoff: float = 80, spelling_min_length: int = 4
+        self,
+        bm25: bm25s.BM25,
+        ids: list[str],
+        fetch: Fetch,
+        spelling_cutoff: float = 80,
+        spelling_min_length: int = 4,
+        max_word_chars: int = 40,
     ):
         self._bm25 = bm25
         self.ids = ids
         self._fetch = fetch
         self.spelling_cutoff = spelling_cutoff
         self.spelling_min_length = spelling_min_length
+        self.max_word_chars = max_word_chars
         self._known = set(getattr(bm25, "vocab_dict", {}) or [])
         # Spelling candidates share the first letter: keeps the scan short on a large vocabulary.
         self._by_initial: dict[str, list[str]] = {}
@@ -78,8 +85,9 @@ class LexicalIndex:
         """A word unknown to the corpus becomes its closest known spelling ('ferrrat' -> 'ferrat')."""
         if term in self._known:
             return term
-        # A number is not a misspelling: "2023" must not become "2024".
-        if len(term) < self.spelling_min_length or any(ch.isdigit() for ch in term):
+        # A number is not a misspelling: "2023" must not become "2024". A token longer than a word is not one
+        # either, and comparing it with every candidate would cost its length times theirs.
+        if not self.spelling_min_length <= len(term) <= self.max_word_chars or any(ch.isdigit() for ch in term):
             return None
         candidates = self._by_initial.get(term[:1], [])
         match = process.extractOne(term, candidates, scorer=fuzz.ratio, score_cutoff=self.spelling_cutoff)

@@ -346,6 +346,7 @@ class Store:
                         self.settings.store.lexical_dir / version,
                         spelling_cutoff=retrieval.spelling_cutoff,
                         spelling_min_length=retrieval.spelling_min_length,
+                        max_word_chars=retrieval.max_word_chars,
                     )
                     self._lexical_version = version
                 self._checked_at = now

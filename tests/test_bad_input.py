@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot import Answer, Bot, QuestionError
 from bot.question import clean_question
+from bot.scoring import embedded_text
 from core.settings import Settings
 from eval.score import contains_alias, normalise
 from ingest.chunking import clean_text, split_text
@@ -75,6 +76,30 @@ def test_cleaned_questions_hold_no_control_characters_and_respect_the_limit(text
         return
     assert cleaned and cleaned == cleaned.strip() and len(cleaned) <= 500
     assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["😀🎉🙏", "?!?!…;;;", "— « » … ¿¡ 🤔 ?", ("abcdefghij" * 200)[:1999], "2024 ?"],
+    ids=["emoji", "punctuation", "mixed-signs", "one-1999-letter-token", "a-number-alone"],
+)
+@pytest.mark.unit
+def test_a_question_without_words_is_asked_again_in_words_in_the_pages_language(question):
+    with pytest.raises(QuestionError) as refused:
+        clean_question(question, 2000, max_word_chars=40)
+    assert "avec des mots" in refused.value.in_language("fr")
+    assert "in words" in refused.value.in_language("en")
+    assert "in words" in str(refused.value) and "avec des mots" in str(refused.value)  # no language to tell
+
+
+@pytest.mark.unit
+def test_a_question_of_words_with_a_long_token_is_taken_and_only_its_words_are_embedded():
+    question = "Qui est le doyen des études ? " + "q" * 1950
+    assert clean_question(question, 2000, max_word_chars=40) == question
+    assert embedded_text(question, 40, 400) == "Qui est le doyen des études ?"
+    long_question = "Quand la déclaration a-t-elle été signée et par qui ? " * 36
+    embedded = embedded_text(long_question, 40, 400)
+    assert 350 < len(embedded) <= 400 and long_question.startswith(embedded + " ")  # cut at a word
 
 
 # --- the chunker and the scorer -------------------------------------------------------------------------------
@@ -213,4 +238,4 @@ def test_the_app_refuses_a_bad_question_and_keeps_the_typed_text(bot, question, 
 
     app = ui.ChatApp(ChatService(bot.settings, bot.store, bot))
     *_, (kept, history, sources) = app.respond(question, [])
-    assert kept == question and message in history[-1]["content"] and sources == []
+    assert kept == question and message in history[-1]["content"] and sources == ""

@@ -6,6 +6,8 @@ import pytest
 
 from bot import Bot
 from core.settings import Settings
+from store.lexical import LexicalIndex
+from store.records import Chunk
 from store.store import Store
 from tests.conftest import SEED_DOC, run_cli
 
@@ -90,3 +92,17 @@ def test_a_running_bot_sees_text_another_process_changed_without_changing_the_pa
     assert found and "OMEGAPOLIS" in found[0].page_content
     assert bot.retriever.invoke("ALPHAVILLE") == []
     assert len(list((data / "lexical" / "partnerbot").iterdir())) == 1  # the old version's copy is gone
+
+
+@pytest.mark.unit
+def test_a_token_longer_than_a_word_is_not_spell_corrected():
+    # Fictional text; the 49-letter "word" stands for any token longer than a word can be.
+    long_token = "norvellepolytechniquerechercheinnovationscommunes"
+    chunks = [
+        Chunk("1", f"Le séminaire de Norvelle porte sur {long_token}.", {"title": "Note fictive"}),  # type: ignore[typeddict-item]
+        Chunk("2", "Le comité de pilotage se réunit en mars.", {"title": "Note fictive"}),  # type: ignore[typeddict-item]
+    ]
+    index = LexicalIndex.build(lambda ids: chunks, max_word_chars=40)
+    assert index.correct("norvele") == "norvelle"  # a word is still corrected
+    assert index.correct(long_token[:-1] + "z") is None  # one letter off, but no word: not compared
+    assert index.correct(long_token) == long_token  # what the passages hold is still found as it is

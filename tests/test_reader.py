@@ -79,10 +79,44 @@ def test_a_date_that_moved_is_given_with_both_sources_and_a_month_says_what_is_m
     moved = reader_bot.ask("When is the summer school?")
     direct = first_sentence(moved)
     assert "July 2031" in direct and "8–12 September 2031" in direct and len(moved.citations) == 2
+    assert "first planned for July 2031" in direct  # the later document says it moved
     days = reader_bot.ask("Quelles sont les dates exactes de l'école d'été de juillet 2031 ?")
     # The July date asked about is a month only: the answer gives it and says the days are not given.
     direct = first_sentence(days)
     assert days.partial and "juillet 2031" in direct and direct.endswith("mais pas à quelles dates précises.")
+
+
+# Fictional: two documents that give the same signing two dates, the later one without saying that it moved.
+ANNOUNCEMENT = (
+    "Fictional document created for testing.\n"
+    "The joint charter of the Institut Polytechnique de Norvelle and the Agence Norvelle Export was signed on "
+    "12 February 2031.\n"
+)
+REVIEW = (
+    "Fictional document created for testing.\n"
+    "The joint charter of the Institut Polytechnique de Norvelle and the Agence Norvelle Export was signed on "
+    "19 February 2031.\n"
+)
+
+
+@pytest.mark.integration
+def test_documents_that_disagree_on_a_date_are_shown_as_disagreeing_with_both_sources(tmp_path, embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "announcement-2031-02-13.md").write_text(ANNOUNCEMENT, encoding="utf-8")
+    (folder / "review-2031-04-20.md").write_text(REVIEW, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None, today="2031-06-01")
+    store = Store(settings, embedder=embedder)
+    ingest([folder], settings, store=store)
+    bot = Bot(settings, store)
+
+    english = bot.ask("When was the joint charter signed?")
+    direct = first_sentence(english)
+    assert "the documents disagree, document [1] says 12 February 2031, document [2] says 19 February 2031" in direct
+    assert [c.doc_id for c in english.citations] == ["announcement-2031-02-13.md", "review-2031-04-20.md"]
+    assert "first planned" not in direct
+    french = first_sentence(bot.ask("Quand la charte commune a-t-elle été signée ?"))
+    assert "les documents divergent, le document [1] dit 12 février 2031, le document [2] dit 19 février 2031" in french
 
 
 @pytest.mark.integration

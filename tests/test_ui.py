@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -109,6 +110,30 @@ def page(browser, app) -> Iterator[Page]:
         yield page
 
 
+def queue_call(url: str, event: str, data: list, session: str, event_data: dict | None = None) -> list[dict]:
+    """An event of the app called through Gradio's queue the way a script can, without the page: `event` is an
+    endpoint's name or a trigger ("like"). Returns the session's messages until the call completes."""
+    config = httpx.get(url + "/config", timeout=10).json()
+    dependency = next(
+        d for d in config["dependencies"] if d.get("api_name") == event or any(t[1] == event for t in d["targets"])
+    )
+    body = {"data": data, "fn_index": dependency["id"], "session_hash": session, "event_data": event_data}
+    body["trigger_id"] = dependency["targets"][0][0]
+    httpx.post(url + "/gradio_api/queue/join", json=body, timeout=30).raise_for_status()
+    messages = []
+    with httpx.stream("GET", url + "/gradio_api/queue/data", params={"session_hash": session}, timeout=120) as events:
+        for line in events.iter_lines():
+            if line.startswith("data:"):
+                messages.append(json.loads(line[5:]))
+                if messages[-1].get("msg") == "process_completed":
+                    break
+    return messages
+
+
+def warnings(messages: list[dict]) -> str:
+    return " ".join(m["log"] for m in messages if m.get("msg") == "log" and m.get("level") == "warning")
+
+
 def ask(page: Page, question: str) -> None:
     box = page.get_by_label("Your question / Votre question")
     box.fill(question)
@@ -121,7 +146,7 @@ def test_the_api_answers_with_sources(app):
     _, history, sources = client.predict("When was the declaration of intent signed?", [], api_name="/ask")
     reply = history[-1]
     assert reply["role"] == "assistant" and "10 janvier 2024" in str(reply["content"])
-    cited = [seg["token"] for seg in sources if seg["class_or_confidence"] == "cited"]
+    cited = re.findall(r"<mark>(.*?)</mark>", sources, re.DOTALL)
     assert any("signée le 10 janvier 2024" in text for text in cited)
 
 
@@ -130,10 +155,10 @@ def test_a_person_asks_sees_the_streamed_answer_and_its_highlighted_sources(page
     ask(page, "Qui est le doyen des études académiques à IIITB ?")
     chat = page.get_by_role("log", name="chatbot conversation")
     expect(chat).to_contain_text("Dr. Chandrashekar Ramanathan, Doyen des Études Académiques", timeout=30_000)
-    sources = page.get_by_test_id("highlighted-text")
+    sources = page.locator("#sources")
     expect(sources).to_contain_text("[1] Rencontre stratégique à IIIT Bangalore")
     expect(sources).to_contain_text("26 mars 2025")
-    expect(sources.locator(".token.highlighted").first).to_contain_text(
+    expect(sources.locator("mark").first).to_contain_text(
         "Dr. Chandrashekar Ramanathan, Doyen des Études Académiques à IIITB."
     )
     page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
@@ -142,7 +167,7 @@ def test_a_person_asks_sees_the_streamed_answer_and_its_highlighted_sources(page
     ask(page, "What is the budget of the partnership?")
     expect(chat).to_contain_text("I could not find this information in the documents", timeout=30_000)
     expect(sources).to_contain_text("No sources: the documents do not contain this answer.")
-    expect(sources.locator(".token.highlighted")).to_have_count(0)
+    expect(sources.locator("mark")).to_have_count(0)
 
 
 @pytest.mark.browser
@@ -165,6 +190,8 @@ def test_a_person_uploads_a_document_and_asks_about_it_and_markup_stays_inert(pa
     expect(chat).to_contain_text("14 octobre 2025", timeout=30_000)
     ask(page, "Quel code a été affiché sur l'écran de l'atelier ?")
     expect(chat).to_contain_text("<img src=x onerror=window.__pwned=1>", timeout=30_000)
+    expect(page.locator("#sources")).to_contain_text("uploads/Compte_rendu_atelier.html — uploaded by anonymous on ")
+    expect(page.locator("#sources")).to_contain_text("<img src=x onerror=window.__pwned=1>")  # shown as text
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img[src=x]").count() == 0
     page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
@@ -186,7 +213,79 @@ def test_thumbs_feedback_is_appended_to_the_log(page, app):
 
 
 @pytest.mark.integration
-def test_with_auth_set_the_ui_and_api_refuse_strangers(tmp_path):
+def test_feedback_can_only_be_about_an_answer_the_server_gave_and_a_session_cannot_flood_it(app):
+    log = app.data_dir / "feedback.jsonl"
+    before = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    session = uuid.uuid4().hex
+    question = "Who is the president of aivancity?"
+    asked = queue_call(app.url, "ask", [question, []], session)
+    chat = asked[-1]["output"]["data"][1]
+    assert "Tawhid Chtioui" in str(chat[1]["content"])
+    forged = "x" * 1_000_000
+    history = [{"role": "user", "content": forged}, {"role": "assistant", "content": forged}]
+
+    # A thumb on the answer, with the caller's own text beside it: the server's question and answer are stored.
+    queue_call(app.url, "like", [history], session, {"index": 1, "value": forged, "liked": True})
+    # Places where this session was given no answer, and a session that was given none: nothing is stored.
+    for index in (0, 3, 99, -1, "1", [1, 0]):
+        refused = queue_call(app.url, "like", [history], session, {"index": index, "value": forged, "liked": True})
+        assert "no feedback recorded" in warnings(refused) or "thumbs up or down" in warnings(refused), index
+    stranger = queue_call(app.url, "like", [history], uuid.uuid4().hex, {"index": 1, "value": forged, "liked": False})
+    assert "no feedback recorded" in warnings(stranger)
+    added = log.read_text(encoding="utf-8").splitlines()[len(before) :]
+    assert len(added) == 1
+    entry = json.loads(added[0])
+    assert entry["question"] == question and "Tawhid Chtioui" in entry["answer"] and entry["liked"] is True
+    assert entry["answer_id"]
+
+    # 50 more thumbs on that answer: the session's rate is spent after a few, and the file grows by a few lines.
+    refusals = 0
+    for n in range(50):
+        messages = queue_call(app.url, "like", [[]], session, {"index": 1, "value": "", "liked": n % 2 == 0})
+        refusals += "feedbacks a minute" in warnings(messages)
+    added = log.read_text(encoding="utf-8").splitlines()[len(before) :]
+    limit = Settings().app.feedback_per_minute
+    assert len(added) == limit and refusals == 50 - (limit - 1)
+    assert all(json.loads(line)["question"] == question for line in added)
+    assert sum(len(line) for line in added) < limit * 5_000
+
+
+@pytest.mark.integration
+def test_a_question_without_words_is_asked_again_in_words_in_the_pages_language(app):
+    for language, expected in (("fr-FR,fr;q=0.9", "Posez votre question avec des mots"), ("en-GB,en", "in words")):
+        client = Client(app.url, headers={"Accept-Language": language}, verbose=False)
+        for question in ("🙂🙂🙂", "?!?!…;;;", "z" * 1999):
+            _, history, sources = client.predict(question, [], api_name="/ask")
+            assert expected in str(history[-1]["content"]) and not sources, (question, history[-1])
+
+
+@pytest.mark.integration
+def test_sources_over_the_api_are_escaped_and_an_upload_is_marked_as_one(app, tmp_path):
+    # Fictional document whose text holds markup.
+    document = tmp_path / "atelier-balises.txt"
+    document.write_text(
+        "<b>Atelier</b> de soudure & sécurité (document fictif créé pour les tests)\n"
+        "Le mot de passe de l'atelier de soudure de Norvelle est <img src=x onerror=alert(1)><script>x()</script>.",
+        encoding="utf-8",
+    )
+    client = Client(app.url, verbose=False)
+    result, documents = client.predict([handle_file(str(document))], api_name="/add_documents")
+    assert result.startswith("Added 1 file")
+    titles = [row[0] for row in documents["data"]]
+    assert "&lt;b&gt;Atelier&lt;/b&gt; de soudure &amp; sécurité (document fictif créé pour les tests)" in titles
+    whos_who, timeline = client.predict(api_name="/facts")
+    assert whos_who["data"] and not any("<" in str(cell) for row in whos_who["data"] + timeline["data"] for cell in row)
+    _, _, sources = client.predict("Quel est le mot de passe de l'atelier de soudure ?", [], api_name="/ask")
+    assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;" in sources
+    assert "<img" not in sources and "<script" not in sources
+    assert re.search(r"uploads/atelier-balises\.txt — uploaded by anonymous on \d{4}-\d\d-\d\d \d\d:\d\d UTC", sources)
+    assert "<mark>" in sources  # the quoted sentence, marked
+
+
+@pytest.mark.integration
+def test_with_auth_set_the_ui_and_api_refuse_strangers_and_uploads_name_the_user(tmp_path):
+    note = tmp_path / "note-2031-03-01.txt"  # fictional
+    note.write_text("Le jury de Norvelle se réunira le 3 mars 2031 à Lyon.", encoding="utf-8")
     with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret") as running:
         assert httpx.get(running.url + "/config", timeout=10).status_code == 401
         with pytest.raises(AuthenticationError, match="credentials were not provided"):
@@ -194,6 +293,27 @@ def test_with_auth_set_the_ui_and_api_refuse_strangers(tmp_path):
         client = Client(running.url, auth=("staff", "s3cret"), verbose=False)
         _, history, _ = client.predict("Who is the director of IIITB?", [], api_name="/ask")
         assert history[-1]["role"] == "assistant"
+        # Uploaded by the logged-in user: the sources say who.
+        client.predict([handle_file(str(note))], api_name="/add_documents")
+        _, _, sources = client.predict("Quand se réunira le jury de Norvelle ?", [], api_name="/ask")
+        assert "uploads/note-2031-03-01.txt — uploaded by staff on " in sources
+
+
+@pytest.mark.integration
+def test_with_auth_set_wrong_logins_from_one_client_are_refused_after_a_few(tmp_path):
+    with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret") as running:
+        started = time.monotonic()
+        codes = [
+            httpx.post(running.url + "/login", data={"username": "staff", "password": f"guess{n}"}, timeout=10)
+            for n in range(40)
+        ]
+        print(f"40 wrong logins in {time.monotonic() - started:.1f} s")
+        limit = Settings().app.login_failures
+        assert [r.status_code for r in codes] == [400] * limit + [429] * (40 - limit)
+        assert int(codes[-1].headers["Retry-After"]) > 0 and "Too many failed logins" in codes[-1].text
+        # The right password from that client waits too: guessing gets no answer either way.
+        right = httpx.post(running.url + "/login", data={"username": "staff", "password": "s3cret"}, timeout=10)
+        assert right.status_code == 429
 
 
 @pytest.mark.integration
@@ -317,7 +437,7 @@ def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlight
         ask(page, "Quand la déclaration d'intention a-t-elle été signée ?")
         chat = page.get_by_role("log", name="chatbot conversation")
         expect(chat).to_contain_text("12 février 2031", timeout=30_000)
-        expect(page.get_by_test_id("highlighted-text")).to_contain_text("read by OCR")
+        expect(page.locator("#sources")).to_contain_text("read by OCR")
         page.get_by_label("See a cited page, the quote highlighted / Voir la page citée").click()
         page.get_by_role("option", name=re.compile(r"^\[1\] .* p\. 1$")).click()
         shown = page.get_by_role("link", name="Download")  # the page image's own file, as the browser got it
@@ -362,7 +482,7 @@ def test_with_translation_an_english_question_gets_the_translated_quote_over_its
         chat = page.get_by_role("log", name="chatbot conversation")
         expect(chat).to_contain_text("(machine translation; original: « Le voyage d'études", timeout=30_000)
         expect(chat).to_contain_text("May 2031")
-        expect(page.get_by_test_id("highlighted-text")).to_contain_text("Machine translation of the quote: «")
+        expect(page.locator("#sources")).to_contain_text("Machine translation of the quote: «")
         page.screenshot(path=str(tmp_path / "translated-answer.png"), full_page=True)
         print(f"screenshot: {tmp_path / 'translated-answer.png'}")
 

@@ -7,9 +7,10 @@ from datetime import date
 
 from bot.question import Question
 from bot.skills.base import Draft, Skill, common, day_of, overlaps, same_kind, title_of, when_text
+from core import lang
 from core.glossary import concepts
 from core.lang import vocabulary as vocab
-from core.text import content_words, words
+from core.text import content_words, fold, words
 from store.fact_records import Event, Plan
 from store.facts import first_day
 
@@ -27,10 +28,10 @@ class When(Skill):
         draft = Draft(kind="date")
         first, last = dated[0], dated[-1]
         what = title_of(first)
-        if day_of(first) != day_of(last):  # a date that moved: both, each with its source
+        if day_of(first) != day_of(last):  # a date that moved, or documents that disagree: both, each with its source
             draft.direct = self.say(
                 q,
-                "moved",
+                "moved" if moved(first, last) else "conflict",
                 what=what,
                 first=when_text(first, q.language),
                 n=draft.cite(first),
@@ -81,3 +82,9 @@ class When(Skill):
         top = max(s for s, _ in candidates)
         best = [f for s, f in candidates if s == top]
         return sorted(best, key=lambda f: (f.doc_date, first_day(f) or date.min))
+
+
+def moved(first: Event | Plan, last: Event | Plan) -> bool:
+    """Did the later of two dates replace the earlier? When one document gives both, or the later one says that
+    it moved ("first planned for", "reportée"); otherwise two documents disagree, and neither is taken as right."""
+    return first.doc_id == last.doc_id or bool(lang.pattern("cues", "moved").search(fold(last.sentence.text)))
