@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +52,20 @@ def compare_variants(settings: Settings) -> dict[str, dict[str, Any]]:
 def run_gold(
     service: ChatService, golds: list[GoldQuestion], label: str = "", progress: bool = True, lang_strict: bool = False
 ) -> list[dict[str, Any]]:
-    """Ask every question and score the answer; a bar shows the running accuracy."""
+    """Ask every question (on its `today`, when it has one) and score the answer; a bar shows the running accuracy."""
+    # The bot as on a question's day; one day kept at a time, since a variant has its own sentence cache and, with
+    # a local generator, its own model (questions of one day are usually together).
+    on_day = functools.lru_cache(maxsize=1)(lambda day: service.variant(today=day))
+
+    def asked_on(day: date | None) -> ChatService:
+        return service if day is None or day == service.settings.answer.today else on_day(day)
+
     results: list[dict[str, Any]] = []
     bar = tqdm(golds, desc=label or "questions", unit="q", disable=not progress)
     for gold in bar:
         started = time.perf_counter()
         try:
-            answer = service.ask(gold.question, [turn.model_dump() for turn in gold.history])
+            answer = asked_on(gold.today).ask(gold.question, [turn.model_dump() for turn in gold.history])
             text, abstained, partial = answer.answer, answer.abstained, bool(getattr(answer, "partial", False))
             citations = [c.model_dump() for c in answer.citations]
             retrieved, error = answer.retrieved, None

@@ -570,6 +570,19 @@ def test_the_four_shapes_of_the_same_questions_score_the_same(tiny):
 
 
 @pytest.mark.integration
+def test_a_question_with_a_day_is_answered_as_on_that_day(tiny, tmp_path):
+    _, service = tiny
+    last = "What was the last event of the Valmont exchange?"
+    dated = write_lines(
+        tmp_path / "dated.jsonl",
+        {"question": last, "expect": "4 December 2031", "today": "2031-12-20"},
+        {"question": last, "answerable": False, "today": "2031-06-01"},  # nothing had happened yet
+    )
+    results = run_gold(service, load_gold(dated), progress=False)
+    assert [r["correct"] for r in results] == [True, True], [r["answer"] for r in results]
+
+
+@pytest.mark.integration
 def test_the_cli_runs_part_of_a_workbook_writes_the_report_and_compares_with_an_earlier_run(
     tiny, tmp_path, monkeypatch, capsys
 ):
