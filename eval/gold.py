@@ -43,18 +43,18 @@ SUGGESTED_KINDS: tuple[str, ...] = (
     "cross-document",
     "temporal",
 )
-KINDS = SUGGESTED_KINDS
+KINDS = SUGGESTED_KINDS  # the former name, which the held-out checks use
 NO_KIND = "(no kind)"  # the report's label for questions given without one
 
 GOLD_SUFFIXES = (".jsonl", ".csv", ".xlsx")
 COMMENT_MARKS = ("#", "//")  # a line (or a spreadsheet row) starting so is an explanation, not a question
 
 _LANGUAGES = {"fr": "fr", "french": "fr", "francais": "fr", "en": "en", "english": "en", "anglais": "en"}
-_YES = {"true", "yes", "y", "1", "oui", "o", "vrai"}
+_YES = {"true", "yes", "y", "1", "oui", "vrai"}
 _NO = {"false", "no", "n", "0", "non", "faux"}
 
 
-def _as_text(value: Any) -> Any:
+def as_text(value: Any) -> Any:
     """Numbers written where text is meant (an id, an alias "4" in a spreadsheet) as text."""
     if isinstance(value, bool):
         return value
@@ -65,8 +65,8 @@ def _as_text(value: Any) -> Any:
 
 def _as_list(value: Any) -> Any:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return [_as_text(value)]
-    return [_as_text(v) for v in value] if isinstance(value, list) else value
+        return [as_text(value)]
+    return [as_text(v) for v in value] if isinstance(value, list) else value
 
 
 class Turn(BaseModel):
@@ -104,7 +104,7 @@ class AliasGroup(BaseModel):
         return [*self.any, *getattr(self, language, [])]
 
 
-def _groups(value: Any) -> Any:
+def expect_groups(value: Any) -> Any:
     """`expect` as groups: a text is one alias, a list of texts one group (any of them), a list of lists or
     objects one group each (today's shape), an object one group."""
     if isinstance(value, str | int | float | dict) and not isinstance(value, bool):
@@ -156,7 +156,7 @@ class GoldQuestion(BaseModel):
     @field_validator("id", "kind", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
-        value = _as_text(value)
+        value = as_text(value)
         return value.strip() if isinstance(value, str) else value
 
     @field_validator("lang", mode="before")
@@ -174,7 +174,7 @@ class GoldQuestion(BaseModel):
     @field_validator("expect", "cited", mode="before")
     @classmethod
     def _alias_groups(cls, value: Any) -> Any:
-        return _groups(value)
+        return expect_groups(value)
 
     @field_validator("history", mode="before")
     @classmethod

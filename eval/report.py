@@ -81,7 +81,8 @@ def bar_chart(title: str, tables: Breakdown, groups: list[str]) -> str:
     width = 0.8 / max(len(names), 1)
     for i, name in enumerate(names):
         shares = [tables[name].get(g, (0, 0.0))[1] for g in groups]
-        axes.bar([x + (i - (len(names) - 1) / 2) * width for x in range(len(groups))], shares, width, label=name)
+        bars = axes.bar([x + (i - (len(names) - 1) / 2) * width for x in range(len(groups))], shares, width, label=name)
+        axes.bar_label(bars, fmt="%.2f", fontsize=7)
     counts = [next(t[g][0] for t in tables.values() if g in t) for g in groups]
     axes.set_xticks(range(len(groups)), [f"{g} ({n})" for g, n in zip(groups, counts, strict=True)])
     axes.tick_params(axis="x", rotation=30)
@@ -206,6 +207,7 @@ class Evaluation:
         self.results: dict[str, list[dict[str, Any]]] = {}
         self.metrics: dict[str, Metrics] = {}
         self.comparisons: list[Comparison] = []
+        self.skipped: list[str] = []  # the lines of the gold file that could not be run, with why
 
     def add(self, variant: str, results: list[dict[str, Any]]) -> None:
         self.results[variant] = results
@@ -292,6 +294,7 @@ class Evaluation:
                 tables=self.table_rows(),
                 plots=plots,
                 comparisons=self.comparisons,
+                skipped=self.skipped,
                 misses=misses,
             )
         )
@@ -328,6 +331,10 @@ blockquote cite { display: block; font-size: 0.85rem; color: #555; }
 <body>
 <h1>partnerbot evaluation: {{ title }}</h1>
 <p>{{ questions }} questions ({{ answerable }} answerable), {{ when }}.</p>
+{% if skipped %}<section class="skipped">
+<h2>Lines not run ({{ skipped|length }})</h2>
+<ul>{% for problem in skipped %}<li>{{ problem }}</li>{% endfor %}</ul>
+</section>{% endif %}
 {% for caption, table in tables %}
 <h2>{{ caption }}</h2>
 <table>

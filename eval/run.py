@@ -233,6 +233,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print("partnerbot eval: the index is empty; run `partnerbot ingest` first")
             return 1
         evaluation = Evaluation(golds, {d["doc_id"]: d["language"] for d in service.documents()})
+        evaluation.skipped = gold.problems
         variants = compare_variants(settings) if args.compare else {"configured": {}}
         for name, overrides in variants.items():
             variant = service.variant(**overrides) if overrides else service
@@ -248,7 +249,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 for row in rows:
                     out.write(json.dumps({"variant": name, **row}, ensure_ascii=False) + "\n")
     if args.report:
-        title = args.gold.name + (" (language-strict)" if args.lang_strict else "")
+        details = ["language-strict"] if args.lang_strict else []
+        if args.kinds:
+            details.append(f"kinds {args.kinds}")
+        if args.limit:
+            details.append(f"the first {args.limit}")
+        title = args.gold.name + (f" ({', '.join(details)})" if details else "")
         report, results = evaluation.write_report(args.report, title)
         print(f"report: {report}\nresults: {results}")
     if args.baseline and (problem := check_baseline(args.baseline, evaluation.metrics["configured"].accuracy, args)):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core.text import fold
-from eval.gold import COMMENT_MARKS, AliasGroup, GoldFileError, _as_text, _groups
+from eval.gold import COMMENT_MARKS, AliasGroup, GoldFileError, as_text, expect_groups
 
 FIELDS = ("question", "expected", "answerable", "kind", "lang", "history", "today", "id", "partial", "sources", "cited")
 _SYNONYMS = {"expect": "expected", "language": "lang", "langue": "lang"}
@@ -62,7 +62,7 @@ def _cell(value: Any) -> Any:
         return value.date()
     if isinstance(value, date | bool):
         return value
-    return str(_as_text(value)).strip()
+    return str(as_text(value)).strip()
 
 
 def _record(fields: list[str | None], cells: Sequence[Any]) -> dict[str, Any] | str:
@@ -170,7 +170,7 @@ def cells(line: dict[str, Any]) -> dict[str, str]:
     """A gold line (JSON shape) as spreadsheet cells, by column."""
 
     def aliases(value: Any) -> str:
-        groups = [AliasGroup.model_validate(g) for g in _groups(value)]
+        groups = [AliasGroup.model_validate(g) for g in expect_groups(value)]
         return f" {GROUP_SEPARATOR} ".join(
             f" {ALIAS_SEPARATOR} ".join([*g.any, *(f"{lang}: {a}" for lang in ("fr", "en") for a in getattr(g, lang))])
             for g in groups

@@ -617,7 +617,8 @@ def test_the_cli_runs_part_of_a_workbook_writes_the_report_and_compares_with_an_
     assert f"{better} better, {2 - better} worse" in out
     results = list(csv.DictReader((report / "results.csv").open(encoding="utf-8-sig")))
     assert [r["question"] for r in results] == chosen
-    assert "compared with earlier.csv" in (report / "report.html").read_text(encoding="utf-8")
+    page = (report / "report.html").read_text(encoding="utf-8")
+    assert "questions.xlsx (kinds FACT,absent, the first 2)" in page and "compared with earlier.csv" in page
 
 
 @pytest.mark.integration
@@ -629,10 +630,12 @@ def test_lines_that_cannot_be_read_are_skipped_or_with_strict_nothing_runs(tiny,
     out = capsys.readouterr().out
     assert f"1 of the questions of {mixed} cannot be used; nothing was run (--strict):" in out
     assert f"{mixed}:2: 'answerable' is missing" in out and "| configured |" not in out
-    assert cli_main(["eval", "--gold", str(mixed), "--quiet"]) == 0
+    assert cli_main(["eval", "--gold", str(mixed), "--quiet", "--report", str(tmp_path / "report")]) == 0
     out = capsys.readouterr().out
     assert "the other questions run:" in out and f"{mixed}:2:" in out
     assert "| (no kind) | 1 |" in out
+    page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert "Lines not run (1)" in page and f"{mixed}:2: &#39;answerable&#39; is missing" in page
 
 
 @pytest.fixture(scope="module")
