@@ -77,7 +77,7 @@ def bar_chart(title: str, tables: Breakdown, groups: list[str]) -> str:
     import matplotlib.pyplot as plt
 
     names = list(tables)
-    fig, axes = plt.subplots(figsize=(max(5.0, 1.0 + 0.7 * len(groups) * max(len(names), 1) ** 0.5), 3.6))
+    fig, axes = plt.subplots(figsize=(max(5.0, 1.0 + 0.8 * len(groups)), 3.6))  # inches: wider with more groups
     width = 0.8 / max(len(names), 1)
     for i, name in enumerate(names):
         shares = [tables[name].get(g, (0, 0.0))[1] for g in groups]
