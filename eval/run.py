@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
-import math
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,11 @@ from tqdm import tqdm
 
 from core.errors import PartnerbotError, QuestionError
 from core.settings import Settings
-from eval.gold import KINDS, GoldFileError, GoldQuestion, load_gold
-from eval.score import Metrics, breakdown, compute_metrics, is_correct, language_groups
+from core.text import fold
+from eval.gold import GoldFileError, GoldQuestion, read_gold
+from eval.report import Evaluation, read_results
+from eval.score import is_correct
+from eval.template import write_template
 from service import ChatService, build_service
 
 EXIT_USAGE = 2
@@ -45,29 +49,23 @@ def compare_variants(settings: Settings) -> dict[str, dict[str, Any]]:
     return variants
 
 
-_COLUMNS = [
-    ("accuracy", "accuracy"),
-    ("answer_accuracy", "answer acc."),
-    ("abstention_recall", "abst. recall"),
-    ("abstention_precision", "abst. precision"),
-    ("false_abstention_rate", "false abst."),
-    ("partial_answers", "partial"),
-    ("recall_at_k", "recall@k"),
-    ("mrr", "MRR"),
-    ("citation_correctness", "citation corr."),
-    ("latency_p50", "p50 s"),
-    ("latency_p95", "p95 s"),
-]
-
-
 def run_gold(
     service: ChatService, golds: list[GoldQuestion], label: str = "", progress: bool = True, lang_strict: bool = False
 ) -> list[dict[str, Any]]:
-    results = []
-    for gold in tqdm(golds, desc=label or "questions", unit="q", disable=not progress):
+    """Ask every question (on its `today`, when it has one) and score the answer; a bar shows the running accuracy."""
+    # The bot as on a question's day; one day kept at a time, since a variant has its own sentence cache and, with
+    # a local generator, its own model (questions of one day are usually together).
+    on_day = functools.lru_cache(maxsize=1)(lambda day: service.variant(today=day))
+
+    def asked_on(day: date | None) -> ChatService:
+        return service if day is None or day == service.settings.answer.today else on_day(day)
+
+    results: list[dict[str, Any]] = []
+    bar = tqdm(golds, desc=label or "questions", unit="q", disable=not progress)
+    for gold in bar:
         started = time.perf_counter()
         try:
-            answer = service.ask(gold.question, [turn.model_dump() for turn in gold.history])
+            answer = asked_on(gold.today).ask(gold.question, [turn.model_dump() for turn in gold.history])
             text, abstained, partial = answer.answer, answer.abstained, bool(getattr(answer, "partial", False))
             citations = [c.model_dump() for c in answer.citations]
             retrieved, error = answer.retrieved, None
@@ -90,63 +88,8 @@ def run_gold(
                 **({"error": error} if error else {}),
             }
         )
+        bar.set_postfix(accuracy=f"{sum(r['correct'] for r in results) / len(results):.2f}", refresh=False)
     return results
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
-def metrics_table(metrics: dict[str, Metrics]) -> str:
-    header = "| variant | " + " | ".join(title for _, title in _COLUMNS) + " |"
-    rule = "|---|" + "---:|" * len(_COLUMNS)
-    rows = [
-        f"| {name} | " + " | ".join(_cell(getattr(m, key)) for key, _ in _COLUMNS) + " |" for name, m in metrics.items()
-    ]
-    return "\n".join([header, rule, *rows])
-
-
-def breakdown_table(title: str, tables: dict[str, dict[str, tuple[int, float]]], order: list[str]) -> str:
-    """One row per group (kind, language), one accuracy column per variant, with the number of questions."""
-    groups = [g for g in order if any(g in t for t in tables.values())]
-    groups += sorted({g for t in tables.values() for g in t} - set(groups))
-    header = f"| {title} | questions | " + " | ".join(tables) + " |"
-    rule = "|---|---:|" + "---:|" * len(tables)
-    rows = []
-    for group in groups:
-        count = next(t[group][0] for t in tables.values() if group in t)
-        cells = [_cell(t[group][1]) if group in t else "n/a" for t in tables.values()]
-        rows.append(f"| {group} | {count} | " + " | ".join(cells) + " |")
-    return "\n".join([header, rule, *rows])
-
-
-def write_plot(metrics: dict[str, Metrics], per_kind: dict[str, dict[str, tuple[int, float]]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    names = list(metrics)
-    kinds = [k for k in KINDS if any(k in t for t in per_kind.values())]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 4.5), gridspec_kw={"width_ratios": [3, 1]})
-    width = 0.8 / max(len(names), 1)
-    for i, name in enumerate(names):
-        shares = [per_kind[name].get(k, (0, 0.0))[1] for k in kinds]
-        left.bar([x + (i - (len(names) - 1) / 2) * width for x in range(len(kinds))], shares, width, label=name)
-    left.set_xticks(range(len(kinds)), kinds, rotation=30, ha="right")
-    left.set_ylim(0, 1)
-    left.set_title("Accuracy per kind of question")
-    left.legend(loc="upper right", fontsize="small")
-    right.bar(names, [metrics[n].latency_p50 for n in names], label="p50")
-    right.scatter(names, [metrics[n].latency_p95 for n in names], color="black", zorder=3, label="p95")
-    right.set_title("Seconds per answer")
-    right.tick_params(axis="x", rotation=30)
-    right.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 @contextmanager
@@ -166,74 +109,25 @@ def evaluation_service(settings: Settings, extra: list[Path]) -> Iterator[ChatSe
         yield service
 
 
-class Evaluation:
-    """The results of one run of a gold file, with the tables and the report made from them."""
-
-    def __init__(self, golds: list[GoldQuestion], doc_languages: dict[str, str]):
-        self.golds = golds
-        self.doc_languages = doc_languages
-        self.results: dict[str, list[dict[str, Any]]] = {}
-        self.metrics: dict[str, Metrics] = {}
-
-    def add(self, variant: str, results: list[dict[str, Any]]) -> None:
-        self.results[variant] = results
-        self.metrics[variant] = compute_metrics(self.golds, results)
-
-    def per_kind(self) -> dict[str, dict[str, tuple[int, float]]]:
-        return {name: breakdown(self.golds, rows, lambda g: [g.kind]) for name, rows in self.results.items()}
-
-    def per_language(self) -> dict[str, dict[str, tuple[int, float]]]:
-        groups = language_groups(self.doc_languages)
-        return {name: breakdown(self.golds, rows, groups) for name, rows in self.results.items()}
-
-    def tables(self) -> str:
-        return "\n\n".join(
-            [
-                metrics_table(self.metrics),
-                breakdown_table("kind", self.per_kind(), list(KINDS)),
-                breakdown_table("language", self.per_language(), ["fr", "en", "en about fr", "fr about en"]),
-            ]
-        )
-
-    def write_report(self, directory: Path, title: str) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
-        per_kind = self.per_kind()
-        write_plot(self.metrics, per_kind, directory / "metrics.png")
-        by_id = {g.id: g for g in self.golds}
-        lines = [
-            f"# partnerbot evaluation: {title}",
-            "",
-            f"{len(self.golds)} questions ({sum(g.answerable for g in self.golds)} answerable), "
-            f"{time.strftime('%Y-%m-%d %H:%M')}.",
-            "",
-            self.tables(),
-            "",
-            "![accuracy per kind and latency per variant](metrics.png)",
-            "",
-        ]
-        for name, rows in self.results.items():
-            misses = [r for r in rows if not r["correct"]]
-            lines += [f"## Misses of {name} ({len(misses)})", ""]
-            for r in misses:
-                lines.append(f"- `{r['id']}` ({r['kind']}, {r['lang']}) {r['question']}")
-                lines.append(f"  - expected: {_wanted(by_id[r['id']])}")
-                got = "abstained: " if r["abstained"] else ("partial: " if r.get("partial") else "")
-                lines.append(f"  - got: {got}{' '.join(r['answer'].split())[:400]}")
-            lines.append("")
-        report = directory / "report.md"
-        report.write_text("\n".join(lines), encoding="utf-8")
-        return report
-
-
-def _wanted(gold: GoldQuestion) -> str:
-    if not gold.answerable:
-        return "abstain"
-    groups = " AND ".join("/".join(group.aliases()) for group in gold.expect)
-    return groups + (" (and say what is missing)" if gold.partial else "")
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a number of questions, 1 or more, not {text!r}")
+    return int(text)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gold", type=Path, default=Path("eval/gold.jsonl"), help="gold file (JSON lines)")
+    parser.add_argument(
+        "--gold",
+        type=Path,
+        default=Path("eval/gold.jsonl"),
+        help="questions and expected answers: .jsonl, .csv or .xlsx (see --template)",
+    )
+    parser.add_argument(
+        "--template", type=Path, metavar="FILE", help="write a starter gold file (.jsonl, .csv or .xlsx) and stop"
+    )
+    parser.add_argument("--strict", action="store_true", help="run nothing when a line of the gold file cannot be read")
+    parser.add_argument("--kinds", help="only the questions of these kinds (comma-separated labels)")
+    parser.add_argument("--limit", type=positive, metavar="N", help="only the first N questions (after --kinds)")
     parser.add_argument(
         "--with",
         dest="extra",
@@ -247,7 +141,15 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--lang-strict", action="store_true", help="an answer must state its facts in the question's language"
     )
     parser.add_argument("--results", type=Path, help="write one JSON line per question here")
-    parser.add_argument("--report", type=Path, help="write report.md and metrics.png into this folder")
+    parser.add_argument(
+        "--report", type=Path, metavar="DIR", help="write report.html (one page to share) and results.csv here"
+    )
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="OLD_RESULTS",
+        help="an earlier run's results.csv (or --results file): say which questions got better or worse",
+    )
     parser.add_argument(
         "--compare", action="store_true", help="run every variant: " + ", ".join(VARIANTS) + " and the generators"
     )
@@ -286,12 +188,43 @@ def run_from_args(args: argparse.Namespace, settings: Settings | None = None) ->
         return 1
 
 
+def select(golds: list[GoldQuestion], kinds: str | None, limit: int | None) -> list[GoldQuestion]:
+    """The questions of the kinds named (labels compared without case or accents), then the first `limit`."""
+    if kinds:
+        wanted = {fold(k).strip() for k in kinds.split(",") if k.strip()}
+        found = {fold(g.label): g.label for g in golds}
+        if missing := sorted(wanted - set(found)):
+            labels = ", ".join(sorted(set(found.values())))
+            raise GoldFileError(f"no question of kind {', '.join(missing)} (kinds in the file: {labels})")
+        golds = [g for g in golds if fold(g.label) in wanted]
+    return golds[:limit] if limit else golds
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.baseline and args.compare:
-        print("partnerbot eval: --baseline judges the configured bot alone; run it without --compare")
+    if args.template:
+        try:
+            print(f"template: {write_template(args.template)}")
+        except GoldFileError as exc:
+            print(f"partnerbot eval: {exc}")
+            return EXIT_USAGE
+        return 0
+    if args.baseline and (args.compare or args.kinds or args.limit):
+        print("partnerbot eval: --baseline judges the configured bot on the whole file: no --compare, --kinds, --limit")
         return EXIT_USAGE
     try:
-        golds = load_gold(args.gold)
+        gold = read_gold(args.gold)
+        for note in gold.notes:
+            print(note)
+        if gold.problems:
+            then = "nothing was run (--strict)" if args.strict else "the other questions run"
+            print(f"{len(gold.problems)} of the questions of {args.gold} cannot be used; {then}:")
+            print("\n".join(f"  {problem}" for problem in gold.problems))
+            if args.strict:
+                return EXIT_USAGE
+        if not gold.questions:
+            raise GoldFileError(f"{args.gold}: no question to run")
+        golds = select(gold.questions, args.kinds, args.limit)
+        earlier = read_results(args.compare_with) if args.compare_with else []  # a wrong path fails before the run
     except GoldFileError as exc:
         print(f"partnerbot eval: {exc}")
         return EXIT_USAGE
@@ -300,11 +233,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print("partnerbot eval: the index is empty; run `partnerbot ingest` first")
             return 1
         evaluation = Evaluation(golds, {d["doc_id"]: d["language"] for d in service.documents()})
+        evaluation.skipped = gold.problems
         variants = compare_variants(settings) if args.compare else {"configured": {}}
         for name, overrides in variants.items():
             variant = service.variant(**overrides) if overrides else service
             evaluation.add(name, run_gold(variant, golds, name, not args.quiet, args.lang_strict))
     print(evaluation.tables())
+    if args.compare_with:
+        comparisons = evaluation.compare_with(earlier, args.compare_with)
+        print("\n".join(c.summary() for c in comparisons) or f"{args.compare_with}: no variant of this run in it")
     if args.results:
         args.results.parent.mkdir(parents=True, exist_ok=True)
         with args.results.open("w", encoding="utf-8") as out:
@@ -312,8 +249,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 for row in rows:
                     out.write(json.dumps({"variant": name, **row}, ensure_ascii=False) + "\n")
     if args.report:
-        title = args.gold.name + (" (language-strict)" if args.lang_strict else "")
-        print(f"report: {evaluation.write_report(args.report, title)}")
+        details = ["language-strict"] if args.lang_strict else []
+        if args.kinds:
+            details.append(f"kinds {args.kinds}")
+        if args.limit:
+            details.append(f"the first {args.limit}")
+        title = args.gold.name + (f" ({', '.join(details)})" if details else "")
+        report, results = evaluation.write_report(args.report, title)
+        print(f"report: {report}\nresults: {results}")
     if args.baseline and (problem := check_baseline(args.baseline, evaluation.metrics["configured"].accuracy, args)):
         print(f"partnerbot eval: {problem}")
         return EXIT_BELOW_BASELINE
