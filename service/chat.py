@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -31,6 +30,7 @@ from ingest.uploads import save_uploads
 from service.limits import SlidingWindow
 from store.fact_records import Event
 from store.facts import FactIndex
+from store.feedback import FeedbackLog
 from store.pages import PageView, render_cited_page
 from store.records import DocumentRow
 from store.store import Store
@@ -79,7 +79,7 @@ class ChatService:
         self.bot = bot
         self._writing = threading.Lock()  # one ingest at a time in this process
         self._translating = threading.Lock()  # one translation run at a time
-        self._feedback_lock = threading.Lock()
+        self._feedback = FeedbackLog(settings.store.feedback_path)
         app = settings.app
         self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
         self._conversations_lock = threading.Lock()
@@ -296,10 +296,7 @@ class ChatService:
             "answer": answer.answer[: app.feedback_max_chars],
             "liked": liked,
         }
-        path = self.settings.store.feedback_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._feedback_lock, path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._feedback.append(entry)
 
 
 _TIMELINE_WORDS = {
