@@ -14,7 +14,7 @@ from typing import Any, Literal
 from bot.safety import is_instruction
 from core import lang
 from core.dates import DateSpan, find_dates
-from core.errors import QuestionError
+from core.errors import QuestionError, QuestionTooLong
 from core.kinds import Kind
 from core.lang import vocabulary as vocab
 from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, content_words, fold, guess_language, words
@@ -63,7 +63,7 @@ def clean_question(question: Any, limit: int) -> str:
         raise QuestionError(_empty())
     if len(text) > limit:
         language = guess_language(text[:500])
-        raise QuestionError(lang.say("question", language, "too_long", n=len(text), limit=limit))
+        raise QuestionTooLong(lang.say("question", language, "too_long", n=len(text), limit=limit))
     return text
 
 

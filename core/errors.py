@@ -31,6 +31,10 @@ class QuestionError(PartnerbotError, ValueError):
     """A question the bot cannot take (empty, too long)."""
 
 
+class QuestionTooLong(QuestionError):
+    """A question over `PARTNERBOT_MAX_QUESTION_CHARS` (the HTTP API answers it with 413, not 400)."""
+
+
 class LoadError(PartnerbotError):
     """A file that cannot be ingested; the message names the file and says why."""
 

@@ -164,6 +164,10 @@ class ChatService:
             result.report = self.ingest([self.settings.store.documents_dir], on_progress)
         return result
 
+    def health(self) -> dict[str, int]:
+        """The index's counts, read from it: an `IndexProblem` when it cannot be read."""
+        return {"passages": self.store.count(), "documents": len(self.documents())}
+
     def warm_up(self) -> None:
         """Load what the first question would wait for: the keyword index and the embedding model."""
         self.store.lexical()
