@@ -12,14 +12,17 @@ import hashlib
 import hmac
 import json
 import logging
+import shutil
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -27,13 +30,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.answer import Answer
-from core.errors import IndexProblem, PartnerbotError, QuestionError, QuestionTooLong
+from core.errors import IndexProblem, NotRemovable, PartnerbotError, QuestionError, QuestionTooLong, UnknownDocument
 from core.settings import Settings
 from service.chat import ChatService, source_header
 
 log = logging.getLogger("partnerbot.api")
 
 MODEL = "partnerbot"
+EDITOR = "editor"  # the role that may add and delete documents; "reader" keys only ask
 # The line that starts the list of sources at the end of a reply's content (the same word in French and English).
 SOURCES = "Sources:"
 _API_PREFIXES = ("/v1/", "/api/")
@@ -71,6 +75,10 @@ def api_error(exc: BaseException) -> ApiError:
         return ApiError(400, str(exc), code="invalid_question")
     if isinstance(exc, QueueFull):
         return ApiError(429, str(exc), "rate_limit_error", "queue_full")
+    if isinstance(exc, UnknownDocument):
+        return ApiError(404, str(exc), code="document_not_found")
+    if isinstance(exc, NotRemovable):
+        return ApiError(409, str(exc), code="not_removable")
     if isinstance(exc, IndexProblem):
         said = str(exc)
         return ApiError(
@@ -151,16 +159,18 @@ class KeyGuard:
 
     def __init__(self, app: ASGIApp, settings: Settings, metrics: Metrics):
         self.app, self.settings, self.metrics = app, settings, metrics
-        self.hashes = settings.app.api_key_hashes()
+        self.roles = settings.app.api_key_roles()
 
-    def _allowed(self, scope: Scope) -> bool:
+    def _role(self, scope: Scope) -> str | None:
+        """The role of the request's key; None without a valid one."""
         headers = dict(scope.get("headers") or [])
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return False
+            return None
         digest = hashlib.sha256(token.strip().encode()).hexdigest()
         # Every stored hash is compared, in constant time: the time taken says nothing about which was close.
-        return any([hmac.compare_digest(digest, known) for known in self.hashes])
+        matches = [role for known, role in self.roles.items() if hmac.compare_digest(digest, known)]
+        return matches[0] if matches else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -169,13 +179,15 @@ class KeyGuard:
         app = self.settings.app
         api = is_api_path(scope["path"])
         guarded = app.auth_on if api else bool(app.api_keys and not app.auth)
-        if guarded and not self._allowed(scope):
+        role = self._role(scope) if guarded else EDITOR  # with auth off, anyone may, as in the app
+        scope.setdefault("state", {})["role"] = role
+        if role is None:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
                 return
             message = (
                 "A valid API key is needed: send it as `Authorization: Bearer KEY`."
-                if self.hashes
+                if self.roles
                 else "This server accepts no API key: set PARTNERBOT_API_KEYS to use its API."
             )
             error = ApiError(401, message, "authentication_error", "invalid_api_key")
@@ -341,6 +353,10 @@ def create_api(service: ChatService) -> FastAPI:
     api.add_middleware(KeyGuard, settings=settings, metrics=metrics)
     api.state.pool = pool
 
+    def editor_only(request: Request) -> None:
+        if request.state.role != EDITOR:
+            raise ApiError(403, "Only an editor's key may add or delete documents.", "permission_error", "forbidden")
+
     @api.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return exc.response()
@@ -425,6 +441,47 @@ def create_api(service: ChatService) -> FastAPI:
         except PartnerbotError as exc:
             raise api_error(exc) from exc
         return {"documents": rows}
+
+    @api.post("/api/documents")
+    def add_documents(request: Request, files: list[UploadFile]) -> dict[str, Any]:
+        """Upload documents (multipart `files`), checked and indexed as in the app; editors only."""
+        editor_only(request)
+        with tempfile.TemporaryDirectory(prefix="partnerbot-upload-") as folder:
+            received = []
+            for n, upload in enumerate(files):
+                path = Path(folder) / str(n)
+                with path.open("wb") as out:
+                    shutil.copyfileobj(upload.file, out)
+                received.append((path, upload.filename or "document"))
+            try:
+                result = service.add_documents(received)
+            except PartnerbotError as exc:
+                raise api_error(exc) from exc
+        return {
+            "added": [p.name for p in result.saved],
+            "refused": [{"name": e.path.name, "reason": e.reason} for e in result.refused],
+            "summary": result.summary(),
+        }
+
+    @api.delete("/api/documents/{doc_id:path}")
+    def delete_document(request: Request, doc_id: str) -> dict[str, Any]:
+        """Remove a document added through the app or the API, its passages and facts; editors only."""
+        editor_only(request)
+        try:
+            report = service.delete_document(doc_id)
+        except PartnerbotError as exc:
+            raise api_error(exc) from exc
+        return {"deleted": doc_id, "summary": report.summary()}
+
+    @api.get("/api/facts")
+    def facts() -> dict[str, Any]:
+        """The people, events and plans of the documents, each with its source (as `partnerbot facts --json`)."""
+        try:
+            found = service.facts()
+        except PartnerbotError as exc:
+            raise api_error(exc) from exc
+        kinds = {"people": found.people, "events": found.events, "plans": found.plans}
+        return {kind: [fact.model_dump(mode="json") for fact in facts] for kind, facts in kinds.items()}
 
     @api.get("/healthz")
     def healthz() -> dict[str, Any]:

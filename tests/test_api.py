@@ -32,7 +32,7 @@ from store.store import Store
 from tests.conftest import CORPUS, SEED_DOC, free_port
 from tests.test_ui import RunningApp, serving
 
-KEY = "pb-test-key-for-the-api-tests-only"
+KEY = "pb-test-key-for-the-api-tests-only"  # a reader's
 EDITOR_KEY = "pb-a-second-test-key"
 LOGIN = ("reader", "fictional-password")
 QUESTION = "Who is the director of IIITB?"
@@ -45,7 +45,7 @@ def sha256(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, embedder) -> Iterator[RunningApp]:
-    """`partnerbot serve` over the corpus, with the page's login and two API keys on."""
+    """`partnerbot serve` over the corpus, with the page's login and two API keys on: a reader's, an editor's."""
     folder = tmp_path_factory.mktemp("api")
     settings = Settings(data_dir=folder / "data", chroma_url=None)
     ingest([CORPUS], settings, store=Store(settings, embedder=embedder))
@@ -53,7 +53,7 @@ def served(tmp_path_factory, embedder) -> Iterator[RunningApp]:
         settings.store.data_dir,
         folder / "serve.log",
         PARTNERBOT_AUTH=":".join(LOGIN),
-        PARTNERBOT_API_KEYS=f"{sha256(KEY)}, {sha256(EDITOR_KEY)}",
+        PARTNERBOT_API_KEYS=f"{sha256(KEY)}, editor:{sha256(EDITOR_KEY)}",
     ) as running:
         yield running
 
@@ -178,41 +178,80 @@ API_ROUTES = [
     ("POST", "/v1/chat/completions"),
     ("POST", "/api/ask"),
     ("GET", "/api/documents"),
+    ("GET", "/api/facts"),
     ("GET", "/healthz"),
     ("GET", "/metrics"),
 ]
+EDITOR_ROUTES = [("POST", "/api/documents"), ("DELETE", "/api/documents/no-such-document.md")]
 PAGE_ROUTES = [("GET", "/config"), ("POST", "/gradio_api/upload"), ("GET", f"/gradio_api/file={SEED_DOC}")]
+BODIES = {
+    "/v1/chat/completions": {"json": {"model": "partnerbot", "messages": [{"role": "user", "content": QUESTION}]}},
+    "/api/ask": {"json": {"question": QUESTION}},
+    "/api/documents": {"files": {"files": ("empty.md", b"")}},
+}
 
 
-def auth_matrix(url: str) -> dict[str, tuple[int, int, int]]:
-    """Route -> status without a key, with a wrong key, with a valid key."""
-    bodies = {"/v1/chat/completions": {"model": "partnerbot", "messages": [{"role": "user", "content": QUESTION}]}}
-    bodies["/api/ask"] = {"question": QUESTION}
-    matrix = {}
-    for method, route in API_ROUTES + PAGE_ROUTES:
-        statuses = []
-        for key in (None, "wrong-key", KEY):
+def auth_matrix(url: str, keys: dict[str, str | None]) -> dict[str, dict[str, int]]:
+    """Route -> {who: status} for each (who, key) of `keys`."""
+    matrix: dict[str, dict[str, int]] = {}
+    for method, route in API_ROUTES + EDITOR_ROUTES + PAGE_ROUTES:
+        for who, key in keys.items():
             headers = {"Authorization": f"Bearer {key}"} if key else {}
-            json = bodies.get(route) if method == "POST" and route in bodies else None
-            statuses.append(httpx.request(method, url + route, headers=headers, json=json, timeout=60).status_code)
-        matrix[f"{method} {route}"] = tuple(statuses)
+            body = BODIES.get(route, {}) if method == "POST" else {}
+            status = httpx.request(method, url + route, headers=headers, timeout=60, **body).status_code
+            matrix.setdefault(f"{method} {route}", {})[who] = status
     return matrix
 
 
 @pytest.mark.integration
 def test_with_auth_on_every_route_refuses_strangers_and_the_page_still_answers_after_its_login(served):
-    matrix = auth_matrix(served.url)
-    print("\n".join(f"{route:45} {statuses}" for route, statuses in matrix.items()))
+    matrix = auth_matrix(served.url, {"no key": None, "wrong key": "wrong-key", "reader": KEY})
+    print("\n".join(f"{route:50} {statuses}" for route, statuses in matrix.items()))
     for method, route in API_ROUTES:
-        assert matrix[f"{method} {route}"] == (401, 401, 200), route
+        assert matrix[f"{method} {route}"] == {"no key": 401, "wrong key": 401, "reader": 200}, route
+    for method, route in EDITOR_ROUTES:
+        assert matrix[f"{method} {route}"] == {"no key": 401, "wrong key": 401, "reader": 403}, route
     for method, route in PAGE_ROUTES:  # Gradio's own routes: its login, not an API key
-        assert matrix[f"{method} {route}"] == (401, 401, 401), route
+        assert set(matrix[f"{method} {route}"].values()) == {401}, route
     logged_in = Client(served.url, auth=LOGIN, verbose=False)
     _, history, _ = logged_in.predict("When was the declaration of intent signed?", [], api_name="/ask")
     assert "10 janvier 2024" in str(history[-1]["content"])
-    # The second key is as good as the first: every configured hash is accepted.
-    other = httpx.get(f"{served.url}/v1/models", headers={"Authorization": f"Bearer {EDITOR_KEY}"})
-    assert other.status_code == 200
+    # The editor's key asks too; what an editor may do beyond is the test below.
+    assert httpx.get(f"{served.url}/v1/models", headers={"Authorization": f"Bearer {EDITOR_KEY}"}).status_code == 200
+
+
+FICTIONAL = (
+    "# Fictional test document\n\nThe Lumen Robotics Workshop will take place in Tromsø on 14 October 2026. "
+    "Dr. Ilsa Varga, Head of Robotics at the Northwind Institute, coordinates the workshop.\n"
+)
+ABOUT_IT = "Who is the Head of Robotics at the Northwind Institute?"
+
+
+@pytest.mark.integration
+def test_an_editor_uploads_a_document_asks_about_it_and_deletes_it_and_its_answer_goes(served):
+    editor = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {EDITOR_KEY}"}, timeout=120)
+    added = editor.post(
+        "/api/documents",
+        files=[("files", ("lumen workshop.md", FICTIONAL.encode())), ("files", ("tool.exe", b"MZ"))],
+    )
+    assert added.status_code == 200, added.text
+    assert added.json()["added"] == ["lumen_workshop.md"]
+    assert [r["name"] for r in added.json()["refused"]] == ["tool.exe"]
+    doc_id = next(d["doc_id"] for d in editor.get("/api/documents").json()["documents"] if "lumen" in d["doc_id"])
+    answer = editor.post("/api/ask", json={"question": ABOUT_IT}).json()
+    assert "Ilsa Varga" in answer["answer"] and answer["citations"][0]["doc_id"] == doc_id
+    people = editor.get("/api/facts").json()["people"]
+    assert any(p["name"].endswith("Ilsa Varga") and p["doc_id"] == doc_id for p in people)
+
+    assert editor.delete(f"/api/documents/{SEED_DOC.name}").status_code == 409  # the corpus folder's
+    assert editor.delete("/api/documents/no-such-document.md").json()["error"]["code"] == "document_not_found"
+    deleted = editor.delete(f"/api/documents/{doc_id}")
+    assert deleted.status_code == 200, deleted.text
+    assert [d["doc_id"] for d in editor.get("/api/documents").json()["documents"]] == [SEED_DOC.name]
+    after = editor.post("/api/ask", json={"question": ABOUT_IT}).json()
+    assert "Ilsa Varga" not in after["answer"] and doc_id not in {c["doc_id"] for c in after["citations"]}
+    facts = editor.get("/api/facts").json()
+    assert facts["people"] and not any(f["doc_id"] == doc_id for kind in facts.values() for f in kind)
 
 
 # Failure paths: an in-process server whose answers are scripted.
@@ -305,8 +344,9 @@ def test_the_conversation_is_the_last_user_message_and_the_turns_before_it_witho
 
 @pytest.mark.unit
 def test_api_keys_are_configured_by_their_hash_never_in_clear():
-    settings = Settings(api_keys=f"{sha256(KEY)},{sha256(EDITOR_KEY).upper()}")
-    assert settings.app.api_key_hashes() == {sha256(KEY), sha256(EDITOR_KEY)} and settings.app.auth_on
+    settings = Settings(api_keys=f"{sha256(KEY)}, editor:{sha256(EDITOR_KEY).upper()}")
+    assert settings.app.api_key_roles() == {sha256(KEY): "reader", sha256(EDITOR_KEY): "editor"}
+    assert settings.app.auth_on
     with pytest.raises(ValidationError):
         Settings(api_keys=KEY)
     assert not Settings().app.auth_on
