@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI
 
 from service import Answer, ChatService, PartnerbotError, QuestionError
 
@@ -228,7 +229,7 @@ def _translate(service: ChatService) -> None:
         log.exception("translation stopped")
 
 
-def web_app(service: ChatService) -> Any:
+def web_app(service: ChatService) -> FastAPI:
     """One ASGI application: the HTTP API (`service.api`) with the Gradio app mounted at `/`, behind its login
     when PARTNERBOT_AUTH is set."""
     from service.api import create_api

@@ -326,6 +326,17 @@ def test_an_index_that_cannot_be_read_is_503_with_the_message_the_app_shows(scri
     assert streamed.status_code == 503  # refused before the stream starts, not a broken stream
 
 
+@pytest.mark.integration
+def test_with_keys_and_no_login_the_page_needs_a_key_too(tmp_path, embedder):
+    import ui
+
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None, api_keys=sha256(KEY))
+    with in_process(ui.web_app(build_service(settings, embedder))) as url:
+        for route in ("/", "/config", "/gradio_api/info", "/healthz"):
+            assert httpx.get(url + route).status_code == 401, route
+            assert httpx.get(url + route, headers={"Authorization": f"Bearer {KEY}"}).status_code == 200, route
+
+
 @pytest.mark.unit
 def test_the_conversation_is_the_last_user_message_and_the_turns_before_it_without_their_sources():
     messages = [
