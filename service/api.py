@@ -122,9 +122,6 @@ class AnswerPool:
 
         return self._executor.submit(run)
 
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
 
 class Metrics:
     """Prometheus series of one application (its own registry: two apps in one process do not mix)."""
@@ -321,7 +318,7 @@ def create_api(service: ChatService) -> FastAPI:
             try:
                 for item in service.stream(question, history):
                     loop.call_soon_threadsafe(items.put_nowait, item)
-            except BaseException as exc:  # handed to the request, which answers with it
+            except Exception as exc:  # handed to the request, which answers with it
                 loop.call_soon_threadsafe(items.put_nowait, exc)
             loop.call_soon_threadsafe(items.put_nowait, done)
 
@@ -329,7 +326,7 @@ def create_api(service: ChatService) -> FastAPI:
         try:
             pool.submit(produce)
             while (item := await items.get()) is not done:
-                if isinstance(item, BaseException):
+                if isinstance(item, Exception):
                     raise item
                 if isinstance(item, Answer):
                     metrics.latency.labels(route).observe(time.perf_counter() - began)
@@ -351,7 +348,6 @@ def create_api(service: ChatService) -> FastAPI:
 
     api = FastAPI(title="partnerbot API", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     api.add_middleware(KeyGuard, settings=settings, metrics=metrics)
-    api.state.pool = pool
 
     def editor_only(request: Request) -> None:
         if request.state.role != EDITOR:
