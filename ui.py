@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -299,24 +300,40 @@ def _translate(service: ChatService) -> None:
         log.exception("translation stopped")
 
 
-def launch(service: ChatService, host: str | None = None, port: int | None = None) -> None:
+def web_app(service: ChatService) -> FastAPI:
+    """One ASGI application: the HTTP API (`service.api`) with the Gradio app mounted at `/`, behind its login
+    when PARTNERBOT_AUTH is set."""
+    from service.api import create_api
+
     settings = service.settings
     auth = tuple(settings.app.auth.split(":", 1)) if settings.app.auth else None
     if settings.app.auth and len(auth or ()) != 2:
         raise PartnerbotError("PARTNERBOT_AUTH must look like user:password")
     failures = SlidingWindow(settings.app.login_failures, settings.app.login_window_seconds)
-    demo = build_app(service)
-    # Load the keyword index and the model while the page loads, not on the first question.
-    threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
-    if settings.store.translator != "off":
-        # Answers are served meanwhile: a sentence not yet translated is quoted in its own language.
-        threading.Thread(target=_translate, args=(service,), name="translate", daemon=True).start()
-    demo.queue(default_concurrency_limit=4, max_size=64).launch(
-        server_name=host or settings.app.host,
-        server_port=port if port is not None else settings.app.port,
+    demo = build_app(service).queue(default_concurrency_limit=settings.app.workers, max_size=settings.app.queue_size)
+    return gr.mount_gradio_app(
+        create_api(service),
+        demo,
+        path="/",
         auth=auth,
         max_file_size=f"{settings.store.max_file_mb:g}mb",
         footer_links=["api"],
         show_error=False,
         app_kwargs={"middleware": [Middleware(LoginThrottle, failures=failures)]},
     )
+
+
+def launch(service: ChatService, host: str | None = None, port: int | None = None) -> None:
+    import uvicorn
+
+    settings = service.settings
+    app = web_app(service)
+    # Load the keyword index and the model while the page loads, not on the first question.
+    threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
+    if settings.store.translator != "off":
+        # Answers are served meanwhile: a sentence not yet translated is quoted in its own language.
+        threading.Thread(target=_translate, args=(service,), name="translate", daemon=True).start()
+    host = host or settings.app.host
+    port = port if port is not None else settings.app.port
+    print(f"partnerbot: the app on http://{host}:{port}/, its API under /v1 and /api", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -18,14 +18,14 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from eval.score import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 # The rows of the bench, in the order they are measured.
-ROWS = ("ingest", "scale", "ocr", "translate", "facts", "cold", "load")
+ROWS = ("ingest", "scale", "ocr", "translate", "facts", "cold", "load", "api")
 
 
 def child(*args: str, env: dict[str, str] | None = None) -> dict:
@@ -88,29 +88,55 @@ def cold_starts(runs: int, env: dict[str, str]) -> dict:
     return {"first_answer_s": statistics.median(first_answer), "served_page_s": statistics.median(served)}
 
 
-def load_run(users: int, questions: int, env: dict[str, str]) -> dict:
-    """`users` people at once in the app, each asking `questions` questions of the gold set in one conversation,
-    through Gradio's own client (the queue, the streaming and the history as a browser would)."""
+def app_asker(url: str) -> Callable[[str], None]:
+    """One person in the app: a conversation through Gradio's own client (its queue, streaming and history)."""
     from gradio_client import Client
 
+    client = Client(url, verbose=False)
+    history: list = []
+
+    def ask(question: str) -> None:
+        nonlocal history
+        _, history, _ = client.predict(question, history, api_name="/ask")
+
+    return ask
+
+
+def api_asker(url: str) -> Callable[[str], None]:
+    """One client of the HTTP API: a conversation through the official `openai` package (auth is off here)."""
+    from openai import OpenAI
+
+    client = OpenAI(base_url=f"{url}v1", api_key="unused", max_retries=0)
+    messages: list[dict[str, str]] = []
+
+    def ask(question: str) -> None:
+        messages.append({"role": "user", "content": question})
+        reply = client.chat.completions.create(model="partnerbot", messages=messages)
+        messages.append({"role": "assistant", "content": reply.choices[0].message.content or ""})
+
+    return ask
+
+
+def load_run(users: int, questions: int, port: int, asker: Callable[[str], Callable[[str], None]]) -> dict:
+    """`users` clients at once, each asking `questions` questions of the gold set in one conversation."""
     gold = [json.loads(line)["question"] for line in (ROOT / "eval" / "gold.jsonl").read_text().splitlines() if line]
+    url = f"http://127.0.0.1:{port}/"
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
 
-    def user(number: int, port: int) -> None:
+    def user(number: int) -> None:
         try:
-            client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+            ask = asker(url)
         except Exception as exc:  # a refused connection is an error of the load run, counted like the others
             with lock:
                 errors.append(f"connect: {type(exc).__name__}: {exc}")
             return
-        history: list = []
         for n in range(questions):
             question = gold[(number * questions + n) % len(gold)]
             started = time.perf_counter()
             try:
-                _, history, _ = client.predict(question, history, api_name="/ask")
+                ask(question)
             except Exception as exc:
                 with lock:
                     errors.append(f"{question!r}: {type(exc).__name__}: {exc}")
@@ -118,15 +144,14 @@ def load_run(users: int, questions: int, env: dict[str, str]) -> dict:
             with lock:
                 latencies.append(time.perf_counter() - started)
 
-    with serving(env) as (port, _):
-        Client(f"http://127.0.0.1:{port}/", verbose=False).predict("warm-up", [], api_name="/ask")
-        started = time.perf_counter()
-        threads = [threading.Thread(target=user, args=(n, port)) for n in range(users)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - started
+    asker(url)("warm-up")
+    started = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
     return {
         "users": users,
         "questions_each": questions,
@@ -215,14 +240,15 @@ def table(result: dict) -> str:
         lines.append("|---|---:|")
         lines += [f"| {name} | {ms:.3f} ms |" for name, ms in facts["lookup_median_ms"].items()]
         lines.append("")
-    if load := result.get("load"):
+    through = {"load": "the app (gradio_client)", "api": "the API (openai client)"}
+    if loads := [(through[key], result[key]) for key in through if key in result]:
+        lines += ["| load run, at once | served | errors | p50 | p95 | answers/s |", "|---|---:|---:|---:|---:|---:|"]
         lines += [
-            "| load run through the app (gradio_client) | served | errors | p50 | p95 | answers/s |",
-            "|---|---:|---:|---:|---:|---:|",
-            f"| {load['users']} users x {load['questions_each']} questions, at once | {load['served']} "
-            f"| {load['errors']} | {load['p50_s']:.2f} s | {load['p95_s']:.2f} s | {load['answers_per_s']:.1f} |",
-            "",
+            f"| {load['users']} clients x {load['questions_each']} questions through {via} | {load['served']} "
+            f"| {load['errors']} | {load['p50_s']:.2f} s | {load['p95_s']:.2f} s | {load['answers_per_s']:.1f} |"
+            for via, load in loads
         ]
+        lines.append("")
     if ocr := result.get("ocr"):
         lines += [
             "| OCR (Tesseract, French+English, two cores) | pages | median | pages/s | words read back |",
@@ -282,16 +308,19 @@ def main() -> None:
         print("facts lookups: 10,000 facts", flush=True)
         result["facts"] = child("facts", "--facts", "10000", "--runs", str(args.runs))
     env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir / "cold"), "PARTNERBOT_COLLECTION": "bench-cold"}
-    if rows & {"cold", "load"}:
+    if rows & {"cold", "load", "api"}:
         subprocess.run(
             [sys.executable, "-m", "cli", "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True
         )
     if "cold" in rows:
         print("cold starts", flush=True)
         result["cold_start"] = cold_starts(args.runs, env)
-    if "load" in rows:
-        print(f"load: {args.users} users x {args.questions} questions through the app", flush=True)
-        result["load"] = load_run(args.users, args.questions, env)
+    if rows & {"load", "api"}:
+        with serving(env) as (port, _):
+            for row, asker, through in (("load", app_asker, "the app"), ("api", api_asker, "the API")):
+                if row in rows:
+                    print(f"{row}: {args.users} clients x {args.questions} questions through {through}", flush=True)
+                    result[row] = load_run(args.users, args.questions, port, asker)
     if not args.data_dir:
         shutil.rmtree(data_dir, ignore_errors=True)
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from bot.safety import is_instruction
 from core import lang
 from core.dates import DateSpan, find_dates
-from core.errors import QuestionError
+from core.errors import QuestionError, QuestionTooLong
 from core.kinds import Kind
 from core.lang import vocabulary as vocab
 from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, content_words, fold, guess_language, words
@@ -63,17 +63,19 @@ def clean_question(question: Any, limit: int, max_word_chars: int = 40) -> str:
     if not text:
         raise _refusal("empty")
     if len(text) > limit:
-        raise _refusal("too_long", guess_language(text[:500]), n=len(text), limit=limit)
+        raise _refusal("too_long", guess_language(text[:500]), QuestionTooLong, n=len(text), limit=limit)
     # Emoji, punctuation, a string of letters longer than any word: nothing to look for in the documents.
     if not any(len(w) <= max_word_chars and any(ch.isalpha() for ch in w) for w in words(text)):
         raise _refusal("no_words")
     return text
 
 
-def _refusal(key: str, language: str | None = None, **values: Any) -> QuestionError:
+def _refusal(
+    key: str, language: str | None = None, error: type[QuestionError] = QuestionError, **values: Any
+) -> QuestionError:
     """The message in the question's language when it tells one, both otherwise; the page picks its own."""
     said = {language: lang.say("question", language, key, **values) for language in lang.LANGUAGES}
-    return QuestionError(said[language] if language else f"{said['en']} / {said['fr']}", said)
+    return error(said[language] if language else f"{said['en']} / {said['fr']}", said)
 
 
 def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str = "") -> Question:

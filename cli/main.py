@@ -179,6 +179,17 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_api_key(args: argparse.Namespace, settings: Settings) -> int:
+    """A new API key, and the SHA-256 the server keeps instead of it (PARTNERBOT_API_KEYS)."""
+    import hashlib
+    import secrets
+
+    key = "pb-" + secrets.token_urlsafe(32)
+    print(f"API key (give it to the client; the server does not keep it): {key}")
+    print(f"its SHA-256, for PARTNERBOT_API_KEYS (comma-separated): {hashlib.sha256(key.encode()).hexdigest()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="partnerbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -215,7 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--quiet", action="store_true", help="no progress bar")
     translate.set_defaults(run=_cmd_translate)
 
-    serve = commands.add_parser("serve", help="start the chat app (default http://127.0.0.1:7860)")
+    api_key = commands.add_parser("api-key", help="make a key for the HTTP API and print the hash to configure")
+    api_key.set_defaults(run=_cmd_api_key)
+
+    serve = commands.add_parser("serve", help="start the chat app and its HTTP API (default http://127.0.0.1:7860)")
     serve.add_argument("--host", help="address to bind (default PARTNERBOT_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default PARTNERBOT_PORT, 7860)")
     serve.set_defaults(run=_cmd_serve)

@@ -39,6 +39,18 @@ class QuestionError(PartnerbotError, ValueError):
         return self.translations.get(language, str(self))
 
 
+class QuestionTooLong(QuestionError):
+    """A question over `PARTNERBOT_MAX_QUESTION_CHARS` (the HTTP API answers it with 413, not 400)."""
+
+
+class UnknownDocument(PartnerbotError):
+    """No indexed document has the id asked for."""
+
+
+class NotRemovable(PartnerbotError):
+    """A document that cannot be removed from here (one of the corpus folder's)."""
+
+
 class LoadError(PartnerbotError):
     """A file that cannot be ingested; the message names the file and says why."""
 

@@ -222,6 +222,30 @@ class AppSettings(Section):
     feedback_per_minute: int = Field(10, ge=1, le=10_000)
     feedback_per_session: int = Field(200, ge=1, le=1_000_000)
     feedback_max_chars: int = Field(5000, ge=100, le=1_000_000)
+    # Bearer tokens of the HTTP API (/v1, /api, /healthz, /metrics), stored as the SHA-256 hex digests of the tokens,
+    # comma-separated, so that the settings never hold a usable key (`partnerbot api-key` makes one). A digest written
+    # `editor:DIGEST` may also add and delete documents; the others only ask. Set, or with PARTNERBOT_AUTH set, every
+    # route refuses a request without a valid key or login.
+    api_keys: str | None = Field(None, pattern=r"^\s*(editor:)?[0-9a-fA-F]{64}\s*(,\s*(editor:)?[0-9a-fA-F]{64}\s*)*$")
+    # Answers computed at once, by the app's queue and by the API's pool each: an answer is CPU work of 50-300 ms on
+    # two cores, so more threads only make each answer slower; 4 keeps both cores busy while one waits on the index.
+    workers: int = Field(4, ge=1, le=64)
+    # Questions waiting for a worker before the next is refused (the API's 429, the app's "queue full"): 64 is
+    # about 5 s of waiting at the measured 12 answers a second, the longest a person should be kept waiting.
+    queue_size: int = Field(64, ge=0, le=10_000)
+
+    def api_key_roles(self) -> dict[str, str]:
+        """The SHA-256 hex digest of each accepted API key (lower case) -> its role, "reader" or "editor"."""
+        roles = {}
+        for entry in (self.api_keys or "").split(","):
+            role, _, digest = entry.strip().rpartition(":")
+            if digest:
+                roles[digest.lower()] = role or "reader"
+        return roles
+
+    @property
+    def auth_on(self) -> bool:
+        return bool(self.auth or self.api_keys)
 
 
 SECTIONS: dict[str, type[Section]] = {

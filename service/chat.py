@@ -19,7 +19,7 @@ import tomli_w
 from bot.answer import Answer, Citation
 from bot.bot import Bot
 from core.dates import DateSpan, format_iso
-from core.errors import LoadError, PartnerbotError
+from core.errors import LoadError, NotRemovable, PartnerbotError, UnknownDocument
 from core.settings import Settings
 from core.text import sentences
 from ingest.corpus import MANIFEST_NAME, AppTexts, app_texts
@@ -176,7 +176,9 @@ class ChatService:
         """Bring the store up to date with files or folders (their removed documents leave it too)."""
         with self._writing:
             proposer = self.bot.facts_proposer()
-            return ingest(paths, self.settings, store=self.store, on_progress=on_progress, proposer=proposer)
+            report = ingest(paths, self.settings, store=self.store, on_progress=on_progress, proposer=proposer)
+            self.store.facts(refresh=True)  # the who's who and the answers follow at once, not after recheck_seconds
+            return report
 
     def add_documents(
         self, files: list[tuple[Path, str]], on_progress: Progress | None = None, uploader: str | None = None
@@ -193,6 +195,26 @@ class ChatService:
                 _mark_uploads(self.settings.store.documents_dir, saved, uploader or "anonymous")
             result.report = self.ingest([self.settings.store.documents_dir], on_progress)
         return result
+
+    def delete_document(self, doc_id: str) -> IngestReport:
+        """Remove a document added through the app or the API: its file goes, and an ingest of the added documents
+        takes its passages and facts out of the index (the keyword index follows the index's version). A document
+        of the corpus folder is removed there, with `partnerbot ingest`: it would come back at the next one."""
+        path = next((Path(m["path"]) for m in self.store.metadatas().values() if m["doc_id"] == doc_id), None)
+        if path is None:
+            raise UnknownDocument(f"No indexed document has the id {doc_id!r}.")
+        added = self.settings.store.documents_dir.resolve()
+        if not path.resolve().is_relative_to(added):
+            raise NotRemovable(
+                f"{doc_id} was not added through the app: remove its file from {path.parent}, then run "
+                "`partnerbot ingest`."
+            )
+        path.unlink(missing_ok=True)
+        return self.ingest([self.settings.store.documents_dir])
+
+    def health(self) -> dict[str, int]:
+        """The index's counts, read from it: an `IndexProblem` when it cannot be read."""
+        return {"passages": self.store.count(), "documents": len(self.documents())}
 
     def warm_up(self) -> None:
         """Load what the first question would wait for: the keyword index and the embedding model."""

@@ -1,5 +1,6 @@
 """The benchmark harness end to end, a smoke of seconds on a tiny index (the real run is `make bench`): every row but
-the translation (the packaged model's own tests cover it), with two users asking one question each."""
+the translation (the packaged model's own tests cover it), with two users asking one question each in the app and
+through the API."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
             "--documents",
             "2",
             "--rows",
-            "ingest,scale,ocr,facts,cold,load",
+            "ingest,scale,ocr,facts,cold,load,api",
             "--ocr-pages",
             "1",
             "--users",
@@ -53,7 +54,9 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
     assert data["facts"]["facts"] == 10_000 and "person by typo" in data["facts"]["lookup_median_ms"]
     assert 0 < row["retrieval_p50_ms"] <= row["retrieval_p95_ms"]
     assert data["cold_start"]["served_page_s"] > 0
-    load = data["load"]
-    assert (load["served"], load["errors"]) == (2, 0) and data["ocr"]["pages"] == 1 and "translate" not in data
+    for load in (data["load"], data["api"]):
+        assert (load["served"], load["errors"]) == (2, 0), load["error_examples"]
+    assert data["ocr"]["pages"] == 1 and "translate" not in data
+    assert "| 2 clients x 1 questions through the API (openai client) | 2 | 0 |" in (out / "bench.md").read_text()
     assert "| passages |" in (out / "bench.md").read_text()
     assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
