@@ -26,6 +26,18 @@ Kind = Literal[
     "follow-up",
     "cross-document",
     "temporal",
+    # Time questions (eval/heldout_time.jsonl): programmes by day, durations, deadlines, what changed.
+    "day-N",
+    "which-day",
+    "first-last-day",
+    "time",
+    "duration",
+    "nights",
+    "months-between",
+    "deadline",
+    "next-deadline",
+    "moved",
+    "what-changed",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 
