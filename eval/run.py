@@ -64,10 +64,15 @@ def run_gold(
     service: ChatService, golds: list[GoldQuestion], label: str = "", progress: bool = True, lang_strict: bool = False
 ) -> list[dict[str, Any]]:
     results = []
+    on_day: dict[str, ChatService] = {}  # a question about "next" or "last" is asked on its gold `today`
     for gold in tqdm(golds, desc=label or "questions", unit="q", disable=not progress):
+        asking = service
+        if gold.today is not None:
+            day = gold.today.isoformat()
+            asking = on_day.setdefault(day, service.variant(today=day))
         started = time.perf_counter()
         try:
-            answer = service.ask(gold.question, [turn.model_dump() for turn in gold.history])
+            answer = asking.ask(gold.question, [turn.model_dump() for turn in gold.history])
             text, abstained, partial = answer.answer, answer.abstained, bool(getattr(answer, "partial", False))
             citations = [c.model_dump() for c in answer.citations]
             retrieved, error = answer.retrieved, None
