@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from core import lang
@@ -98,7 +99,7 @@ def extract_programme(
 def _dated(
     days: list[dict],
     before: list[tuple[int, str]],
-    span,
+    span: Callable[[int, str], Span],
     reference: date | None,
     doc_id: str,
     title: str,
@@ -133,7 +134,6 @@ def _dated(
                 doc_title=title,
                 chunk_id=day["sentence"].chunk_id,
                 sentence=day["sentence"],
-                programme=title,
                 number=number,
                 date=iso,
                 date_text=written,

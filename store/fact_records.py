@@ -104,8 +104,7 @@ class ProgrammeDay(FactBase):
     gives only a number, the date is counted from the programme's start date, which `start` quotes."""
 
     type: Literal["programme_day"] = "programme_day"
-    programme: str  # what the programme is of (the document's title)
-    number: int | None = None  # the day's number in the programme (1 for the first)
+    number: int  # the day's number in the programme (1 for the first), its rank when the heading gives only a date
     date: str | None = None  # ISO day
     date_text: str | None = None  # as the heading writes it; None when counted from `start`
     items: list[ProgrammeItem] = Field(default_factory=list)

@@ -10,7 +10,7 @@ import pytest
 from bot import Bot
 from bot.question import analyse
 from bot.skills.duration import _count
-from bot.skills.timing import unit
+from bot.timing import relative_day, unit
 from core.settings import Settings
 from ingest.messages import dated_by_message, messages
 from ingest.pipeline import ingest
@@ -178,6 +178,34 @@ def test_durations_count_days_with_both_ends_nights_between_and_whole_weeks_and_
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        ("What is planned tomorrow?", "en", "2032-03-03"),
+        ("What do we do next Monday?", "en", "2032-03-08"),
+        ("Qu'est-ce qui est prévu lundi prochain ?", "fr", "2032-03-08"),
+        ("Que fait-on dans 3 jours ?", "fr", "2032-03-05"),
+        ("What is planned on 4 March?", "en", None),  # an absolute date is the question's own
+    ],
+)
+def test_a_day_said_relative_to_today(question, language, expected):
+    found = relative_day(analyse(question, language), date(2032, 3, 2))  # a Tuesday
+    assert (found.isoformat() if found else None) == expected
+
+
+@pytest.mark.unit
+def test_every_time_skill_writes_its_sentences_in_both_languages():
+    from bot.skills import registered
+    from core import lang
+
+    phrased = lang.data("time")["phrases"]
+    mine = [s for s in registered() if s.name in phrased]
+    assert {s.name for s in mine} == {"programme", "duration", "changed", "deadline"}
+    for skill in mine:
+        assert set(phrased[skill.name]["fr"]) == set(phrased[skill.name]["en"]), skill.name
+
+
+@pytest.mark.unit
 def test_the_unit_is_the_one_the_question_counts_in():
     assert unit(analyse("How many nights do we spend in Tromsø?", "en")) == "nights"
     assert unit(analyse("How long is the study week?", "en")) == "days"  # "week" names the thing, not the unit
@@ -215,5 +243,7 @@ def test_time_questions_through_the_bot(time_bot: Bot):
     assert moved.startswith("Yes.") and "from 23 April 2032" in moved and "to 30 April 2032" in moved
     assert "message of 12 Feb 2032" in moved  # the header abbreviates the month: said as written
     assert "Housing request" in direct(time_bot.ask("What is the next deadline?"))
+    on_the_trip = Bot(time_bot.settings.replace(today="2032-03-02"), time_bot.store)
+    assert direct(on_the_trip.ask("What do we do tomorrow?")).startswith("Day 2 (3 March 2032)")
     # The programme gives no time for the dinner: the answer says the documents do not say, not another time.
     assert time_bot.ask("What time is the dinner at the harbour on day 1?").abstained

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.grounding import ungrounded_facts
 from bot.question import Question
 from bot.skills.base import Draft, common, same_kind
-from bot.skills.timing import TimeSkill, asked, shared, statement_line, wanted
+from bot.timing import TimeSkill, asked, shared, statement_line, wanted
 from core.dates import find_dates, format_iso
 from core.lang import vocabulary as vocab
 from core.text import words
@@ -19,10 +19,12 @@ class Changed(TimeSkill):
     order = 8
 
     def first(self, q: Question) -> bool:
-        return bool(asked(q, "questions.changed"))
+        # "was it moved?", "what changed?"; "what were the dates before and after?" is a date question, for `when`.
+        changed = q.kind in ("yes-no", "description") and asked(q, "questions.changed")
+        return bool(changed or asked(q, "questions.what_changed"))
 
     def plan(self, q: Question) -> Draft | None:
-        if not asked(q, "questions.changed"):
+        if not self.first(q):
             return None
         statements = self.statements(q)
         if not statements:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.question import Question
 from bot.skills.base import Draft
-from bot.skills.timing import TimeSkill, asked, day_of, label, said, shared, wanted
+from bot.timing import TimeSkill, asked, day_of, label, said, shared, wanted
 from core.dates import format_iso
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.question import Question
 from bot.skills.base import Draft
-from bot.skills.timing import TimeSkill, asked, day_of, label, said, shared, unit, wanted
+from bot.timing import TimeSkill, asked, day_of, label, said, shared, unit, wanted
 from core import lang
 from core.dates import format_iso
 from store.fact_records import Event, Plan, ProgrammeDay
@@ -46,7 +46,7 @@ class Duration(TimeSkill):
         for days in programmes.values():
             dated = sorted((d for d in days if day_of(d.date)), key=lambda d: d.date or "")
             if len(dated) > 1:
-                score = shared(about, dated[0].programme + " " + dated[0].doc_title)
+                score = shared(about, dated[0].doc_title)
                 spans.append((score, 0, day_of(dated[0].date), day_of(dated[-1].date), [dated[0], dated[-1]]))
         spans = [s for s in spans if s[0] > 0]
         if not spans:

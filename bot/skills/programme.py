@@ -4,11 +4,12 @@ programme does not give is said to be missing, not guessed from another item."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from bot.question import Question
 from bot.skills.base import Draft
-from bot.skills.timing import TimeSkill, asked, day_date, shared, wanted
+from bot.timing import TimeSkill, asked, day_date, relative_day, shared, wanted
 from core.dates import format_iso
 from core.text import content_words
 from store.fact_records import ProgrammeDay, ProgrammeItem
@@ -27,7 +28,9 @@ class Programme(TimeSkill):
             return None
         number = asked(q, "asked_day")
         edge = "first" if asked(q, "first_day") else "last" if asked(q, "last_day") else None
-        on_date = [d for d in q.dates if d.precision == "day"] if asked(q, "planned") else []
+        on_date = [d.iso for d in q.dates if d.precision == "day"] if asked(q, "planned") else []
+        if asked(q, "planned") and (relative := relative_day(q, self.context.today)):
+            on_date.append(relative.isoformat())
         at_time, which = asked(q, "time_asked"), asked(q, "which_day")
         if not (number or edge or on_date or at_time or which):
             return None
@@ -53,17 +56,19 @@ class Programme(TimeSkill):
         draft.direct = self.say(q, key, number=day.number, date=when, items="; ".join(shown), n=n)
         return draft
 
-    def _programme(self, about: set[str], number, edge, on_date) -> list[ProgrammeDay]:
+    def _programme(
+        self, about: set[str], number: re.Match[str] | None, edge: str | None, on_date: list[str]
+    ) -> list[ProgrammeDay]:
         """The days of the programme the question is about: the one its words name best (among those that have the
         day asked), or the days of the date asked; none when that is not one programme."""
         if on_date:
-            return [d for d in self.facts.days if d.date and any(a.iso == d.date for a in on_date)]
+            return [d for d in self.facts.days if d.date in on_date]
         programmes: dict[str, list[ProgrammeDay]] = defaultdict(list)
         for day in self.facts.days:
             programmes[day.doc_id].append(day)
         if number:
             programmes = {k: v for k, v in programmes.items() if any(d.number == int(number["n"]) for d in v)}
-        scored = [(shared(about, days[0].programme + " " + days[0].doc_title), days) for days in programmes.values()]
+        scored = [(shared(about, days[0].doc_title), days) for days in programmes.values()]
         if not scored:
             return []
         best = max(s for s, _ in scored)
@@ -73,11 +78,13 @@ class Programme(TimeSkill):
         # The programme is not named: every day, for an item to say which ("which day is the hackathon?").
         return [] if (number or edge) else [d for days in chosen for d in days]
 
-    def _item(self, q: Question, about: set[str], days: list[ProgrammeDay], at_time: bool, narrowed: bool):
+    def _item(
+        self, q: Question, about: set[str], days: list[ProgrammeDay], at_time: bool, narrowed: bool
+    ) -> Draft | None:
         """On which day, or at what time, the item the question names; that the documents do not say when the
         programme is found but gives no such item or no time for it."""
         pool = days or self.facts.days
-        titles = set().union(*(set(content_words(d.programme)) for d in pool)) if days else set()
+        titles = set().union(*(set(content_words(d.doc_title)) for d in pool)) if days else set()
         item_words = {w for w in about if w not in wanted(" ".join(titles))} or about
         scored = [(shared(item_words, item.what), day, item) for day in pool for item in day.items]
         best = max((s for s, _, _ in scored), default=0)
@@ -107,4 +114,4 @@ class Programme(TimeSkill):
 
 
 def _rank(day: ProgrammeDay) -> tuple[int, str]:
-    return (day.number or 0, day.date or "")
+    return (day.number, day.date or "")

@@ -1,10 +1,10 @@
-"""What the time skills share (programme, duration, changed, deadline): their language data (`core/lang/time.toml`),
-their phrasings, and how a question's words pick a dated fact or a programme's item."""
+"""What the time skills of `bot.skills` share (programme, duration, changed, deadline): their language data
+(`core/lang/time.toml`), their phrasings, and how a question's words pick a dated fact or a programme's item."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from bot.question import Question
 from bot.skills.base import Draft, Skill
@@ -47,6 +47,19 @@ def day_of(iso: str | None) -> date | None:
         return date.fromisoformat(iso) if iso and len(iso) == 10 else None
     except ValueError:
         return None
+
+
+def relative_day(q: Question, today: date) -> date | None:
+    """The day a question names relative to today ("what is planned tomorrow?", "lundi prochain"), by dateparser."""
+    import dateparser  # a second's import, paid only by a question that names such a day
+
+    found = asked(q, "relative_day")
+    if found is None:
+        return None
+    said = pattern("relative_drop").sub("", found[0])
+    settings = {"RELATIVE_BASE": datetime.combine(today, datetime.min.time()), "PREFER_DATES_FROM": "future"}
+    parsed = dateparser.parse(said, languages=[q.language], settings=settings)  # type: ignore[arg-type]
+    return parsed.date() if parsed else None
 
 
 def said(fact: Event | Plan) -> str:
