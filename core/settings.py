@@ -79,6 +79,10 @@ class StoreSettings(Section):
     # sentence). Off by default: the packaged model takes about 4 s a sentence on two cores and proposed nothing
     # usable when tried (names it repeated, roles it made up); a real model behind PARTNERBOT_LLM_BASE_URL may.
     facts_model_sentences: int = Field(0, ge=0, le=1000)
+    # A programme's items are lines of a slide or cells of a table, which do not end with a full stop. A line that
+    # does, of at least this many words, is prose, which ends the programme ("Lunches are taken at the campus."): a
+    # short one ("Free evening.") is still an item. Also the longest heading by date ("Monday 6 July 2026 - Arrival").
+    programme_prose_words: int = Field(6, ge=3, le=60)
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> StoreSettings:
@@ -178,6 +182,10 @@ class AnswerSettings(Section):
     # must hold to answer it: below it, similar sentences about something else are not an answer. 0.6 answered
     # every development question about a role and left "who signed for X" unanswered when no sentence names X.
     relation_match: float = Field(0.6, ge=0, le=1)
+    # A programme's item is the one a question names when it holds at least this share of the question's words
+    # (those that do not name the programme): "the welcome session" names "09:00 Welcome session in the main hall";
+    # "the bus to the museum" (one word of three) does not name "14:00 Visit of the museum".
+    item_match: float = Field(0.5, gt=0, le=1)
     max_question_chars: int = Field(2000, ge=10, le=100_000, json_schema_extra=_env("max_question_chars"))
     # The day questions about "next" or "last" events are asked on; unset = the real date (tests set it).
     today: date | None = Field(None, json_schema_extra=_env("today"))

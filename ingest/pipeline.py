@@ -22,6 +22,8 @@ from ingest.chunking import chunk_ids, join_parts, split_text
 from ingest.corpus import SourceFile, discover, document_metadata
 from ingest.facts.extract import FACTS_VERSION, extract_facts
 from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
+from ingest.messages import dated_by_message
+from ingest.programmes import PROGRAMMES_VERSION, extract_programme
 from models.textmodel import TextModel
 from store.fact_records import Fact
 from store.records import Chunk, ChunkMetadata, DocumentMetadata
@@ -103,6 +105,7 @@ def ingest(
     limit = settings.store.facts_model_sentences if proposer is not None else 0
     # What the facts are extracted with: documents whose facts another recipe extracted are read again.
     recipe = f"{FACTS_VERSION}\x00{proposer.name}\x00{limit}" if proposer and limit else FACTS_VERSION
+    recipe += f"\x00{PROGRAMMES_VERSION}\x00{settings.store.programme_prose_words}"
 
     plans = []
     for done, source in enumerate(found.files, start=1):
@@ -128,7 +131,8 @@ def ingest(
     extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-facts")
     documents: list[DocumentFacts] = []
     try:
-        extracted = [extractor.submit(_extract, plan, proposer, limit) for plan in plans]
+        prose_words = settings.store.programme_prose_words
+        extracted = [extractor.submit(_extract, plan, proposer, limit, prose_words) for plan in plans]
         new_chunks = [chunk for plan in plans for chunk in plan.new]
         embedded = 0
         progress("embedding", 0, len(new_chunks))
@@ -167,11 +171,14 @@ def ingest(
     return report
 
 
-def _extract(plan: _Plan, proposer: TextModel | None, limit: int) -> list[Fact]:
+def _extract(plan: _Plan, proposer: TextModel | None, limit: int, prose_words: int) -> list[Fact]:
+    """The document's facts, each dated by the e-mail message stating it, and the days of its programme."""
     meta = plan.meta
-    return extract_facts(
+    facts = extract_facts(
         plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, proposer, limit
     )
+    days = extract_programme(plan.text, meta["doc_id"], meta["title"], meta["date"], plan.starts, prose_words)
+    return [*dated_by_message(facts, plan.text, plan.starts), *days]
 
 
 def _indexed_documents(store: Store) -> dict[str, _IndexedDocument]:

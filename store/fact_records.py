@@ -91,5 +91,28 @@ class Plan(FactBase):
         return f"{self.sentence.start}\x00{self.what}"
 
 
-Fact = Annotated[Person | Organisation | Event | Plan, Field(discriminator="type")]
+class ProgrammeItem(BaseModel):
+    """One thing planned on a day of a programme: its time as written ("09:30", "9 h 30"), what, and its lines."""
+
+    time: str | None = None
+    what: str
+    lines: list[Span] = Field(default_factory=list)  # the document's lines it is read from (time, what, place)
+
+
+class ProgrammeDay(FactBase):
+    """A day of a programme ("Day 3", "Jour 2", a dated heading). `sentence` is the day's heading. When the heading
+    gives only a number, the date is counted from the programme's start date, which `start` quotes."""
+
+    type: Literal["programme_day"] = "programme_day"
+    number: int  # the day's number in the programme (1 for the first), its rank when the heading gives only a date
+    date: str | None = None  # ISO day
+    date_text: str | None = None  # as the heading writes it; None when counted from `start`
+    items: list[ProgrammeItem] = Field(default_factory=list)
+    start: Span | None = None  # the sentence that gives the programme's dates, when the day's date is counted
+
+    def key(self) -> str:
+        return f"{self.number}\x00{self.date}\x00{self.sentence.start}"
+
+
+Fact = Annotated[Person | Organisation | Event | Plan | ProgrammeDay, Field(discriminator="type")]
 FACT = TypeAdapter(Fact)

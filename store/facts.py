@@ -15,7 +15,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from core.text import fold, stems, words
-from store.fact_records import Event, Organisation, Person, Plan
+from store.fact_records import Event, Organisation, Person, Plan, ProgrammeDay
 
 Dated = Event | Plan
 # A name typed with a letter or two wrong still finds its person ("Pecrese"): rapidfuzz ratio at least this.
@@ -42,15 +42,21 @@ def first_day(dated: Dated) -> date | None:
 
 
 class FactIndex:
-    def __init__(self, facts: Iterable[Person | Organisation | Event | Plan]):
+    def __init__(self, facts: Iterable[Person | Organisation | Event | Plan | ProgrammeDay]):
         self.people: list[Person] = []
         self.organisations: list[Organisation] = []
         self.events: list[Event] = []
         self.plans: list[Plan] = []
+        self.days: list[ProgrammeDay] = []  # the days of the documents' programmes
+        lists: dict[str, list] = {
+            "person": self.people,
+            "organisation": self.organisations,
+            "event": self.events,
+            "plan": self.plans,
+            "programme_day": self.days,
+        }
         for fact in facts:
-            {"person": self.people, "organisation": self.organisations, "event": self.events, "plan": self.plans}[
-                fact.type
-            ].append(fact)
+            lists[fact.type].append(fact)
         self._display: dict[int, str] = {}
         self._role_stems: dict[int, set[str]] = {}
         self._by_name: dict[str, list[Person]] = defaultdict(list)
@@ -93,7 +99,7 @@ class FactIndex:
         return found
 
     def __len__(self) -> int:
-        return len(self.people) + len(self.organisations) + len(self.events) + len(self.plans)
+        return len(self.people) + len(self.organisations) + len(self.events) + len(self.plans) + len(self.days)
 
     # People
 
