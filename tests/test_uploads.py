@@ -34,7 +34,7 @@ def write_docx(path: Path, document_xml: bytes, comment_bytes: int = 0) -> None:
 
 
 def body(text: str) -> bytes:
-    return f'<w:document {_W}><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>'.encode()
+    return f"<w:document {_W}><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>".encode()
 
 
 OPTIONS = LoadOptions.from_settings(Settings().store)
@@ -101,3 +101,83 @@ def test_a_file_that_takes_longer_than_its_budget_is_refused_by_name(tmp_path):
         load_file(rows, options)
     assert time.perf_counter() - started < 1
 
+
+# --- uploads through the service -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def service(make_settings, make_store):
+    from bot import Bot
+    from service import ChatService
+
+    settings = make_settings(embedding_batch_size=1)  # batches of 4 passages: progress to follow, a cancel between
+    store = make_store(settings)
+    return ChatService(settings, store, Bot(settings, store))
+
+
+def fictional_note(path: Path, text: str = "La réunion fictive de l'Agence Ostrea aura lieu le 3 mars 2026.") -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.integration
+def test_refused_uploads_are_deleted_named_by_file_never_reported_again_and_temporary_files_go(service, tmp_path):
+    empty = tmp_path / "vide.txt"
+    empty.write_text("", encoding="utf-8")
+    fake = tmp_path / "rapport.pdf"
+    fake.write_text("je ne suis pas un PDF", encoding="utf-8")
+
+    first = service.add_documents([(empty, "vide.txt"), (fake, "rapport.pdf")]).summary()
+
+    assert "Added" not in first
+    assert "Refused vide.txt: the file is empty" in first and "Refused rapport.pdf: not a PDF" in first
+    assert str(service.settings.store.data_dir) not in first and str(tmp_path) not in first
+    uploads = service.settings.store.documents_dir / "uploads"
+    assert list(uploads.iterdir()) == []
+
+    incoming = service.settings.store.incoming_dir / "4f2a"  # where the app's web server put the upload
+    incoming.mkdir(parents=True)
+    outside = fictional_note(tmp_path / "ailleurs.txt")
+    second = service.add_documents([(fictional_note(incoming / "note.txt"), "note.txt"), (outside, "ailleurs.txt")])
+
+    assert second.summary().startswith("Added 2 file(s): 2 passages added")
+    assert "vide" not in second.summary() and "rapport" not in second.summary()
+    assert sorted(p.name for p in uploads.iterdir()) == ["ailleurs.txt", "note.txt"]
+    assert not incoming.exists()  # the temporary file, and the folder made for it, once indexed
+    assert outside.exists()  # a file outside the upload folder is not the app's to delete
+
+
+@pytest.mark.integration
+def test_an_upload_is_indexed_in_the_background_one_batch_per_person_and_can_be_cancelled(
+    service, tmp_path, embedder
+):
+    from bench.synthetic import fictional_report
+
+    from core.errors import PartnerbotError
+
+    long_report = fictional_note(tmp_path / "comptes-rendus.txt", fictional_report(12, seed=3))
+    embedded_here = embedder.embedded
+    first = service.start_upload([(long_report, "comptes-rendus.txt")], owner="ana")
+
+    with pytest.raises(PartnerbotError, match="comptes-rendus.txt is still being indexed"):
+        service.start_upload([(fictional_note(tmp_path / "autre.txt"), "autre.txt")], owner="ana")
+    other = service.start_upload([(fictional_note(tmp_path / "note.txt"), "note.txt")], owner="ben")
+    assert "Waiting for another upload" in other.status()
+
+    seen = set()
+    deadline = time.monotonic() + 120
+    while first.stage != "embedding" or first.done == 0:  # cancelled once some passages are written
+        assert time.monotonic() < deadline and not first.finished.is_set(), first.status()
+        seen.add(first.stage)
+        time.sleep(0.05)
+    assert first.status().startswith("Indexing comptes-rendus.txt: passages ")
+    assert service.cancel_upload("ana") and not service.cancel_upload("nobody")
+    assert first.finished.wait(120) and other.finished.wait(120)
+
+    assert first.status() == "Cancelled: comptes-rendus.txt not added."
+    assert other.status().startswith("Added 1 file(s)")
+    assert {d["doc_id"] for d in service.documents()} == {"uploads/note.txt"}  # nothing of the cancelled file
+    assert [p.name for p in (service.settings.store.documents_dir / "uploads").iterdir()] == ["note.txt"]
+    assert embedder.embedded == embedded_here  # the passages were embedded by the worker, not by the app
+    assert "3 mars 2026" in service.ask("Quand aura lieu la réunion fictive de l'Agence Ostrea ?").answer
+    print(f"stages seen before the cancellation: {sorted(seen)}")
