@@ -224,7 +224,8 @@ def build_app(service: ChatService) -> gr.Blocks:
         with gr.Accordion("Add documents", open=False):
             gr.Markdown(
                 f"Types: {', '.join(suffixes)}; at most {settings.store.max_file_mb:g} MB a file and "
-                f"{settings.app.max_upload_files} files at a time. They are indexed at once and stay after a restart."
+                f"{settings.app.max_upload_files} files at a time. They are indexed in the background (questions are "
+                "answered meanwhile) and stay after a restart."
             )
             files = gr.File(file_count="multiple", file_types=suffixes, label="Files")
             with gr.Row():

@@ -164,7 +164,9 @@ def plot(scale: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict, ocr: dict, translate: dict) -> str:
+def table(
+    ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict, ocr: dict, translate: dict, upload: dict
+) -> str:
     lines = [
         "| ingest | value |",
         "|---|---:|",
@@ -214,7 +216,22 @@ def table(ingest: dict, scale: list[dict], cold: dict, facts: dict, load: dict, 
         "|---|---:|---:|---:|---:|---:|",
         f"| the longest sentences of the fixtures | {translate['sentences']} | {translate['seconds_median']:.1f} "
         f"| {translate['first_try']} | {translate['after_retry']} | {translate['never']} |",
+        "",
+        f"| answers ({upload['questions']} gold questions, one at a time) while a {upload['upload_mb']:.1f} MB upload "
+        "is indexed | p50 | p95 | max | passages indexed meanwhile |",
+        "|---|---:|---:|---:|---:|",
+        f"| idle | {upload['idle']['p50_s']:.2f} s | {upload['idle']['p95_s']:.2f} s | {upload['idle']['max_s']:.2f} s "
+        "| |",
     ]
+    for key, label in [
+        ("worker", f"by the worker process (nice {upload['worker'].get('nice')})"),
+        ("thread", "by a thread of the app (before)"),
+    ]:
+        row = upload[key]
+        lines.append(
+            f"| {label} | {row['p50_s']:.2f} s | {row['p95_s']:.2f} s | {row['max_s']:.2f} s "
+            f"| {row['passages_indexed']} |"
+        )
     return "\n".join(lines)
 
 
@@ -225,6 +242,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=40, help="documents of the ingest measurement")
     parser.add_argument("--users", type=int, default=40, help="simultaneous users of the load run")
     parser.add_argument("--questions", type=int, default=4, help="questions each user of the load run asks")
+    parser.add_argument("--upload-mb", type=float, default=20.0, help="size of the upload answered beside")
     parser.add_argument("--out", type=Path, default=Path("reports/bench"))
     parser.add_argument("--data-dir", type=Path, help="keep the built indexes here (default: a temporary folder)")
     args = parser.parse_args()
@@ -251,6 +269,10 @@ def main() -> None:
     cold = cold_starts(args.runs, env)
     print(f"load: {args.users} users x {args.questions} questions through the app", flush=True)
     load = load_run(args.users, args.questions, env)
+    print(f"answers while a {args.upload_mb:g} MB upload is indexed", flush=True)
+    upload = child(
+        "upload", "--megabytes", str(args.upload_mb), "--questions", "30", "--data-dir", str(data_dir / "upload")
+    )
     if not args.data_dir:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -263,10 +285,11 @@ def main() -> None:
         "load": load,
         "ocr": ocr,
         "translate": translate,
+        "upload": upload,
         "chroma_url": os.environ.get("PARTNERBOT_CHROMA_URL"),
     }
     (args.out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    markdown = table(ingest, scale, cold, facts, load, ocr, translate)
+    markdown = table(ingest, scale, cold, facts, load, ocr, translate, upload)
     (args.out / "bench.md").write_text(markdown + "\n\n![latency vs size](latency.png)\n", encoding="utf-8")
     print(markdown)
     print(f"\nwritten: {args.out / 'bench.md'}, {args.out / 'bench.json'}, {args.out / 'latency.png'}")

@@ -263,7 +263,7 @@ class ChatService:
         try:
             if job.result.saved or not job.names:
                 with self._writing:
-                    report = self._ingest_uploads(job)
+                    report = self._ingest_uploads(job.cancelled, job.progress)
                 job.result.refused += remove_refused(report, store)
                 refused = {err.path.resolve() for err in report.skipped}
                 job.result.saved = [path for path in job.result.saved if path.resolve() not in refused]
@@ -274,7 +274,7 @@ class ChatService:
             for path in created:
                 path.unlink(missing_ok=True)
             with self._writing:  # the passages already written of the removed files go too
-                self._ingest_uploads(UploadJob(job.owner, job.names, job.result))
+                self._ingest_uploads(threading.Event(), None)
             job.stage = "cancelled"
         except Exception as exc:  # the app goes on; the job says what happened
             log.exception("indexing an upload failed")
@@ -283,23 +283,24 @@ class ChatService:
         finally:
             incoming = store.incoming_dir.resolve()
             for path in (p.resolve() for p in temporary):
-                if path.is_relative_to(incoming):
-                    path.unlink(missing_ok=True)
-                if path.is_relative_to(incoming) and path.parent != incoming:
+                if not path.is_relative_to(incoming):
+                    continue  # not the app's to delete
+                path.unlink(missing_ok=True)
+                if path.parent != incoming:
                     with contextlib.suppress(OSError):  # the folder Gradio made for the file, once empty
                         path.parent.rmdir()
             job.finished.set()
 
-    def _ingest_uploads(self, job: UploadJob) -> IngestReport:
+    def _ingest_uploads(self, cancelled: threading.Event, on_progress: Progress | None) -> IngestReport:
         """Bring the index up to date with the uploads folder, in the worker; called under the writing lock."""
         if self._worker is None or self._worker.closed:
             self._worker = Worker(self.settings.store)
-        self._worker.cancelled = job.cancelled
+        self._worker.cancelled = cancelled
         return ingest(
             [self.settings.store.documents_dir],
             self.settings,
             store=self.store,
-            on_progress=job.progress,
+            on_progress=on_progress,
             proposer=self.bot.facts_proposer(),
             worker=self._worker,
         )

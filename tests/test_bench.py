@@ -29,6 +29,8 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
             str(out),
             "--data-dir",
             str(tmp_path / "data"),
+            "--upload-mb",
+            "0.5",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -44,5 +46,8 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
     assert data["facts"]["facts"] == 10_000 and "person by typo" in data["facts"]["lookup_median_ms"]
     assert 0 < row["retrieval_p50_ms"] <= row["retrieval_p95_ms"]
     assert data["cold_start"]["served_page_s"] > 0
+    upload = data["upload"]
+    assert upload["worker"]["passages_indexed"] > 0 and upload["thread"]["passages_indexed"] > 0
+    assert 0 < upload["idle"]["p50_s"] <= upload["idle"]["p95_s"] and upload["worker"]["p95_s"] > 0
     assert "| passages |" in (out / "bench.md").read_text()
     assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"

@@ -191,7 +191,6 @@ def test_the_app_keeps_uploads_in_the_data_dir_and_empties_its_upload_folder_aft
     data_dir = tmp_path / "data"
     with serving(data_dir, tmp_path / "app.log") as running:
         client = Client(running.url, verbose=False)
-        assert client.predict(api_name="/cancel_upload") == "None of your uploads is being indexed."
         result, _ = client.predict([handle_file(str(note))], api_name="/add_documents")
 
         assert result.startswith("Added 1 file(s)"), result
@@ -201,3 +200,4 @@ def test_the_app_keeps_uploads_in_the_data_dir_and_empties_its_upload_folder_aft
         shared = Path(tempfile.gettempdir()) / "gradio"
         assert not list(shared.rglob(name)), "the upload went to the machine's shared temporary folder"
         assert (data_dir / "documents" / "uploads" / name).exists()
+        assert client.predict(api_name="/cancel_upload") == "None of your uploads is being indexed."
