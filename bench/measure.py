@@ -266,8 +266,11 @@ def measure_upload(megabytes: float, questions: int, data_dir: Path) -> dict:
         return times
 
     def while_embedding(stage: Callable[[], tuple[str, int]]) -> tuple[list[float], int]:
-        """Wait for the upload's first written batch, then answer; returns the times and the passages written."""
-        while stage()[0] != "embedding" or stage()[1] == 0:
+        """Wait until the upload is read and its passages are being embedded (at most 10 minutes: a low-priority
+        worker on a machine busy with other work may get no CPU at all), then answer; returns the answers' times and
+        the passages written meanwhile."""
+        deadline = time.monotonic() + 600
+        while stage()[0] != "embedding" and time.monotonic() < deadline:
             time.sleep(0.05)
         before = stage()[1]
         return answer_times(), stage()[1] - before
