@@ -194,10 +194,10 @@ def test_the_app_keeps_uploads_in_the_data_dir_and_empties_its_upload_folder_aft
         result, _ = client.predict([handle_file(str(note))], api_name="/add_documents")
 
         assert result.startswith("Added 1 file(s)"), result
-        incoming = Settings(data_dir=data_dir).store.incoming_dir
-        left = [p for p in incoming.rglob("*") if p.is_file() and p.stat().st_size]  # Gradio may leave an empty file
-        assert incoming.is_dir() and not left, left
         shared = Path(tempfile.gettempdir()) / "gradio"
         assert not list(shared.rglob(name)), "the upload went to the machine's shared temporary folder"
+        incoming = data_dir / "incoming"
+        left = [p for p in incoming.rglob("*") if p.is_file() and p.stat().st_size]  # Gradio may leave an empty file
+        assert incoming.is_dir() and not left, left
         assert (data_dir / "documents" / "uploads" / name).exists()
         assert client.predict(api_name="/cancel_upload") == "None of your uploads is being indexed."
