@@ -238,7 +238,7 @@ def measure_translate(count: int) -> dict:
     }
 
 
-def measure_upload(megabytes: float, questions: int, data_dir: Path) -> dict:
+def measure_upload(megabytes: float, questions: int, data_dir: Path, wait: float) -> dict:
     """Answer latency (p50, p95) idle, then while an upload of `megabytes` of fictional text is being indexed: by the
     app's low-priority worker process (what the app does), and by a thread of the app's process (what it did before).
     Each upload is cancelled once the questions are answered: the figure is the answers' latency, not the upload's."""
@@ -266,10 +266,10 @@ def measure_upload(megabytes: float, questions: int, data_dir: Path) -> dict:
         return times
 
     def while_embedding(stage: Callable[[], tuple[str, int]]) -> tuple[list[float], int]:
-        """Wait until the upload is read and its passages are being embedded (at most 10 minutes: a low-priority
+        """Wait until the upload is read and its passages are being embedded (at most `wait` seconds: a low-priority
         worker on a machine busy with other work may get no CPU at all), then answer; returns the answers' times and
         the passages written meanwhile."""
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + wait
         while stage()[0] != "embedding" and time.monotonic() < deadline:
             time.sleep(0.05)
         before = stage()[1]
@@ -319,6 +319,7 @@ def main() -> None:
     parser.add_argument("what", choices=["ingest", "scale", "facts", "ocr", "translate", "upload"])
     parser.add_argument("--megabytes", type=float, default=20.0, help="size of the upload of `upload`")
     parser.add_argument("--questions", type=int, default=30, help="questions of `upload`, idle and during each upload")
+    parser.add_argument("--wait", type=float, default=600, help="seconds `upload` waits for the upload's embedding")
     parser.add_argument("--pages", type=int, default=4)
     parser.add_argument("--facts", type=int, default=10_000)
     parser.add_argument("--documents", type=int, default=40)
@@ -335,7 +336,7 @@ def main() -> None:
     elif args.what == "translate":
         result = measure_translate(args.pages)
     elif args.what == "upload":
-        result = measure_upload(args.megabytes, args.questions, args.data_dir)
+        result = measure_upload(args.megabytes, args.questions, args.data_dir, args.wait)
     else:
         result = measure_scale(args.size, args.runs, args.data_dir)
     json.dump(result, sys.stdout)

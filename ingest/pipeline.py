@@ -182,6 +182,17 @@ def ingest(
     return report
 
 
+def remove_documents(store: Store, doc_ids: set[str]) -> int:
+    """Delete the passages and facts of these documents (the files of a cancelled upload, which may have been written
+    in part); returns how many passages went. The keyword index of the result is saved."""
+    ids = sorted(chunk_id for chunk_id, meta in store.metadatas().items() if meta["doc_id"] in doc_ids)
+    store.delete(ids)
+    for doc_id in doc_ids:
+        store.delete_facts(doc_id)
+    store.lexical(refresh=True)
+    return len(ids)
+
+
 class _Deferred:
     """A document's facts, extracted in the worker when asked for."""
 

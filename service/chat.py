@@ -23,7 +23,7 @@ from ingest.facts.index import FactIndex
 from ingest.facts.records import Event
 from ingest.loaders import SUPPORTED_SUFFIXES, load_ocr_words
 from ingest.pages import PageView, render_cited_page
-from ingest.pipeline import IngestReport, Progress, ingest
+from ingest.pipeline import IngestReport, Progress, ingest, remove_documents
 from ingest.records import DocumentRow
 from ingest.store import Store
 from ingest.translation import TranslateReport, pending, translate_all
@@ -263,7 +263,7 @@ class ChatService:
         try:
             if job.result.saved or not job.names:
                 with self._writing:
-                    report = self._ingest_uploads(job.cancelled, job.progress)
+                    report = self._ingest_uploads(job)
                 job.result.refused += remove_refused(report, store)
                 refused = {err.path.resolve() for err in report.skipped}
                 job.result.saved = [path for path in job.result.saved if path.resolve() not in refused]
@@ -271,10 +271,11 @@ class ChatService:
             job.stage = "done"
         except IngestCancelled:
             job.stage = "cancelling"
+            documents = store.documents_dir.resolve()
             for path in created:
                 path.unlink(missing_ok=True)
             with self._writing:  # the passages already written of the removed files go too
-                self._ingest_uploads(threading.Event(), None)
+                remove_documents(self.store, {path.resolve().relative_to(documents).as_posix() for path in created})
             job.stage = "cancelled"
         except Exception as exc:  # the app goes on; the job says what happened
             log.exception("indexing an upload failed")
@@ -291,16 +292,16 @@ class ChatService:
                         path.parent.rmdir()
             job.finished.set()
 
-    def _ingest_uploads(self, cancelled: threading.Event, on_progress: Progress | None) -> IngestReport:
+    def _ingest_uploads(self, job: UploadJob) -> IngestReport:
         """Bring the index up to date with the uploads folder, in the worker; called under the writing lock."""
         if self._worker is None or self._worker.closed:
             self._worker = Worker(self.settings.store)
-        self._worker.cancelled = cancelled
+        self._worker.cancelled = job.cancelled
         return ingest(
             [self.settings.store.documents_dir],
             self.settings,
             store=self.store,
-            on_progress=on_progress,
+            on_progress=job.progress,
             proposer=self.bot.facts_proposer(),
             worker=self._worker,
         )
