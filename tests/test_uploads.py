@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -188,7 +189,7 @@ def test_the_app_keeps_uploads_in_the_data_dir_and_empties_its_upload_folder_aft
 
     from tests.test_ui import serving
 
-    name = f"note-{tmp_path.name}.txt"  # a name no other test or app uses
+    name = f"note-{uuid.uuid4().hex}.txt"  # a name no other run, test or app uses
     note = fictional_note(tmp_path / name)
     data_dir = tmp_path / "data"
     with serving(data_dir, tmp_path / "app.log") as running:
