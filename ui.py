@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +60,13 @@ def escaped_rows(rows: list[list[Any]]) -> list[list[Any]]:
     """Table rows with their text escaped: the tables render their cells as HTML, so that the documents' words reach
     the page and any client of the API alike as text, never as markup."""
     return [[_escaped(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
+
+
+def upload_owner(request: gr.Request | None) -> str:
+    """Who uploads: the signed-in user, or the browser session when there is no login."""
+    if request is None:
+        return ""
+    return f"user:{request.username}" if request.username else f"session:{request.session_hash}"
 
 
 def documents_table(service: ChatService) -> list[list[Any]]:
@@ -166,27 +175,31 @@ class ChatApp:
             self.service.remember(session, place, None)
             yield message, [*chat, shown("assistant", _UNAVAILABLE.format(error=type(exc).__name__))], ""
 
-    def add_documents(
-        self,
-        files: list[str] | None,
-        request: gr.Request | None = None,
-        progress=gr.Progress(),  # noqa: B008
-    ) -> tuple[str, Any]:
+    # How often the indexing result shows an upload's progress.
+    UPLOAD_POLL_SECONDS = 0.5
+
+    def add_documents(self, files: list[str] | None, request: gr.Request | None = None) -> Iterator[tuple[str, Any]]:
+        """Index the files in the background, showing how far it has come until it ends."""
         if not files:
-            return "Choose one or more files first.", gr.skip()
-
-        def report(stage: str, done: int, total: int) -> None:
-            if total:
-                progress(done / total, desc=f"{stage.capitalize()} {done}/{total}")
-
+            yield "Choose one or more files first.", gr.skip()
+            return
         try:
-            uploader = request.username if request is not None else None
-            result = self.service.add_documents(
-                [(Path(f), Path(f).name) for f in files], on_progress=report, uploader=uploader
+            # One batch at a time per owner (a user or a browser session); marked in the sources as the user's.
+            owner = upload_owner(request)
+            job = self.service.start_upload(
+                [(Path(f), Path(f).name) for f in files], owner, request.username if request is not None else None
             )
         except PartnerbotError as exc:
-            return str(exc), gr.skip()
-        return result.summary(), documents_table(self.service)
+            yield str(exc), gr.skip()
+            return
+        while not job.finished.wait(self.UPLOAD_POLL_SECONDS):
+            yield job.status(), gr.skip()
+        yield job.status(), documents_table(self.service)
+
+    def cancel_upload(self, request: gr.Request | None = None) -> str:
+        if self.service.cancel_upload(upload_owner(request)):
+            return "Cancelling…"
+        return "None of your uploads is being indexed."
 
     def facts_views(self, request: gr.Request | None = None) -> tuple[list[list[str]], list[list[str]]]:
         """The who's who and the timeline, dates in the reader's language (from the browser's)."""
@@ -265,10 +278,13 @@ def build_app(service: ChatService) -> gr.Blocks:
         with gr.Accordion("Add documents", open=False):
             gr.Markdown(
                 f"Types: {', '.join(suffixes)}; at most {settings.store.max_file_mb:g} MB a file and "
-                f"{settings.app.max_upload_files} files at a time. They are indexed at once and stay after a restart."
+                f"{settings.app.max_upload_files} files at a time. They are indexed in the background (questions are "
+                "answered meanwhile) and stay after a restart."
             )
             files = gr.File(file_count="multiple", file_types=suffixes, label="Files")
-            add = gr.Button("Index these documents")
+            with gr.Row():
+                add = gr.Button("Index these documents")
+                cancel = gr.Button("Cancel indexing")
             added = gr.Textbox(label="Indexing result", interactive=False, lines=4)
 
         ask_inputs, ask_outputs = [question, chatbot], [question, chatbot, sources]
@@ -286,9 +302,11 @@ def build_app(service: ChatService) -> gr.Blocks:
             api_name=False,
         )
         chatbot.like(app.record_feedback, None, None, api_name=False)
-        add.click(app.add_documents, files, [added, documents], api_name="add_documents", concurrency_limit=1).then(
+        # Each upload waits for its own background job (see ChatService.start_upload): up to 4 people follow theirs.
+        add.click(app.add_documents, files, [added, documents], api_name="add_documents", concurrency_limit=4).then(
             app.facts_views, None, [whos_who, timeline], api_name=False
         )
+        cancel.click(app.cancel_upload, None, added, api_name="cancel_upload")
         demo.load(app.facts_views, None, [whos_who, timeline], api_name="facts")
     return demo
 
@@ -310,6 +328,12 @@ def web_app(service: ChatService) -> FastAPI:
     if settings.app.auth and len(auth or ()) != 2:
         raise PartnerbotError("PARTNERBOT_AUTH must look like user:password")
     failures = SlidingWindow(settings.app.login_failures, settings.app.login_window_seconds)
+    # Gradio keeps uploaded files in this folder until they are indexed (then they are deleted): inside the data dir,
+    # never in the machine's shared temporary folder where another app could serve them.
+    incoming = settings.store.incoming_dir
+    shutil.rmtree(incoming, ignore_errors=True)  # what a stop left there
+    incoming.mkdir(parents=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(incoming.resolve())
     demo = build_app(service).queue(default_concurrency_limit=settings.app.workers, max_size=settings.app.queue_size)
     return gr.mount_gradio_app(
         create_api(service),
@@ -328,6 +352,7 @@ def launch(service: ChatService, host: str | None = None, port: int | None = Non
 
     settings = service.settings
     app = web_app(service)
+    service.resume_uploads()  # uploads a stop interrupted are finished in the background
     # Load the keyword index and the model while the page loads, not on the first question.
     threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
     if settings.store.translator != "off":

@@ -25,7 +25,7 @@ from eval.score import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 # The rows of the bench, in the order they are measured.
-ROWS = ("ingest", "scale", "ocr", "translate", "facts", "cold", "load", "api")
+ROWS = ("ingest", "scale", "ocr", "translate", "facts", "cold", "load", "api", "upload")
 
 
 def child(*args: str, env: dict[str, str] | None = None) -> dict:
@@ -264,6 +264,23 @@ def table(result: dict) -> str:
             f"| the longest sentences of the fixtures | {translate['sentences']} | {translate['seconds_median']:.1f} "
             f"| {translate['first_try']} | {translate['after_retry']} | {translate['never']} |",
         ]
+    if upload := result.get("upload"):
+        lines += [
+            f"| answers ({upload['questions']} gold questions, one at a time) while a {upload['upload_mb']:.1f} MB "
+            "upload is indexed | p50 | p95 | max | passages indexed meanwhile |",
+            "|---|---:|---:|---:|---:|",
+            f"| idle | {upload['idle']['p50_s']:.2f} s | {upload['idle']['p95_s']:.2f} s "
+            f"| {upload['idle']['max_s']:.2f} s | |",
+        ]
+        for key, label in [
+            ("worker", f"by the worker process (nice {upload['worker'].get('nice')})"),
+            ("thread", "by a thread of the app (before)"),
+        ]:
+            row = upload[key]
+            lines.append(
+                f"| {label} | {row['p50_s']:.2f} s | {row['p95_s']:.2f} s | {row['max_s']:.2f} s "
+                f"| {row['passages_indexed']} |"
+            )
     return "\n".join(lines).rstrip()
 
 
@@ -274,6 +291,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=40, help="documents of the ingest measurement")
     parser.add_argument("--users", type=int, default=40, help="simultaneous users of the load run")
     parser.add_argument("--questions", type=int, default=4, help="questions each user of the load run asks")
+    parser.add_argument("--upload-mb", type=float, default=20.0, help="size of the upload answered beside")
     parser.add_argument("--out", type=Path, default=Path("reports/bench"))
     parser.add_argument("--data-dir", type=Path, help="keep the built indexes here (default: a temporary folder)")
     parser.add_argument(
@@ -321,6 +339,11 @@ def main() -> None:
                 if row in rows:
                     print(f"{row}: {args.users} clients x {args.questions} questions through {through}", flush=True)
                     result[row] = load_run(args.users, args.questions, port, asker)
+    if "upload" in rows:
+        print(f"answers while a {args.upload_mb:g} MB upload is indexed", flush=True)
+        result["upload"] = child(
+            "upload", "--megabytes", str(args.upload_mb), "--questions", "30", "--data-dir", str(data_dir / "upload")
+        )
     if not args.data_dir:
         shutil.rmtree(data_dir, ignore_errors=True)
 

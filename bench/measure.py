@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -237,9 +238,88 @@ def measure_translate(count: int) -> dict:
     }
 
 
+def measure_upload(megabytes: float, questions: int, data_dir: Path, wait: float) -> dict:
+    """Answer latency (p50, p95) idle, then while an upload of `megabytes` of fictional text is being indexed: by the
+    app's low-priority worker process (what the app does), and by a thread of the app's process (what it did before).
+    Each upload is cancelled once the questions are answered: the figure is the answers' latency, not the upload's."""
+    import contextlib
+    import threading
+
+    from bench.synthetic import fictional_report
+    from ingest.worker import IngestCancelled
+
+    settings = Settings(data_dir=data_dir, collection="bench-upload")
+    service = build_service(settings, reset=True)
+    service.ingest([ROOT / "corpus"])
+    service.warm_up()
+    gold = [g.question for g in load_gold(ROOT / "eval" / "gold.jsonl") if not g.history]
+    paragraphs = max(1, int(megabytes * 1_000_000 / 720))  # a paragraph of the report is about 720 bytes
+    upload = Path(tempfile.mkdtemp(prefix="bench-upload-")) / "comptes-rendus.txt"
+    upload.write_text(fictional_report(paragraphs, seed=11), encoding="utf-8")
+
+    def answer_times() -> list[float]:
+        times = []
+        for n in range(questions):
+            started = time.perf_counter()
+            service.ask(gold[n % len(gold)])
+            times.append(time.perf_counter() - started)
+        return times
+
+    def while_embedding(stage: Callable[[], tuple[str, int]]) -> tuple[list[float], int]:
+        """Wait until the upload is read and its passages are being embedded (at most `wait` seconds: a low-priority
+        worker on a machine busy with other work may get no CPU at all), then answer; returns the answers' times and
+        the passages written meanwhile."""
+        deadline = time.monotonic() + wait
+        while stage()[0] != "embedding" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        before = stage()[1]
+        return answer_times(), stage()[1] - before
+
+    answer_times()  # the sentence vectors of the gold passages are computed once, as in a running app
+    idle = answer_times()
+
+    job = service.start_upload([(upload, upload.name)], owner="bench")
+    worker, worker_indexed = while_embedding(lambda: (job.stage, job.done))
+    service.cancel_upload("bench")
+    job.finished.wait()
+
+    progress = {"stage": "", "done": 0, "stop": False}
+
+    def follow(stage: str, done: int, total: int) -> None:
+        if progress["stop"]:
+            raise IngestCancelled
+        progress.update(stage=stage, done=done)
+
+    def index_in_thread() -> None:
+        with contextlib.suppress(IngestCancelled):
+            service.ingest([upload.parent], on_progress=follow)
+
+    thread = threading.Thread(target=index_in_thread, daemon=True)
+    thread.start()
+    in_thread, thread_indexed = while_embedding(lambda: (str(progress["stage"]), int(progress["done"])))
+    progress["stop"] = True
+    thread.join()
+    size = upload.stat().st_size / 1e6
+    shutil.rmtree(upload.parent)
+
+    def row(times: list[float]) -> dict:
+        return {"p50_s": percentile(times, 50), "p95_s": percentile(times, 95), "max_s": max(times)}
+
+    return {
+        "upload_mb": size,
+        "questions": questions,
+        "idle": row(idle),
+        "worker": row(worker) | {"passages_indexed": worker_indexed, "nice": settings.store.upload_nice},
+        "thread": row(in_thread) | {"passages_indexed": thread_indexed},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.measure")
-    parser.add_argument("what", choices=["ingest", "scale", "facts", "ocr", "translate"])
+    parser.add_argument("what", choices=["ingest", "scale", "facts", "ocr", "translate", "upload"])
+    parser.add_argument("--megabytes", type=float, default=20.0, help="size of the upload of `upload`")
+    parser.add_argument("--questions", type=int, default=30, help="questions of `upload`, idle and during each upload")
+    parser.add_argument("--wait", type=float, default=600, help="seconds `upload` waits for the upload's embedding")
     parser.add_argument("--pages", type=int, default=4)
     parser.add_argument("--facts", type=int, default=10_000)
     parser.add_argument("--documents", type=int, default=40)
@@ -255,6 +335,8 @@ def main() -> None:
         result = measure_ocr(args.pages, args.runs)
     elif args.what == "translate":
         result = measure_translate(args.pages)
+    elif args.what == "upload":
+        result = measure_upload(args.megabytes, args.questions, args.data_dir, args.wait)
     else:
         result = measure_scale(args.size, args.runs, args.data_dir)
     json.dump(result, sys.stdout)

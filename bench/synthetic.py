@@ -86,3 +86,28 @@ def add_filler(store: Store, embedder: Embedder, count: int, pool_size: int = 30
             for i, p in enumerate(picks)
         ]
         store.add(chunks, noisy.tolist())
+
+
+# Fictional people, bodies and places of the upload measurements (nothing of the corpus).
+_PEOPLE = "Dr. Lina Marchetti|M. Octave Brissac|Mme Sélène Dutertre|Prof. Arjun Velankar|Ms. Maren Holt".split("|")
+_BODIES = "Institut Polaris (IPX)|Fondation Berthelin|Nordvik Institute of Design|Agence Ostrea".split("|")
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|septembre|octobre|novembre|décembre".split("|")
+
+
+def fictional_report(paragraphs: int, seed: int = 0) -> str:
+    """A long, fictional French meeting report of about 700 characters a paragraph: the upload that used to stall
+    the app (people with titles, organisations, dates, places, as a real report has)."""
+    rng = random.Random(seed)
+    lines = ["Comptes rendus fictifs des groupes de travail (document de test, inventé)"]
+    for n in range(paragraphs):
+        person, body, place = rng.choice(_PEOPLE), rng.choice(_BODIES), rng.choice(_PLACES)
+        day, month, year = rng.randint(1, 28), rng.choice(_MONTHS), rng.randint(2024, 2027)
+        lines.append(
+            f"Séance {n + 1}. Le {day} {month} {year}, {person}, directrice des programmes de {body}, a réuni à "
+            f"{place} {rng.choice(_SUBJECTS)} et {rng.choice(_SUBJECTS)}. "
+            f"{rng.choice(_SUBJECTS).capitalize()} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} pour l'année {year}. "
+            f"Étaient présents : {rng.choice(_PEOPLE)}, {rng.choice(_PEOPLE)} et {rng.choice(_PEOPLE)}. "
+            f"La prochaine réunion est prévue le {rng.randint(1, 28)} {rng.choice(_MONTHS)} {year + 1} à "
+            f"{rng.choice(_PLACES)}, en présence de {rng.choice(_PEOPLE)}. {rng.choice(pool_texts(1, seed + n))}"
+        )
+    return "\n\n".join(lines)

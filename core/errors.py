@@ -59,6 +59,9 @@ class LoadError(PartnerbotError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[Path, str]]:
+        return type(self), (self.path, self.reason)  # raised in the ingest worker, re-raised in the app
+
 
 @contextmanager
 def index_errors(what: str) -> Iterator[None]:

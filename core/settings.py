@@ -83,6 +83,24 @@ class StoreSettings(Section):
     # does, of at least this many words, is prose, which ends the programme ("Lunches are taken at the campus."): a
     # short one ("Free evening.") is still an item. Also the longest heading by date ("Monday 6 July 2026 - Arrival").
     programme_prose_words: int = Field(6, ge=3, le=60)
+    # Office files (docx, pptx, xlsx) are zip archives: their directory says what each part expands to, and a file
+    # over these bounds is refused before any parser reads it. A 20 MB document of text XML expands 5-20 times; a
+    # zip bomb (a 400 KB file holding a 400 MB comment) about 1,000 times.
+    max_unzipped_mb: float = Field(200.0, gt=0, le=10_000)
+    # One part is parsed whole in memory (an XML tree takes several times its size): 100 MB is far above the text
+    # of the longest real document, and bounds what one part can cost.
+    max_zip_entry_mb: float = Field(100.0, gt=0, le=10_000)
+    # Compression ratio of one part (checked for parts over 1 MB): repetitive real XML stays under 50.
+    max_zip_ratio: float = Field(100.0, ge=2, le=100_000)
+    # Seconds to read one file (OCR of scanned pages excluded: it has its own limits, above). A long real document
+    # reads in a few seconds; a file that takes minutes is built to (rows, parts or markup without end).
+    file_seconds: float = Field(120.0, ge=0.05, le=3600)
+    # Uploads are read, embedded and their facts extracted by a child process at this nice level (19, the lowest
+    # priority): it gets the cores the answers leave idle, and about 1/70 of a core when they want them.
+    upload_nice: int = Field(19, ge=0, le=19)
+    # Test hook: the process that writes passages exits (os._exit) after this many written batches, so that a kill
+    # lands between writes on purpose. Never set in production.
+    test_kill_after_batches: int | None = Field(None, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> StoreSettings:
@@ -117,6 +135,12 @@ class StoreSettings(Section):
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def incoming_dir(self) -> Path:
+        """Where the app's web server puts files while they are uploaded (Gradio's upload folder): inside the data
+        dir, so that another app on the machine cannot serve them, and emptied once they are indexed."""
+        return self.data_dir / "incoming"
 
 
 class RetrievalSettings(Section):

@@ -7,17 +7,22 @@ import csv
 import io
 import json
 import re
+import signal
+import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import docx2txt
 import pypdfium2 as pdfium
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+from docx2txt.docx2txt import xml2text
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -30,6 +35,11 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".doc
 # A page with fewer letters than this in its text layer is a scan (at most a stamp or a page number on it).
 _MIN_LETTERS = 20
 _LETTER = re.compile(r"[^\W\d_]")
+# Parts of an office file that expand to less than this are not held to the compression ratio: whatever their ratio,
+# they cost nothing (a small XML part of repeated tags compresses over 100 times).
+_RATIO_FROM_BYTES = 1_000_000
+# The parts of a DOCX that hold its text, in reading order (what docx2txt reads, without the images).
+_DOCX_PARTS = re.compile(r"word/(header\d*|document|footer\d*)\.xml")
 
 # Signatures of formats that are never plain text, to name what a mislabelled file really is.
 _BINARY_MAGIC = {
@@ -52,6 +62,10 @@ class LoadOptions:
     ocr_page_seconds: float = 60.0
     ocr_max_pages: int = 100
     max_sheet_rows: int = 2_000
+    max_unzipped_bytes: int = 200_000_000
+    max_zip_entry_bytes: int = 100_000_000
+    max_zip_ratio: float = 100.0
+    file_seconds: float = 120.0
     on_page: Callable[[int, int], None] | None = None  # OCR progress: (pages read, pages to read)
 
     @classmethod
@@ -63,6 +77,10 @@ class LoadOptions:
             ocr_page_seconds=store.ocr_page_seconds,
             ocr_max_pages=store.ocr_max_pages,
             max_sheet_rows=store.max_sheet_rows,
+            max_unzipped_bytes=int(store.max_unzipped_mb * 1_000_000),
+            max_zip_entry_bytes=int(store.max_zip_entry_mb * 1_000_000),
+            max_zip_ratio=store.max_zip_ratio,
+            file_seconds=store.file_seconds,
             on_page=on_page,
         )
 
@@ -107,23 +125,88 @@ def load_file(path: Path, options: LoadOptions | int) -> LoadedText:
     if not data.strip():
         raise LoadError(path, "the file is empty")
 
-    if suffix == ".pdf":
-        loaded = _load_pdf(path, data, options)
-    elif suffix == ".docx":
-        loaded = _load_docx(path, data)
-    elif suffix == ".pptx":
-        loaded = _load_pptx(path, data)
-    elif suffix == ".xlsx":
-        loaded = _load_xlsx(path, data, options.max_sheet_rows)
-    elif suffix == ".csv":
-        loaded = _load_csv(path, _decode_text(path, data), options.max_sheet_rows)
-    elif suffix in (".html", ".htm"):
-        loaded = _load_html(_decode_text(path, data))
-    else:
-        loaded = LoadedText([_decode_text(path, data)])
+    if suffix in (".docx", ".pptx", ".xlsx"):
+        check_archive(path, data, options)
+    with time_budget(path, options.file_seconds):
+        if suffix == ".pdf":
+            lines, title = _read_pdf(path, data)
+        elif suffix == ".docx":
+            loaded = _load_docx(path, data)
+        elif suffix == ".pptx":
+            loaded = _load_pptx(path, data)
+        elif suffix == ".xlsx":
+            loaded = _load_xlsx(path, data, options.max_sheet_rows)
+        elif suffix == ".csv":
+            loaded = _load_csv(path, _decode_text(path, data), options.max_sheet_rows)
+        elif suffix in (".html", ".htm"):
+            loaded = _load_html(_decode_text(path, data))
+        else:
+            loaded = LoadedText([_decode_text(path, data)])
+    if suffix == ".pdf":  # scanned pages are read outside the budget: OCR has its own limits a page and a document
+        loaded = _load_pdf(path, data, lines, title, options)
     if not loaded.text.strip():
         raise LoadError(path, "no text could be extracted from the file")
     return loaded
+
+
+class _OverBudget(BaseException):
+    """Raised by the timer inside a parser; a BaseException, so that no parser's `except Exception` swallows it."""
+
+
+@contextmanager
+def time_budget(path: Path, seconds: float) -> Iterator[None]:
+    """Stop reading the file after `seconds` with a LoadError. A timer signal interrupts Python code, so this works
+    in a process's main thread (the CLI, the upload worker); elsewhere the file is read without a budget."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OverBudget:
+        raise LoadError(path, f"reading it took more than {seconds:g} s (PARTNERBOT_FILE_SECONDS)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_archive(path: Path, data: bytes, options: LoadOptions) -> None:
+    """Refuse an office file (a zip archive) whose directory says it expands past the bounds, before any parser
+    reads it. Python's zipfile never inflates a part past the size its directory gives, so the bounds hold."""
+    kind = path.suffix.lstrip(".").upper()
+    if not data.startswith(b"PK"):
+        raise LoadError(path, f"not a {kind} (the content is not a ZIP archive): check the file extension")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise LoadError(path, f"corrupt or truncated {kind} ({type(exc).__name__}: {exc})") from exc
+    for part in parts:
+        if part.file_size > options.max_zip_entry_bytes:
+            raise LoadError(
+                path,
+                f"its part {part.filename} expands to {part.file_size / 1e6:,.0f} MB, over the "
+                f"{options.max_zip_entry_bytes / 1e6:g} MB limit of one part (PARTNERBOT_MAX_ZIP_ENTRY_MB)",
+            )
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _RATIO_FROM_BYTES and ratio > options.max_zip_ratio:
+            raise LoadError(
+                path,
+                f"its part {part.filename} is compressed {ratio:,.0f} times, over the limit of "
+                f"{options.max_zip_ratio:g} (PARTNERBOT_MAX_ZIP_RATIO): not a document's text",
+            )
+    total = sum(part.file_size for part in parts)
+    if total > options.max_unzipped_bytes:
+        raise LoadError(
+            path,
+            f"it expands to {total / 1e6:,.0f} MB, over the {options.max_unzipped_bytes / 1e6:g} MB limit "
+            "(PARTNERBOT_MAX_UNZIPPED_MB)",
+        )
 
 
 def _decode_text(path: Path, data: bytes) -> str:
@@ -170,7 +253,8 @@ def _load_html(markup: str) -> LoadedText:
     return LoadedText([content.get_text("\n")], title=title or None)
 
 
-def _load_pdf(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
+def _read_pdf(path: Path, data: bytes) -> tuple[list[list[str]], str | None]:
+    """The lines of each page's text layer, and the document's title."""
     if not data.startswith(b"%PDF"):
         raise LoadError(path, "not a PDF (the content does not start with %PDF): check the file extension")
     try:
@@ -183,6 +267,10 @@ def _load_pdf(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise LoadError(path, f"corrupt or truncated PDF ({type(exc).__name__}: {exc})") from exc
+    return lines, title
+
+
+def _load_pdf(path: Path, data: bytes, lines: list[list[str]], title: str | None, options: LoadOptions) -> LoadedText:
     # Pages that have a text layer keep it; the others are read by OCR.
     scanned = [i for i, page in enumerate(lines) if len(_LETTER.findall("".join(page))) < _MIN_LETTERS]
     pages_read, problems = _ocr_pages(data, scanned, options) if scanned else ({}, [])
@@ -235,13 +323,27 @@ def _ocr_pages(data: bytes, scanned: list[int], options: LoadOptions) -> tuple[d
 
 
 def _load_docx(path: Path, data: bytes) -> LoadedText:
-    if not data.startswith(b"PK"):
-        raise LoadError(path, "not a DOCX (the content is not a ZIP archive): check the file extension")
+    """The headers, body and footers, as docx2txt reads them, after defusedxml has parsed each part: a part that
+    declares entities is refused instead of expanded."""
     try:
-        text = docx2txt.process(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = sorted((n for n in archive.namelist() if _DOCX_PARTS.fullmatch(n)), key=_docx_order)
+            if "word/document.xml" not in names:
+                raise KeyError("there is no word/document.xml")
+            texts = []
+            for name in names:
+                xml = archive.read(name)
+                defused_fromstring(xml)
+                texts.append(xml2text(xml))
+    except DefusedXmlException as exc:
+        raise LoadError(path, f"the DOCX declares XML entities, which are not read ({exc})") from exc
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
         raise LoadError(path, f"corrupt or truncated DOCX ({type(exc).__name__}: {exc})") from exc
-    return LoadedText([reflow((text or "").split("\n"))])
+    return LoadedText([reflow("".join(texts).strip().split("\n"))])
+
+
+def _docx_order(name: str) -> tuple[int, str]:
+    return ("document" in name) + 2 * ("footer" in name), name
 
 
 def _load_pptx(path: Path, data: bytes) -> LoadedText:
@@ -250,9 +352,8 @@ def _load_pptx(path: Path, data: bytes) -> LoadedText:
     from pptx import Presentation
     from pptx.exc import PackageNotFoundError
 
-    if not data.startswith(b"PK"):
-        raise LoadError(path, "not a PPTX (the content is not a ZIP archive): check the file extension")
     try:
+        # python-pptx parses with lxml, resolve_entities=False: entities are not expanded.
         presentation = Presentation(io.BytesIO(data))
         slides = []
         for slide in presentation.slides:
@@ -281,8 +382,7 @@ def _shape_lines(shape: Any) -> Iterable[str]:  # a python-pptx shape
 
 def _load_xlsx(path: Path, data: bytes, max_rows: int) -> LoadedText:
     """One part per sheet: its name, then each row as "header: value" pairs."""
-    if not data.startswith(b"PK"):
-        raise LoadError(path, "not an XLSX (the content is not a ZIP archive): check the file extension")
+    # openpyxl parses with defusedxml when it is installed, as it is here (a dependency of partnerbot).
     import openpyxl
 
     try:

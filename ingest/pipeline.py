@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from ingest.facts.extract import FACTS_VERSION, extract_facts
 from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
 from ingest.messages import dated_by_message
 from ingest.programmes import PROGRAMMES_VERSION, extract_programme
+from ingest.worker import Worker
 from models.textmodel import TextModel
 from store.fact_records import Fact
 from store.records import Chunk, ChunkMetadata, DocumentMetadata
@@ -35,6 +37,8 @@ Progress = Callable[[str, int, int], None]
 
 # Bump when cleaning or chunking changes, so that every document is re-chunked once.
 PIPELINE_VERSION = "4"
+# The exit status of a process stopped by the PARTNERBOT_TEST_KILL_AFTER_BATCHES hook (as a SIGKILL would show).
+KILLED_EXIT = 137
 
 
 @dataclass
@@ -91,10 +95,12 @@ def ingest(
     reset: bool = False,
     on_progress: Progress | None = None,
     proposer: TextModel | None = None,
+    worker: Worker | None = None,
 ) -> IngestReport:
     """Bring the index up to date with the documents under `paths`; a document removed from a folder given
     here loses its passages. The keyword index of the result is saved before this returns. A `proposer` (a model)
-    may propose people the rules found without a role; see `ingest.facts.propose`."""
+    may propose people the rules found without a role; see `ingest.facts.propose`. With a `worker`, files are read,
+    passages embedded and facts extracted in its low-priority process, and written here."""
     started = time.perf_counter()
     store = store or Store(settings, reset=reset)
     progress = on_progress or (lambda stage, done, total: None)
@@ -118,7 +124,10 @@ def ingest(
             report.unchanged += len(current.ids)
             continue
         try:
-            plans.append(_plan(source, doc_hash, current, settings, progress))
+            if worker is not None:
+                plans.append(worker.run(_plan, source, doc_hash, current, settings, None))
+            else:
+                plans.append(_plan(source, doc_hash, current, settings, progress))
             report.warnings += plans[-1].problems
         except LoadError as exc:
             report.skipped.append(exc)
@@ -128,16 +137,22 @@ def ingest(
 
     # The facts are extracted in a worker thread while the passages are embedded: both release the GIL in their
     # matrix products, and on two cores the encoder alone leaves a share of the CPU idle (measured in `make bench`).
+    # With a worker, they are extracted there after the passages (a model proposer stays in this process).
     extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-facts")
     documents: list[DocumentFacts] = []
     try:
         prose_words = settings.store.programme_prose_words
-        extracted = [extractor.submit(_extract, plan, proposer, limit, prose_words) for plan in plans]
+        if worker is not None and proposer is None:
+            extracted = [_Deferred(worker, plan, prose_words) for plan in plans]
+        else:
+            extracted = [extractor.submit(_extract, plan, proposer, limit, prose_words) for plan in plans]
         new_chunks = [chunk for plan in plans for chunk in plan.new]
         embedded = 0
         progress("embedding", 0, len(new_chunks))
-        for batch in _batches(new_chunks, settings.store.embedding_batch_size * 4):
-            store.add(batch)
+        for written, batch in enumerate(_batches(new_chunks, settings.store.embedding_batch_size * 4), start=1):
+            store.add(batch, worker.embed([chunk.text for chunk in batch]) if worker is not None else None)
+            if written == settings.store.test_kill_after_batches:
+                os._exit(KILLED_EXIT)  # the test hook: a kill that lands between two writes
             embedded += len(batch)
             progress("embedding", embedded, len(new_chunks))
         store.update_metadata([chunk for plan in plans for chunk in plan.kept])
@@ -169,6 +184,27 @@ def ingest(
     store.lexical(refresh=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def remove_documents(store: Store, doc_ids: set[str]) -> int:
+    """Delete the passages and facts of these documents (the files of a cancelled upload, which may have been written
+    in part); returns how many passages went. The keyword index of the result is saved."""
+    ids = sorted(chunk_id for chunk_id, meta in store.metadatas().items() if meta["doc_id"] in doc_ids)
+    store.delete(ids)
+    for doc_id in doc_ids:
+        store.delete_facts(doc_id)
+    store.lexical(refresh=True)
+    return len(ids)
+
+
+class _Deferred:
+    """A document's facts, extracted in the worker when asked for."""
+
+    def __init__(self, worker: Worker, plan: _Plan, prose_words: int):
+        self.worker, self.plan, self.prose_words = worker, plan, prose_words
+
+    def result(self) -> list[Fact]:
+        return self.worker.run(_extract, self.plan, None, 0, self.prose_words)
 
 
 def _extract(plan: _Plan, proposer: TextModel | None, limit: int, prose_words: int) -> list[Fact]:
@@ -213,9 +249,10 @@ def _document_hash(source: SourceFile, settings: Settings) -> str:
 
 
 def _plan(
-    source: SourceFile, doc_hash: str, current: _IndexedDocument | None, settings: Settings, progress: Progress
+    source: SourceFile, doc_hash: str, current: _IndexedDocument | None, settings: Settings, progress: Progress | None
 ) -> _Plan:
-    options = LoadOptions.from_settings(settings.store, on_page=lambda done, total: progress("ocr", done, total))
+    on_page = (lambda done, total: progress("ocr", done, total)) if progress else None
+    options = LoadOptions.from_settings(settings.store, on_page=on_page)
     loaded = load_file(source.path, options)
     if loaded.ocr:
         save_ocr_words(settings.store.ocr_dir / f"{doc_hash}.json", loaded.ocr)

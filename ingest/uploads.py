@@ -10,6 +10,7 @@ from pathlib import Path
 from core.errors import LoadError
 from core.settings import StoreSettings
 from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.pipeline import IngestReport
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -60,3 +61,13 @@ def save_uploads(files: list[tuple[Path, str]], settings: StoreSettings) -> tupl
             shutil.copyfile(source, target)
         saved.append(target)
     return saved, refused
+
+
+def remove_refused(report: IngestReport, settings: StoreSettings) -> list[LoadError]:
+    """Delete the uploaded files an ingest refused (empty, not what their name says, over a bound): they are never
+    reported again. Returns their refusals."""
+    folder = (settings.documents_dir / "uploads").resolve()
+    refused = [err for err in report.skipped if err.path.resolve().parent == folder]
+    for err in refused:
+        err.path.unlink(missing_ok=True)
+    return refused

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import threading
 import time
@@ -24,9 +26,10 @@ from core.settings import Settings
 from core.text import sentences
 from ingest.corpus import MANIFEST_NAME, AppTexts, app_texts
 from ingest.loaders import SUPPORTED_SUFFIXES, load_ocr_words
-from ingest.pipeline import IngestReport, Progress, ingest
+from ingest.pipeline import IngestReport, Progress, ingest, remove_documents
 from ingest.translation import TranslateReport, pending, translate_all
-from ingest.uploads import save_uploads
+from ingest.uploads import remove_refused, save_uploads
+from ingest.worker import IngestCancelled, Worker
 from service.limits import SlidingWindow
 from store.fact_records import Event
 from store.facts import FactIndex
@@ -34,6 +37,8 @@ from store.feedback import FeedbackLog
 from store.pages import PageView, render_cited_page
 from store.records import DocumentRow
 from store.store import Store
+
+log = logging.getLogger("partnerbot.service")
 
 # (text, label): label "cited" marks the sentences an answer rests on.
 SourceSegment = tuple[str, str | None]
@@ -55,17 +60,62 @@ class _Conversation:
 
 @dataclass
 class AddResult:
-    """What became of files added through the app."""
+    """What became of files added through the app: `saved` were indexed, `refused` were not (and were deleted)."""
 
     saved: list[Path] = field(default_factory=list)
     refused: list[LoadError] = field(default_factory=list)
     report: IngestReport | None = None
 
     def summary(self) -> str:
+        """Files by their names only: the server's folders are none of the reader's business."""
         lines = [f"Refused {err.path.name}: {err.reason}" for err in self.refused]
-        if self.report is not None:
-            lines.insert(0, f"Added {len(self.saved)} file(s): {self.report.summary()}")
+        if self.saved and self.report is not None:
+            report = self.report
+            lines.insert(
+                0,
+                f"Added {len(self.saved)} file(s): {report.added} passages added, {report.unchanged} unchanged, "
+                f"{report.facts} facts extracted in {report.seconds:.1f} s",
+            )
+            lines += [f"Kept in part: {warning.removeprefix('uploads/')}" for warning in report.warnings]
         return "\n".join(lines)
+
+
+@dataclass
+class UploadJob:
+    """One batch of uploaded files being indexed in the background; `finished` is set when it ends, whatever way."""
+
+    owner: str
+    names: list[str]
+    result: AddResult
+    stage: str = "waiting"  # waiting, reading, ocr, embedding, facts, cancelling, done, cancelled, failed
+    done: int = 0
+    total: int = 0
+    error: str | None = None
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        if not self.cancelled.is_set():
+            self.stage, self.done, self.total = stage, done, total
+
+    def status(self) -> str:
+        """Where the job is, in words."""
+        files = ", ".join(self.names)
+        if self.stage == "waiting":
+            return f"Waiting for another upload to finish before indexing {files}…"
+        if self.stage == "cancelling":
+            return f"Cancelling: removing what was indexed of {files}…"
+        if self.stage == "cancelled":
+            return f"Cancelled: {files} not added."
+        if self.stage == "failed":
+            return f"Indexing {files} failed: {self.error}"
+        if self.stage == "done":
+            return self.result.summary()
+        what = _STAGE_WORDS.get(self.stage, self.stage)
+        return f"Indexing {files}: {what} {self.done}/{self.total}…" if self.total else f"Indexing {files}: {what}…"
+
+
+_STAGE_WORDS = {"reading": "reading files", "ocr": "reading scanned pages", "embedding": "passages", "facts": "facts"}
 
 
 class ChatService:
@@ -78,6 +128,10 @@ class ChatService:
         self.store = store
         self.bot = bot
         self._writing = threading.Lock()  # one ingest at a time in this process
+        self._uploads: dict[str, UploadJob] = {}  # the latest upload job of each owner (a user or a session)
+        self._uploads_lock = threading.Lock()
+        # Started with the first upload and kept (its models loaded) for the next ones; a cancellation stops it.
+        self._worker: Worker | None = None
         self._translating = threading.Lock()  # one translation run at a time
         self._feedback = FeedbackLog(settings.store.feedback_path)
         app = settings.app
@@ -181,20 +235,112 @@ class ChatService:
             return report
 
     def add_documents(
-        self, files: list[tuple[Path, str]], on_progress: Progress | None = None, uploader: str | None = None
+        self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None
     ) -> AddResult:
-        """Keep uploaded (temporary path, original name) files under the data dir and index them at once, each
+        """Keep uploaded (temporary path, original name) files under the data dir and index them; waits. Each is
         marked as an upload by `uploader` (None: anonymous) at this time."""
+        job = self.start_upload(files, owner, uploader)
+        job.finished.wait()
+        if job.error is not None:
+            raise PartnerbotError(job.status())
+        return job.result
+
+    def start_upload(
+        self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None
+    ) -> UploadJob:
+        """Keep uploaded (temporary path, original name) files under the data dir and index them in the background
+        (see `ingest.worker`): answers keep their speed meanwhile. One batch at a time per owner; the temporary
+        files are deleted once the batch is indexed, refused files at once. Each file is marked as uploaded by
+        `uploader` (None: anonymous) at this time."""
         limit = self.settings.app.max_upload_files
         if len(files) > limit:
             raise PartnerbotError(f"At most {limit} files at a time.")
-        saved, refused = save_uploads(files, self.settings.store)
-        result = AddResult(saved, refused)
-        if saved:
-            with self._writing:
+        with self._uploads_lock:
+            running = self._uploads.get(owner)
+            if running is not None and not running.finished.is_set():
+                raise PartnerbotError(
+                    f"Your upload of {', '.join(running.names)} is still being indexed: wait for it to finish, "
+                    "or cancel it, before adding more."
+                )
+            uploads = self.settings.store.documents_dir / "uploads"
+            before = set(uploads.iterdir()) if uploads.is_dir() else set()
+            saved, refused = save_uploads(files, self.settings.store)
+            if saved:  # under the uploads' lock: two batches never rewrite the manifest at once
                 _mark_uploads(self.settings.store.documents_dir, saved, uploader or "anonymous")
-            result.report = self.ingest([self.settings.store.documents_dir], on_progress)
-        return result
+            job = UploadJob(owner, [name for _, name in files], AddResult(saved, refused))
+            self._uploads[owner] = job
+        created = [path for path in saved if path not in before]  # what a cancellation removes again
+        temporary = [path for path, _ in files]
+        threading.Thread(target=self._index_upload, args=(job, created, temporary), name="upload", daemon=True).start()
+        return job
+
+    def upload(self, owner: str = "") -> UploadJob | None:
+        """The owner's latest upload job, running or finished."""
+        with self._uploads_lock:
+            return self._uploads.get(owner)
+
+    def cancel_upload(self, owner: str = "") -> bool:
+        """Stop the owner's running upload: its files are not added. False when none is running."""
+        job = self.upload(owner)
+        if job is None or job.finished.is_set():
+            return False
+        job.cancelled.set()
+        return True
+
+    def resume_uploads(self) -> UploadJob | None:
+        """Finish indexing uploads that a stop interrupted (in the background); None when there are none."""
+        uploads = self.settings.store.documents_dir / "uploads"
+        if not uploads.is_dir() or not any(uploads.iterdir()):
+            return None
+        return self.start_upload([], owner="\x00resume")
+
+    def _index_upload(self, job: UploadJob, created: list[Path], temporary: list[Path]) -> None:
+        store = self.settings.store
+        try:
+            if job.result.saved or not job.names:
+                with self._writing:
+                    report = self._ingest_uploads(job)
+                job.result.refused += remove_refused(report, store)
+                refused = {err.path.resolve() for err in report.skipped}
+                job.result.saved = [path for path in job.result.saved if path.resolve() not in refused]
+                job.result.report = report
+            job.stage = "done"
+        except IngestCancelled:
+            job.stage = "cancelling"
+            documents = store.documents_dir.resolve()
+            for path in created:
+                path.unlink(missing_ok=True)
+            with self._writing:  # the passages already written of the removed files go too
+                remove_documents(self.store, {path.resolve().relative_to(documents).as_posix() for path in created})
+            job.stage = "cancelled"
+        except Exception as exc:  # the app goes on; the job says what happened
+            log.exception("indexing an upload failed")
+            job.error = str(exc) if isinstance(exc, PartnerbotError) else f"{type(exc).__name__}: {exc}"
+            job.stage = "failed"
+        finally:
+            incoming = store.incoming_dir.resolve()
+            for path in (p.resolve() for p in temporary):
+                if not path.is_relative_to(incoming):
+                    continue  # not the app's to delete
+                path.unlink(missing_ok=True)
+                if path.parent != incoming:
+                    with contextlib.suppress(OSError):  # the folder Gradio made for the file, once empty
+                        path.parent.rmdir()
+            job.finished.set()
+
+    def _ingest_uploads(self, job: UploadJob) -> IngestReport:
+        """Bring the index up to date with the uploads folder, in the worker; called under the writing lock."""
+        if self._worker is None or self._worker.closed:
+            self._worker = Worker(self.settings.store)
+        self._worker.cancelled = job.cancelled
+        return ingest(
+            [self.settings.store.documents_dir],
+            self.settings,
+            store=self.store,
+            on_progress=job.progress,
+            proposer=self.bot.facts_proposer(),
+            worker=self._worker,
+        )
 
     def delete_document(self, doc_id: str) -> IngestReport:
         """Remove a document added through the app or the API: its file goes, and an ingest of the added documents

@@ -166,3 +166,73 @@ def test_an_unreachable_model_server_gives_the_quoted_answer_and_says_so(tmp_pat
     assert "10 janvier 2024" in history[-1]["content"]
     assert sources[0][0].startswith("The language model did not answer (error: ")
     assert "ConnectionError" in sources[0][0]
+
+
+def _passages(store: Store, doc_id: str) -> tuple[int, int]:
+    """(passages of the document in the index, passages the document has)."""
+    chunks = [c for c in store.chunks() if c.metadata["doc_id"] == doc_id]
+    return len(chunks), chunks[0].metadata["n_chunks"] if chunks else 0
+
+
+@pytest.mark.integration
+def test_an_ingest_killed_between_two_writes_on_purpose_is_finished_by_the_next_run(tmp_path, embedder):
+    from bench.synthetic import fictional_report
+    from ingest.pipeline import KILLED_EXIT
+    from tests.conftest import run_cli
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "comptes-rendus.txt").write_text(fictional_report(8, seed=5), encoding="utf-8")
+    data_dir = tmp_path / "data"
+
+    # Batches of 4 passages; the process exits right after writing the second.
+    killed = run_cli("ingest", str(folder), data_dir=data_dir, test_kill_after_batches="2", embedding_batch_size="1")
+
+    assert killed.returncode == KILLED_EXIT, killed.stderr[-2000:]
+    settings = Settings(data_dir=data_dir, chroma_url=None, embedding_batch_size=1)
+    store = Store(settings, embedder=embedder)
+    assert _passages(store, "comptes-rendus.txt")[0] == 8
+    report = ingest([folder], settings, store=store)
+    written, expected = _passages(store, "comptes-rendus.txt")
+    assert written == expected == store.count() and report.added == expected - 8
+
+
+# The app's process adding an upload, as the "Add documents" button does.
+_UPLOAD = """
+import sys
+from pathlib import Path
+from core.settings import Settings
+from service import build_service
+
+build_service(Settings()).add_documents([(Path(sys.argv[1]), "comptes-rendus.txt")])
+"""
+
+
+@pytest.mark.integration
+def test_an_app_killed_between_two_writes_of_an_upload_finishes_it_at_its_next_start(tmp_path, embedder):
+    from bench.synthetic import fictional_report
+    from ingest.pipeline import KILLED_EXIT
+
+    upload = tmp_path / "comptes-rendus.txt"
+    upload.write_text(fictional_report(8, seed=6), encoding="utf-8")
+    data_dir = tmp_path / "data"
+    env = {
+        **os.environ,
+        "PARTNERBOT_DATA_DIR": str(data_dir),
+        "PARTNERBOT_EMBEDDING_BATCH_SIZE": "1",
+        "PARTNERBOT_TEST_KILL_AFTER_BATCHES": "2",
+    }
+
+    killed = subprocess.run(
+        [sys.executable, "-c", _UPLOAD, str(upload)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+    assert killed.returncode == KILLED_EXIT, killed.stderr[-2000:]
+    settings = Settings(data_dir=data_dir, chroma_url=None, embedding_batch_size=1)
+    store = Store(settings, embedder=embedder)
+    assert _passages(store, "uploads/comptes-rendus.txt")[0] == 8
+    service = ChatService(settings, store, Bot(settings, store))
+    resumed = service.resume_uploads()
+    assert resumed is not None and resumed.finished.wait(300), "the interrupted upload was not resumed"
+    written, expected = _passages(store, "uploads/comptes-rendus.txt")
+    assert written == expected == store.count() and resumed.result.report.added == expected - 8
