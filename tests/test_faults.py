@@ -143,7 +143,7 @@ def test_the_app_says_the_index_is_unavailable_instead_of_failing(tmp_path, embe
 
     assert kept_question == SIGNING_QUESTION  # the user's text is kept to send again
     assert "The document index is unavailable right now" in history[-1]["content"]
-    assert sources == []
+    assert sources == ""  # the sources panel (HTML) is emptied
 
 
 @pytest.mark.integration
@@ -164,8 +164,7 @@ def test_an_unreachable_model_server_gives_the_quoted_answer_and_says_so(tmp_pat
     *_, (_, history, sources) = app.respond(SIGNING_QUESTION, [])
 
     assert "10 janvier 2024" in history[-1]["content"]
-    assert sources[0][0].startswith("The language model did not answer (error: ")
-    assert "ConnectionError" in sources[0][0]
+    assert "The language model did not answer (error: " in sources and "ConnectionError" in sources
 
 
 def _passages(store: Store, doc_id: str) -> tuple[int, int]:
