@@ -43,6 +43,10 @@ class SentenceScorer:
         # From this call's own vectors: another thread may evict them from the cache meanwhile.
         return np.stack([found[t] for t in texts])
 
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """The texts' embeddings, from the cache when it has them."""
+        return self._vectors(texts)
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()

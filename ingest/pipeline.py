@@ -19,6 +19,7 @@ from pathlib import Path
 from core.errors import LoadError
 from core.settings import Settings
 from ingest.chunking import chunk_ids, join_parts, split_text
+from ingest.claims import CLAIMS_VERSION, extract_claims
 from ingest.corpus import SourceFile, discover, document_metadata
 from ingest.facts.extract import FACTS_VERSION, extract_facts
 from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
@@ -103,6 +104,8 @@ def ingest(
     limit = settings.store.facts_model_sentences if proposer is not None else 0
     # What the facts are extracted with: documents whose facts another recipe extracted are read again.
     recipe = f"{FACTS_VERSION}\x00{proposer.name}\x00{limit}" if proposer and limit else FACTS_VERSION
+    if settings.store.claims:
+        recipe += f"\x00claims {CLAIMS_VERSION}"
 
     plans = []
     for done, source in enumerate(found.files, start=1):
@@ -128,7 +131,7 @@ def ingest(
     extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-facts")
     documents: list[DocumentFacts] = []
     try:
-        extracted = [extractor.submit(_extract, plan, proposer, limit) for plan in plans]
+        extracted = [extractor.submit(_extract, plan, proposer, limit, settings.store.claims) for plan in plans]
         new_chunks = [chunk for plan in plans for chunk in plan.new]
         embedded = 0
         progress("embedding", 0, len(new_chunks))
@@ -152,7 +155,7 @@ def ingest(
     for plan, document in zip(plans, documents, strict=True):
         report.added += len(plan.new)
         report.unchanged += len(plan.kept)
-        report.facts += len(document.facts)
+        report.facts += sum(fact.type != "claim" for fact in document.facts)
 
     seen = {source.doc_id for source in found.files}
     for doc_id, doc in indexed.items():
@@ -167,11 +170,16 @@ def ingest(
     return report
 
 
-def _extract(plan: _Plan, proposer: TextModel | None, limit: int) -> list[Fact]:
+def _extract(plan: _Plan, proposer: TextModel | None, limit: int, claims: bool) -> list[Fact]:
     meta = plan.meta
-    return extract_facts(
+    facts: list[Fact] = extract_facts(
         plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, proposer, limit
     )
+    if claims:
+        facts += extract_claims(
+            plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, facts
+        )
+    return facts
 
 
 def _indexed_documents(store: Store) -> dict[str, _IndexedDocument]:

@@ -15,7 +15,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from core.text import fold, stems, words
-from store.fact_records import Event, Organisation, Person, Plan
+from store.fact_records import Claim, Event, Organisation, Person, Plan
 
 Dated = Event | Plan
 # A name typed with a letter or two wrong still finds its person ("Pecrese"): rapidfuzz ratio at least this.
@@ -42,15 +42,15 @@ def first_day(dated: Dated) -> date | None:
 
 
 class FactIndex:
-    def __init__(self, facts: Iterable[Person | Organisation | Event | Plan]):
+    def __init__(self, facts: Iterable[Person | Organisation | Event | Plan | Claim]):
         self.people: list[Person] = []
         self.organisations: list[Organisation] = []
         self.events: list[Event] = []
         self.plans: list[Plan] = []
+        self.claims: list[Claim] = []  # who did what, sentence by sentence (`ingest.claims`)
+        kinds = {"person": self.people, "organisation": self.organisations, "event": self.events, "plan": self.plans}
         for fact in facts:
-            {"person": self.people, "organisation": self.organisations, "event": self.events, "plan": self.plans}[
-                fact.type
-            ].append(fact)
+            kinds.get(fact.type, self.claims).append(fact)  # type: ignore[arg-type]
         self._display: dict[int, str] = {}
         self._role_stems: dict[int, set[str]] = {}
         self._by_name: dict[str, list[Person]] = defaultdict(list)
