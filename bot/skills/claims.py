@@ -29,6 +29,7 @@ from core import lang
 from core.dates import find_dates, format_iso
 from core.glossary import concepts, translate_title
 from core.text import content_words, fold, stem
+from models.claims import Argument as Parsed
 from models.claims import words_of
 from store.fact_records import Argument, Claim
 from store.facts import FactIndex
@@ -59,14 +60,18 @@ class Claims(Skill):
     # One claim
 
     def _answer(self, q: Question, asking: Asking, abstain: bool = True) -> Draft | None:
+        if not any(_words(a.text) for a in _given(q, asking)):
+            return None  # "where was it held?": nothing tells one claim of its relation from another
         matching, related = self._matching(q, asking)
-        for claim in matching:
+        for claim in matching if asking.types else []:  # "in which fields…": the evidence says what it is
             if claim.negated:  # "may not lead a project": not who leads it
                 continue
+            if asking.noun and not concepts([asking.noun]) & concepts(_words(claim.sentence.text)):
+                continue  # "which companies": a sentence that says a company
             for arg in self._answers(claim, asking):
                 if arg.type == "role":
                     named = self.facts.people_in(claim.sentence.text)
-                    if named:  # "represented by its President, Paul Dessange": the name is there
+                    if named:  # "represented by its President, <a name>": the name is there
                         return self._draft(q, claim, arg, named[0])
                     return self._unnamed(q, claim, arg)
                 return self._draft(q, claim, arg)
@@ -87,7 +92,12 @@ class Claims(Skill):
         found = [
             p
             for p in self.facts.people
-            if p.role and of_organisation(p, q.organisations, self.facts) and concepts(content_words(p.role)) & heading
+            if p.role
+            and concepts(content_words(p.role)) & heading
+            # "Director of the Institute X": the facts may keep the organisation in the role's words
+            and (
+                of_organisation(p, q.organisations, self.facts) or any(fold(o) in fold(p.role) for o in q.organisations)
+            )
         ]
         if not found:
             return None
@@ -110,7 +120,7 @@ class Claims(Skill):
         """The claims that answer the question's relation with its given arguments, best first; and the claims
         related to it (of the same relation; for "who is the X of Y", holding its arguments), whose types decide
         answerability."""
-        given = [a for a in asking.given() if _words(a.text)]
+        given = [a for a in _given(q, asking) if _words(a.text)]
         relation = asking.claim.relation if asking.claim else ""
         copula = asking.claim is None or asking.claim.copula
         scored: list[tuple[float, Claim]] = []
@@ -120,7 +130,10 @@ class Claims(Skill):
                 continue
             if copula:
                 held = [self._holds(claim, a, q.language) for a in given]
-                if any(held):
+                # Without a parsed predicate, a claim about the question's names is related when its sentence
+                # also holds most of the question's words ("when does the agreement expire": not "concluded on").
+                unparsed = asking.claim is None and not self._same_words(" ".join(q.terms), claim.sentence.text)
+                if any(held) and not unparsed:
                     related.append(claim)
                 # "Who is the X of Y?": a claim that holds Y and gives the role X.
                 if given and all(held) and self._gives_role(claim, given, q) and self._says(claim, relation):
@@ -198,7 +211,7 @@ class Claims(Skill):
         bound = self.context.settings.claims_relation_similarity
         return 0.5 if bound <= 1.0 and self._similarity(asked, stated) >= bound else 0.0
 
-    def _holds(self, claim: Claim, given: Argument, language: str = "") -> float:
+    def _holds(self, claim: Claim, given: Argument, language: str) -> float:
         """Does the claim hold the given argument: 1 by its words or their glossary concepts; 0.5 by the
         embedder, for a claim of a retrieved passage in the other language. An entity the sentence only
         mentions beside its arguments ("cheffe de projet au X") does not count."""
@@ -292,6 +305,15 @@ class Claims(Skill):
         first.direct += " " + common(q, "unknown_part", what=f"« {text.rstrip(' ?')} »")
         first.partial = True
         return first
+
+
+def _given(q: Question, asking: Asking) -> list[Parsed]:
+    """The arguments the question gives; when the parser read no predicate in it, the names it holds, or else
+    the words of its relation, as one argument."""
+    if asking.claim is not None:
+        return asking.given()
+    texts = [*q.organisations, *q.people] or [" ".join(q.terms)]
+    return [Parsed("given", text, 0, 0, "name", "") for text in texts if text]
 
 
 def _fits(arg: Argument, types: frozenset[str]) -> bool:
