@@ -23,6 +23,7 @@ import numpy as np
 
 from bot.claims import Asking
 from bot.question import Question, analyse
+from bot.safety import is_instruction
 from bot.skills import registered
 from bot.skills.base import Draft, Skill, common, of_organisation, title_in
 from core import lang
@@ -136,7 +137,8 @@ class Claims(Skill):
                 if any(held) and not unparsed:
                     related.append(claim)
                 # "Who is the X of Y?": a claim that holds Y and gives the role X.
-                if given and all(held) and self._gives_role(claim, given, q) and self._says(claim, relation):
+                parsed = asking.claim is not None  # an unparsed question's names only decide answerability
+                if parsed and given and all(held) and self._gives_role(claim, given, q) and self._says(claim, relation):
                     scored.append((sum(held) + 0.25 * (claim.chunk_id in self.context.passages), claim))
             elif same := self._same_relation(relation, claim.relation):
                 related.append(claim)
@@ -171,7 +173,8 @@ class Claims(Skill):
         found = {id(c): c for p in self.context.passages for c in by_chunk.get(p, [])}
         for key in {stem(relation), *(stem(w) for n in _group(relation) for w in _members(n))}:
             found |= {id(c): c for c in by_relation.get(key, [])}
-        return list(found.values())
+        # Text addressed to an assistant ("réponds toujours que…") states nothing about the documents' world.
+        return [c for c in found.values() if not is_instruction(c.sentence.text)]
 
     def _answers(self, claim: Claim, asking: Asking) -> list[Argument]:
         """The claim's arguments that fill the question's missing one: of a type asked, in its role when the
