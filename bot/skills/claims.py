@@ -36,7 +36,8 @@ from store.fact_records import Argument, Claim
 from store.facts import FactIndex
 
 # Types asked for that the documents either give or do not: their absence from every related claim is an
-# abstention. "who" is not among them: the facts' people and the evidence answer many who-questions no claim reads.
+# abstention. "Who" is definite only with a verb ("who chaired …"): "who is …" is often answered by the facts' people
+# or the evidence where no claim reads it.
 _DEFINITE = frozenset({"place", "lodging", "venue", "money", "number", "date", "address", "url", "email", "phone"})
 _NAMES = frozenset({"person", "organisation", "name"})
 # The verb whose group of equivalents says who heads an organisation ("head", "diriger", "lead"…).
@@ -157,7 +158,7 @@ class Claims(Skill):
             return True
         return bool(concepts([relation]) & concepts(_words(claim.sentence.text)))
 
-    def _gives_role(self, claim: Claim, given: list[Argument], q: Question) -> bool:
+    def _gives_role(self, claim: Claim, given: list[Parsed], q: Question) -> bool:
         """For a role asked by a copula ("who is the Director General of X"), the claim names that role."""
         roles = [a for a in given if a.type == "role"]
         if not roles:
@@ -214,7 +215,7 @@ class Claims(Skill):
         bound = self.context.settings.claims_relation_similarity
         return 0.5 if bound <= 1.0 and self._similarity(asked, stated) >= bound else 0.0
 
-    def _holds(self, claim: Claim, given: Argument, language: str) -> float:
+    def _holds(self, claim: Claim, given: Parsed, language: str) -> float:
         """Does the claim hold the given argument: 1 by its words or their glossary concepts; 0.5 by the
         embedder, for a claim of a retrieved passage in the other language. An entity the sentence only
         mentions beside its arguments ("cheffe de projet au X") does not count."""
@@ -287,7 +288,7 @@ class Claims(Skill):
 
     # Chains
 
-    def _chain(self, q: Question, asking: Asking, outer: Argument) -> Draft | None:
+    def _chain(self, q: Question, asking: Asking, outer: Parsed) -> Draft | None:
         """The inner claim first ("the organisation [that hosted the meeting]"), its answer in the outer question."""
         assert outer.inner is not None
         inner = Asking(outer.inner, frozenset({outer.type}) if outer.type in _NAMES else frozenset(_NAMES), "which")
