@@ -81,6 +81,10 @@ class SentenceScorer:
                 self._queries.popitem(last=False)
         return vector
 
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """The texts' embeddings, from the cache when it has them."""
+        return self._vectors(texts)
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()

@@ -20,6 +20,7 @@ from pathlib import Path
 from core.errors import LoadError
 from core.settings import Settings
 from ingest.chunking import chunk_ids, join_parts, split_text
+from ingest.claims import CLAIMS_VERSION, extract_claims
 from ingest.corpus import SourceFile, discover, document_metadata
 from ingest.facts.extract import FACTS_VERSION, extract_facts
 from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
@@ -112,6 +113,8 @@ def ingest(
     # What the facts are extracted with: documents whose facts another recipe extracted are read again.
     recipe = f"{FACTS_VERSION}\x00{proposer.name}\x00{limit}" if proposer and limit else FACTS_VERSION
     recipe += f"\x00{PROGRAMMES_VERSION}\x00{settings.store.programme_prose_words}"
+    if settings.store.claims:
+        recipe += f"\x00claims {CLAIMS_VERSION}"
 
     plans = []
     for done, source in enumerate(found.files, start=1):
@@ -141,11 +144,11 @@ def ingest(
     extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-facts")
     documents: list[DocumentFacts] = []
     try:
-        prose_words = settings.store.programme_prose_words
+        prose_words, claims = settings.store.programme_prose_words, settings.store.claims
         if worker is not None and proposer is None:
-            extracted = [_Deferred(worker, plan, prose_words) for plan in plans]
+            extracted = [_Deferred(worker, plan, prose_words, claims) for plan in plans]
         else:
-            extracted = [extractor.submit(_extract, plan, proposer, limit, prose_words) for plan in plans]
+            extracted = [extractor.submit(_extract, plan, proposer, limit, prose_words, claims) for plan in plans]
         new_chunks = [chunk for plan in plans for chunk in plan.new]
         embedded = 0
         progress("embedding", 0, len(new_chunks))
@@ -171,7 +174,7 @@ def ingest(
     for plan, document in zip(plans, documents, strict=True):
         report.added += len(plan.new)
         report.unchanged += len(plan.kept)
-        report.facts += len(document.facts)
+        report.facts += sum(fact.type != "claim" for fact in document.facts)
 
     seen = {source.doc_id for source in found.files}
     for doc_id, doc in indexed.items():
@@ -200,21 +203,27 @@ def remove_documents(store: Store, doc_ids: set[str]) -> int:
 class _Deferred:
     """A document's facts, extracted in the worker when asked for."""
 
-    def __init__(self, worker: Worker, plan: _Plan, prose_words: int):
-        self.worker, self.plan, self.prose_words = worker, plan, prose_words
+    def __init__(self, worker: Worker, plan: _Plan, prose_words: int, claims: bool):
+        self.worker, self.plan, self.prose_words, self.claims = worker, plan, prose_words, claims
 
     def result(self) -> list[Fact]:
-        return self.worker.run(_extract, self.plan, None, 0, self.prose_words)
+        return self.worker.run(_extract, self.plan, None, 0, self.prose_words, self.claims)
 
 
-def _extract(plan: _Plan, proposer: TextModel | None, limit: int, prose_words: int) -> list[Fact]:
-    """The document's facts, each dated by the e-mail message stating it, and the days of its programme."""
+def _extract(plan: _Plan, proposer: TextModel | None, limit: int, prose_words: int, claims: bool) -> list[Fact]:
+    """The document's facts, each dated by the e-mail message stating it, the days of its programme, and (with
+    `claims`) who did what, sentence by sentence."""
     meta = plan.meta
-    facts = extract_facts(
+    facts: list[Fact] = extract_facts(
         plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, proposer, limit
     )
     days = extract_programme(plan.text, meta["doc_id"], meta["title"], meta["date"], plan.starts, prose_words)
-    return [*dated_by_message(facts, plan.text, plan.starts), *days]
+    found: list[Fact] = [*dated_by_message(facts, plan.text, plan.starts), *days]
+    if claims:
+        found += extract_claims(
+            plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, facts
+        )
+    return found
 
 
 def _indexed_documents(store: Store) -> dict[str, _IndexedDocument]:

@@ -4,9 +4,12 @@ reads (the facts, today, the settings), and the helpers several skills use to na
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
+
+import numpy as np
 
 from bot.question import Question
 from core import lang
@@ -74,6 +77,8 @@ class Context:
     facts: FactIndex
     today: date
     settings: AnswerSettings
+    passages: frozenset[str] = frozenset()  # ids of the passages retrieved for the question
+    vectors: Callable[[list[str]], np.ndarray] | None = None  # the embedder's normalised vectors, cached
 
 
 class Skill:
