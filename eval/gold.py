@@ -26,6 +26,13 @@ Kind = Literal[
     "follow-up",
     "cross-document",
     "temporal",
+    # Questions about tables and numbers (eval/heldout_tables.jsonl).
+    "cell",
+    "sum",
+    "extreme",
+    "negation",
+    "comparison",
+    "number-in-words",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 
