@@ -4,7 +4,8 @@ and numbers (`eval/heldout_tables.jsonl`).
 
 Every organisation, programme, amount and person here is invented (the "Lumen" programme, Institut Vasselin, Kestrel
 Polytechnic, Fondation Orvale, Agence Marbrière, Région Calvane); nothing comes from the corpus. Run
-`python -m eval.make_tables_fixtures` to write them again (the same content; openpyxl stamps the save time into the workbook).
+`python -m eval.make_tables_fixtures` to write them again (the same content; openpyxl stamps the save time into the
+workbook).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def _with_cached_values(data: bytes, cached: dict[str, dict[str, int]]) -> bytes
         for item in source.infolist():
             content = source.read(item.filename)
             for formula, value in cached.get(item.filename, {}).items():
-                content = content.replace(f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+                empty, saved = f"<f>{formula}</f><v></v>", f"<f>{formula}</f><v>{value}</v>"
+                content = content.replace(empty.encode(), saved.encode())
             target.writestr(item, content)
     return out.getvalue()
 

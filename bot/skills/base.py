@@ -4,6 +4,7 @@ reads (the facts, today, the settings), and the helpers several skills use to na
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
@@ -17,6 +18,7 @@ from core.settings import AnswerSettings
 from core.text import content_words, fold
 from store.fact_records import Event, FactBase, Person, Plan, Span
 from store.facts import FactIndex, first_day, name_key
+from store.tables import Table
 
 # Kinds of events that are one thing for a question: a "meeting" may be a committee's meeting.
 MEETINGS = {"meeting", "committee"}
@@ -74,6 +76,9 @@ class Context:
     facts: FactIndex
     today: date
     settings: AnswerSettings
+    tables: list[Table] = field(default_factory=list)  # the documents' tables (bot/skills/tables.py)
+    # How close words are to texts, by the multilingual embedder: (words, texts) -> a row of scores a word.
+    similar: Callable[[list[str], list[str]], list[list[float]]] | None = None
 
 
 class Skill:
