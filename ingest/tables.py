@@ -33,6 +33,9 @@ TABLES_VERSION = "1"
 # A table needs at least this many columns and body rows: a one-column list or a lone row is text, not a table.
 _MIN_COLUMNS = 2
 _MIN_ROWS = 1
+# A cell that may be a date: two groups of digits ("2025-04-10", "10/04/2025") or a word and a year ("mai 2025");
+# the others are not given to the date parser, which costs a millisecond a cell.
+_MAY_BE_DATE = re.compile(r"\d{1,4}\D{1,3}\d{1,4}|[^\W\d_]{3,}\.? \d{1,4}\b|\b\d{1,2}(?:er)? [^\W\d_]{3,}")
 # Formats that are all tables: their lines are rows, not sentences with figures.
 _SHEETS = (".xlsx", ".csv")
 # A row's cells are looked for within this many characters of its first cell in the document's text.
@@ -71,8 +74,8 @@ def extract_tables(path: Path, options: LoadOptions, doc_id: str, language: str)
     raws = reader(path, options)
     tables, problems = [], []
     for raw in raws:
-        problems += raw.problems
         table = build_table(raw, doc_id, len(tables), language)
+        problems += table.problems if table is not None else raw.problems
         if table is not None:
             tables.append(table)
     return tables, problems
@@ -234,6 +237,17 @@ def build_table(raw: RawTable, doc_id: str, index: int, language: str) -> Table 
         first = next((c.text for c in cells if c.text), "")
         rows.append(Row(number=raw.first_row + start + 1 + offset, cells=cells, total=bool(total.search(fold(first)))))
     _fill_down(rows, header)
+    problems = list(raw.problems)
+    for column in range(width):
+        kinds = [r.cells[column].kind for r in rows if not r.total and r.cells[column].kind != "empty"]
+        figures = sum(k in ("number", "money") for k in kinds)
+        if figures and figures >= len(kinds) / 2:
+            for row in rows:
+                if row.cells[column].kind == "text":
+                    problems.append(
+                        f"{_where(raw)}row {row.number}, column {header[column]!r}: {row.cells[column].text!r} is not "
+                        "a figure; left out of sums and comparisons"
+                    )
     if len(rows) < _MIN_ROWS or width < _MIN_COLUMNS:
         return None
     return Table(
@@ -244,9 +258,15 @@ def build_table(raw: RawTable, doc_id: str, index: int, language: str) -> Table 
         part_number=raw.part_number,
         header=header,
         rows=rows,
-        problems=raw.problems,
+        problems=problems,
         language=language,
     )
+
+
+def _where(raw: RawTable) -> str:
+    if raw.part == "sheet":
+        return f"sheet {raw.name!r}, "
+    return f"slide {raw.part_number}, " if raw.part == "slide" else ""
 
 
 def header_index(rows: list[list[str]]) -> int | None:
@@ -290,7 +310,7 @@ def _typed(text: str, value: object, currency: str | None, language: str) -> Cel
     if amount is not None:
         code = amount.currency or currency
         return Cell(text=text, kind="money" if code else "number", value=amount.value, currency=code)
-    dates = find_dates(text)
+    dates = find_dates(text) if _MAY_BE_DATE.search(text) else []
     if len(dates) == 1 and dates[0].end - dates[0].start >= 0.8 * len(text) and dates[0].precision == "day":
         return Cell(text=text, kind="date", iso=dates[0].iso)
     return Cell(text=text, kind="text")

@@ -111,6 +111,9 @@ def test_merged_cells_text_in_a_number_column_and_dates_are_typed():
     )
     assert table.body()[1].label() == "Design"
     assert table.body()[2].cells[1].kind == "text" and table.column_kind(1) == "number"
+    assert table.problems == [
+        "row 4, column 'Effectif': 'à confirmer' is not a figure; left out of sums and comparisons"
+    ]
     assert table.body()[0].cells[3].iso == "2025-09-01"
 
 

@@ -72,6 +72,7 @@ class _Match:
     label: int  # the column that names the rows
     rows: list[Row] = field(default_factory=list)  # the rows the question names
     score: float = 0.0
+    header_score: int = 0  # the question's words in the value column's header
     leftover: set[str] = field(default_factory=set)  # question words the table does not explain
 
 
@@ -126,15 +127,25 @@ class Tables(Skill):
             and candidates[1].table.doc_id != best.table.doc_id
         ):
             return None  # two documents' tables fit alike: the passages decide
+        # Only a question about figures is answered from a table ("how many", "how much", "which … the most"), or a
+        # lookup that names both a row and a column ("where does week 2 take place"); the others are the passages'.
+        strong = best.column is not None and best.header_score > 0
+        numeric = best.column is not None and best.table.column_kind(best.column) in ("number", "money")
+        which = bool(lang.pattern("tables", "question.which").search(q.folded))
+        operated = operation is not None and (
+            (numeric and (strong or bool(best.rows))) or (operation == "none" and strong and which)
+        )
+        figures = q.needs == "quantity" or q.kind == "count" or money or operated
+        if not figures and not (best.rows and strong):
+            return None
         said = f"{best.table.doc_date} {best.table.doc_title} {best.table.name} " + " ".join(best.table.header)
         if years and not years & set(_YEAR.findall(said)) and not any(y in r.quote for r in best.rows for y in years):
-            return "abstain"  # the table is of another year
-        counted = _counted(q)
-        lookup = operation is None and q.kind != "count"
-        if (lookup and best.leftover and not best.rows and best.column is not None) or (
-            counted and counted <= best.leftover
-        ):
-            return "abstain"  # a row or a thing the table does not hold ("communication", "technicians")
+            return "abstain" if figures and strong and numeric else None  # the table is of another year
+        sure = figures and strong and numeric  # a question about this table's figures
+        if sure and operation is None and q.kind != "count" and best.leftover and not best.rows:
+            return "abstain"  # a row the table does not hold ("communication")
+        if sure and q.kind == "count" and best.leftover and not best.rows and not best.table.totals():
+            return "abstain"  # "how many students does the chemistry programme have"
         if operation is None and q.kind != "count" and not best.rows and not best.table.totals():
             return None
         return best
@@ -303,20 +314,18 @@ def _fit(
     settings: AnswerSettings,
 ) -> _Match | None:
     """How well a table fits the question: its value column, label column and the rows the question names."""
-    header_keys = [keys(h) for h in table.header]
+    prepared = _prepare(table)
+    header_keys, kinds = prepared.header_keys, prepared.kinds
     width = len(table.header)
-    kinds = [table.column_kind(i) for i in range(width)]
     text_columns = [i for i in range(width) if kinds[i] == "text"]
     value_columns = [i for i in range(width) if kinds[i] in ("number", "money", "date")]
     question_words = set(words(q.text))
     named: dict[str, list[Row]] = {}  # cell text -> the rows that hold it
     used: set[str] = set()
-    for row in table.body():
-        for cell in row.cells:
-            cell_words = [w for w in words(cell.text) if w not in STOPWORDS] if cell.kind == "text" else []
-            if cell_words and all(w in question_words for w in cell_words):
-                named.setdefault(cell.text, []).append(row)
-                used |= keys(cell.text)
+    for text in {t for w in question_words for t in prepared.by_word.get(w, ())}:
+        if text in prepared.rows_of and all(w in question_words for w in prepared.cell_words[text]):
+            named[text] = list(prepared.rows_of[text])
+            used |= keys(text)
     rest = asked - used
     if similar is not None and text_columns:
         _name_by_meaning(table, q, rest, named, used, similar, settings, text_columns[0])
@@ -344,16 +353,15 @@ def _fit(
         # No header named: the table's one amount (for "how much", "budget"), or its one figure column.
         figures = [i for i in value_columns if kinds[i] == ("money" if money else kinds[i]) and kinds[i] != "date"]
         column = figures[0] if len(figures) == 1 else None
+    if count_rows:
+        column = None  # "how many programmes": the rows are counted, their column names them
     if column is None and not (q.kind == "count" and (named or count_rows)):
         return None
     which = [i for i in text_columns if scores[i] > 0 and i != column]
     others = [i for i in text_columns if i != column]
     label = which[0] if which else (others[0] if others else 0)
-    title_keys = keys(f"{table.name} {table.doc_title}")
-    explained = set().union(*header_keys, title_keys, used)
-    for row in table.rows:
-        for cell in row.cells:
-            explained |= keys(cell.text)
+    title_keys = prepared.title_keys
+    explained = prepared.explained | used
     leftover = {k for k in rest - explained if not k.isdigit() or len(k) < 4}
     if counted and not counted & explained:
         leftover |= counted  # "how many technicians": a thing the table does not count
@@ -367,7 +375,51 @@ def _fit(
     )
     rows = [r for found in named.values() for r in found]
     rows = sorted({id(r): r for r in rows}.values(), key=lambda r: r.number)
-    return _Match(table, None if count_rows else column, label, rows, score, leftover)
+    return _Match(table, column, label, rows, score, scores[column] if column is not None else 0, leftover)
+
+
+@dataclass
+class _Prepared:
+    """What matching reads of a table, computed once per table: the header's keys, the columns' kinds, the words of
+    each text cell and the cells each word is in, and every key the table explains."""
+
+    header_keys: list[set[str]]
+    kinds: list[str]
+    title_keys: set[str]
+    cell_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    by_word: dict[str, set[str]] = field(default_factory=dict)
+    rows_of: dict[str, list[Row]] = field(default_factory=dict)
+    explained: set[str] = field(default_factory=set)
+
+
+# Table id -> (the table, its prepared index); a table read anew is another object and is prepared again.
+_PREPARED: dict[str, tuple[Table, _Prepared]] = {}
+_PREPARED_LIMIT = 10_000
+
+
+def _prepare(table: Table) -> _Prepared:
+    cached = _PREPARED.get(table.id)
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    header_keys = [keys(h) for h in table.header]
+    title_keys = keys(f"{table.name} {table.doc_title}")
+    prepared = _Prepared(header_keys, [table.column_kind(i) for i in range(len(table.header))], title_keys)
+    prepared.explained = set().union(*header_keys, title_keys)
+    for row in table.rows:
+        for cell in row.cells:
+            if cell.text not in prepared.cell_words:
+                cell_words = tuple(w for w in words(cell.text) if w not in STOPWORDS)
+                prepared.cell_words[cell.text] = cell_words
+                prepared.explained |= keys(cell.text)
+                if cell.kind == "text" and cell_words:
+                    for word in cell_words:
+                        prepared.by_word.setdefault(word, set()).add(cell.text)
+            if cell.kind == "text" and not row.total:
+                prepared.rows_of.setdefault(cell.text, []).append(row)
+    if len(_PREPARED) >= _PREPARED_LIMIT:
+        _PREPARED.clear()
+    _PREPARED[table.id] = (table, prepared)
+    return prepared
 
 
 def _name_by_meaning(
@@ -450,14 +502,17 @@ class Quantities(Skill):
         if not counted or not self.context.tables:
             return None
         asked = keys(q.text) - counted - {k for k in keys(q.text) if k in _ignored()}
+        # The sentence must name every person and organisation the question names, and share a third of its words.
+        needed = max(1, -(-len(asked) // 3))
+        names = [set(words(n)) for n in [*q.people, *q.organisations]]
         scored = []
         for table in self.context.tables:
             if table.source != "text":
                 continue
             for row in table.rows:
-                if counted & keys(row.cells[2].text):
+                if counted & keys(row.cells[2].text) and all(n <= set(words(row.quote)) for n in names):
                     shared = len(asked & keys(row.cells[0].text))
-                    if shared:
+                    if shared >= needed:
                         scored.append((shared, row))
         if not scored:
             return None
