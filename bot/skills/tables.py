@@ -19,7 +19,7 @@ from bot.skills.base import Draft, Skill
 from core import lang
 from core.dates import format_iso
 from core.glossary import concepts
-from core.numbers import format_figure
+from core.numbers import find_quantities, format_figure
 from core.settings import AnswerSettings
 from core.text import STOPWORDS, content_words, fold, stem, words
 from store.fact_records import Span
@@ -73,6 +73,7 @@ class _Match:
     rows: list[Row] = field(default_factory=list)  # the rows the question names
     score: float = 0.0
     header_score: int = 0  # the question's words in the value column's header
+    concept: bool = False  # one of them is a word of the vocabulary ("lieu" for "where"), not a name
     leftover: set[str] = field(default_factory=set)  # question words the table does not explain
 
 
@@ -136,16 +137,14 @@ class Tables(Skill):
             (numeric and (strong or bool(best.rows))) or (operation == "none" and strong and which)
         )
         figures = q.needs == "quantity" or q.kind == "count" or money or operated
-        if not figures and not (best.rows and strong):
-            return None
+        if not figures and not (best.rows and strong and best.concept):
+            return None  # a lookup needs a row and a column named by a word of the vocabulary ("where", "funded")
         said = f"{best.table.doc_date} {best.table.doc_title} {best.table.name} " + " ".join(best.table.header)
         if years and not years & set(_YEAR.findall(said)) and not any(y in r.quote for r in best.rows for y in years):
             return "abstain" if figures and strong and numeric else None  # the table is of another year
         sure = figures and strong and numeric  # a question about this table's figures
-        if sure and operation is None and q.kind != "count" and best.leftover and not best.rows:
-            return "abstain"  # a row the table does not hold ("communication")
-        if sure and q.kind == "count" and best.leftover and not best.rows and not best.table.totals():
-            return "abstain"  # "how many students does the chemistry programme have"
+        if sure and operation is None and best.leftover and not best.rows:
+            return "abstain"  # a row the table does not hold ("communication", "the chemistry programme")
         if operation is None and q.kind != "count" and not best.rows and not best.table.totals():
             return None
         return best
@@ -156,7 +155,7 @@ class Tables(Skill):
         operation = _operation(q.folded)
         table, column = found.table, found.column
         draft = Draft(kind="quantity")
-        if column is None or (q.kind == "count" and operation is None and table.column_kind(column) == "text"):
+        if column is None:
             rows = found.rows or table.body()
             return self._count(q, draft, rows, found.label)
         body = table.body()
@@ -204,8 +203,8 @@ class Tables(Skill):
             rows = found.rows if len(found.rows) >= 2 else body
             printed = [r for r in table.totals() if r.cells[column].value is not None] if rows is body else []
             return self._sum(q, draft, rows, column, found.label, printed[-1] if printed else None, operation)
-        if not found.rows:
-            return None
+        if not found.rows or not all(r.chunk_id for r in found.rows):
+            return None  # a row not found in the passages cannot be cited
         self._cite(draft, found.rows)
         values = "; ".join(f"{r.label()} {self._figure(draft, r.cells[column], q)}" for r in found.rows)
         if len(found.rows) == 1:
@@ -349,13 +348,16 @@ def _fit(
         # "Which item is funded by no one?": an empty text column the question names, other than the rows' names.
         named_texts = [i for i in text_columns if scores[i] > 0 and i != (text_columns[0] if text_columns else -1)]
         column = named_texts[0] if named_texts else None
-    if column is None and (money or named or operation is not None):
+    if column is None and (money or named):
         # No header named: the table's one amount (for "how much", "budget"), or its one figure column.
         figures = [i for i in value_columns if kinds[i] == ("money" if money else kinds[i]) and kinds[i] != "date"]
         column = figures[0] if len(figures) == 1 else None
     if count_rows:
         column = None  # "how many programmes": the rows are counted, their column names them
-    if column is None and not (q.kind == "count" and (named or count_rows)):
+    if column is not None:
+        # A row is named by another column than the one asked about ("(signature)" names no signatory).
+        named = {t: rows for t, rows in named.items() if column not in prepared.columns_of[t]}
+    if column is None and not count_rows:
         return None
     which = [i for i in text_columns if scores[i] > 0 and i != column]
     others = [i for i in text_columns if i != column]
@@ -375,7 +377,9 @@ def _fit(
     )
     rows = [r for found in named.values() for r in found]
     rows = sorted({id(r): r for r in rows}.values(), key=lambda r: r.number)
-    return _Match(table, column, label, rows, score, scores[column] if column is not None else 0, leftover)
+    shared = rest & header_keys[column] if column is not None else set()
+    concept = any(re.fullmatch(r"[t#]\d+", k) for k in shared)
+    return _Match(table, column, label, rows, score, len(shared), concept, leftover)
 
 
 @dataclass
@@ -389,6 +393,7 @@ class _Prepared:
     cell_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_word: dict[str, set[str]] = field(default_factory=dict)
     rows_of: dict[str, list[Row]] = field(default_factory=dict)
+    columns_of: dict[str, set[int]] = field(default_factory=dict)
     explained: set[str] = field(default_factory=set)
 
 
@@ -406,7 +411,7 @@ def _prepare(table: Table) -> _Prepared:
     prepared = _Prepared(header_keys, [table.column_kind(i) for i in range(len(table.header))], title_keys)
     prepared.explained = set().union(*header_keys, title_keys)
     for row in table.rows:
-        for cell in row.cells:
+        for index, cell in enumerate(row.cells):
             if cell.text not in prepared.cell_words:
                 cell_words = tuple(w for w in words(cell.text) if w not in STOPWORDS)
                 prepared.cell_words[cell.text] = cell_words
@@ -416,6 +421,7 @@ def _prepare(table: Table) -> _Prepared:
                         prepared.by_word.setdefault(word, set()).add(cell.text)
             if cell.kind == "text" and not row.total:
                 prepared.rows_of.setdefault(cell.text, []).append(row)
+                prepared.columns_of.setdefault(cell.text, set()).add(index)
     if len(_PREPARED) >= _PREPARED_LIMIT:
         _PREPARED.clear()
     _PREPARED[table.id] = (table, prepared)
@@ -437,7 +443,10 @@ def _name_by_meaning(
     labels = list(dict.fromkeys(r.cells[label].text for r in table.body() if r.cells[label].text))
     if len(labels) < 2 or len(labels) > settings.table_match_labels:
         return
-    candidates = [w for w in content_words(q.text) if keys(w) <= rest and not w.isdigit() and len(w) > 2]
+    # Numbers in words are left out: "three" is close to every "Week 3".
+    candidates = [
+        w for w in content_words(q.text) if keys(w) <= rest and len(w) > 2 and not find_quantities(f"{w} x", q.language)
+    ]
     if not candidates:
         return
     for word, sims in zip(candidates, similar(candidates, labels), strict=True):
