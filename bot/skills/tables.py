@@ -206,7 +206,6 @@ class Tables(Skill):
         if not found.rows or not all(r.chunk_id for r in found.rows):
             return None  # a row not found in the passages cannot be cited
         self._cite(draft, found.rows)
-        values = "; ".join(f"{r.label()} {self._figure(draft, r.cells[column], q)}" for r in found.rows)
         if len(found.rows) == 1:
             row = found.rows[0]
             what = f"{row.label()}, {header}"
@@ -214,6 +213,7 @@ class Tables(Skill):
                 q, "cell", what=what, value=self._figure(draft, row.cells[column], q), n=draft.numbers[row.chunk_id]
             )
         else:
+            values = "; ".join(f"{r.label()} {self._figure(draft, r.cells[column], q)}" for r in found.rows)
             draft.direct = self.say(q, "cells", what=header, values=values, marks=_marks(draft, found.rows))
         return draft
 
