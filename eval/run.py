@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from core.errors import PartnerbotError, QuestionError
 from core.settings import Settings
-from eval.gold import KINDS, GoldFileError, GoldQuestion, load_gold
+from eval.gold import ALL_KINDS, GoldFileError, GoldQuestion, load_gold
 from eval.score import Metrics, breakdown, compute_metrics, is_correct, language_groups
 from service import ChatService, build_service
 
@@ -129,7 +129,7 @@ def write_plot(metrics: dict[str, Metrics], per_kind: dict[str, dict[str, tuple[
     import matplotlib.pyplot as plt
 
     names = list(metrics)
-    kinds = [k for k in KINDS if any(k in t for t in per_kind.values())]
+    kinds = [k for k in ALL_KINDS if any(k in t for t in per_kind.values())]
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 4.5), gridspec_kw={"width_ratios": [3, 1]})
     width = 0.8 / max(len(names), 1)
     for i, name in enumerate(names):
@@ -190,7 +190,7 @@ class Evaluation:
         return "\n\n".join(
             [
                 metrics_table(self.metrics),
-                breakdown_table("kind", self.per_kind(), list(KINDS)),
+                breakdown_table("kind", self.per_kind(), list(ALL_KINDS)),
                 breakdown_table("language", self.per_language(), ["fr", "en", "en about fr", "fr about en"]),
             ]
         )
