@@ -54,7 +54,13 @@ class Reader:
             return self._from_evidence(q, documents)
         facts = self.store.facts()
         context = Context(
-            facts, self.today, self.settings.answer, frozenset(d.id for d in documents), self.scorer.vectors
+            facts,
+            self.today,
+            self.settings.answer,
+            frozenset(d.id for d in documents),
+            self.scorer.vectors,
+            tables=self.store.tables.tables(),
+            similar=self.scorer.similarities,
         )
         skills = [skill(context) for skill in registered()]
         draft = _plan(q, skills)

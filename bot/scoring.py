@@ -98,6 +98,13 @@ class SentenceScorer:
         lexical = [word_overlap(terms, text) for text in texts]
         return [float(d + self.word_weight * x) for d, x in zip(dense, lexical, strict=True)]
 
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        """Cosine similarity of each query (a word, a phrase) to each text; the texts' vectors are cached."""
+        if not queries or not texts:
+            return [[] for _ in queries]
+        vectors = np.stack([np.asarray(self.embedder.embed_query(q), dtype=np.float32) for q in queries])
+        return (vectors @ self._vectors(texts).T).tolist()
+
 
 def word_overlap(terms: set[str], text: str) -> float:
     """Share of the question's words found in the text, matching on their stems (signed ~ signée).

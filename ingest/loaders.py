@@ -449,7 +449,8 @@ def _load_csv(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
 
 def _rows_as_lines(rows: Iterable[Iterable[object]], max_rows: int) -> tuple[list[str], bool]:
     """A table as one line a row, "header: value; header: value.", so that a participants list or a schedule reads as
-    sentences. The first row with a value is the header. Also says whether rows were left out past `max_rows`."""
+    sentences. The first row with two values is the header (title lines above it stay lines). Also says whether rows
+    were left out past `max_rows`."""
     header: list[str] | None = None
     lines: list[str] = []
     for row in rows:
@@ -457,6 +458,9 @@ def _rows_as_lines(rows: Iterable[Iterable[object]], max_rows: int) -> tuple[lis
         if not any(cells):
             continue
         if header is None:
+            if len(cells) > 1 and sum(1 for c in cells if c) == 1:  # a title line above the header
+                lines.append(next(c for c in cells if c))
+                continue
             header = cells
             continue
         if len(lines) == max_rows:

@@ -26,18 +26,20 @@ from ingest.facts.extract import FACTS_VERSION, extract_facts
 from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
 from ingest.messages import dated_by_message
 from ingest.programmes import PROGRAMMES_VERSION, extract_programme
+from ingest.tables import TABLES_VERSION, document_tables
 from ingest.worker import Worker
 from models.textmodel import TextModel
 from store.fact_records import Fact
 from store.records import Chunk, ChunkMetadata, DocumentMetadata
 from store.store import DocumentFacts, Store
+from store.tables import Table
 
 # Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "ocr" (the scanned pages of the
 # document being read), "embedding" (passages), "facts" (documents).
 Progress = Callable[[str, int, int], None]
 
 # Bump when cleaning or chunking changes, so that every document is re-chunked once.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 # The exit status of a process stopped by the PARTNERBOT_TEST_KILL_AFTER_BATCHES hook (as a SIGKILL would show).
 KILLED_EXIT = 137
 
@@ -87,6 +89,7 @@ class _Plan:
     text: str  # the cleaned text, which the facts are extracted from
     meta: DocumentMetadata
     starts: list[tuple[str, int]]  # (chunk id, start) of every passage, for the facts' provenance
+    tables: list[Table] = field(default_factory=list)  # the document's tables (ingest/tables.py)
 
 
 def ingest(
@@ -115,6 +118,7 @@ def ingest(
     recipe += f"\x00{PROGRAMMES_VERSION}\x00{settings.store.programme_prose_words}"
     if settings.store.claims:
         recipe += f"\x00claims {CLAIMS_VERSION}"
+    recipe += f"\x00tables {TABLES_VERSION}"  # the tables are written with the facts' record as their witness
 
     plans = []
     for done, source in enumerate(found.files, start=1):
@@ -160,6 +164,8 @@ def ingest(
             progress("embedding", embedded, len(new_chunks))
         store.update_metadata([chunk for plan in plans for chunk in plan.kept])
         store.delete([chunk_id for plan in plans for chunk_id in plan.stale])
+        for plan in plans:
+            store.tables.replace(plan.meta["doc_id"], plan.tables)
         # After the passages: an interrupted run leaves the documents' old facts with a stale record, and the next
         # run extracts them again.
         for done, (plan, future) in enumerate(zip(plans, extracted, strict=True)):
@@ -181,6 +187,7 @@ def ingest(
         if doc_id not in seen and any(Path(doc.path).is_relative_to(d) for d in found.scanned_dirs):
             store.delete(sorted(doc.ids))
             store.delete_facts(doc_id)
+            store.tables.delete(doc_id)
             report.removed += len(doc.ids)
 
     # Built now, so that no search waits for it, and saved, so that other processes load it.
@@ -286,18 +293,20 @@ def _plan(
         )
         for i, (chunk_id, p) in enumerate(zip(chunk_ids(source.doc_id, passages), passages, strict=True))
     ]
+    tables, table_problems = document_tables(source.path, options, meta, text, chunks)
     existing = current.ids if current else set()
     new_ids = {c.id for c in chunks}
     return _Plan(
         source=source,
         doc_hash=doc_hash,
-        problems=[f"{source.doc_id}: {problem}" for problem in loaded.problems],
+        problems=[f"{source.doc_id}: {problem}" for problem in [*loaded.problems, *table_problems]],
         new=[c for c in chunks if c.id not in existing],
         kept=[c for c in chunks if c.id in existing],
         stale=sorted(existing - new_ids),
         text=text,
         meta=meta,
         starts=[(c.id, c.metadata["start"]) for c in chunks],
+        tables=tables,
     )
 
 
