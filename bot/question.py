@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.claims import Asking, read_question
 from bot.safety import is_instruction
 from core import lang
 from core.dates import DateSpan, find_dates
@@ -45,6 +46,7 @@ class Question:
     terms: list[str] = field(default_factory=list)  # content words of the relation asked about
     instruction: bool = False  # addresses an assistant ("ignore all previous instructions…")
     timings: dict[str, float] = field(default_factory=dict)
+    asking: Asking | None = None  # the question read as a claim with a missing argument (`bot.claims`)
 
     @property
     def standalone(self) -> str:
@@ -108,6 +110,7 @@ def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str
         second=second,
         terms=[w for w in content_words(head) if w not in asking and w not in named and not w.isdigit()],
         instruction=is_instruction(folded, folded=True),
+        asking=read_question(head, language, people, organisations),
     )
 
 

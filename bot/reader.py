@@ -53,7 +53,16 @@ class Reader:
         if q.instruction:  # orders to the assistant are not questions about the documents
             return self._from_evidence(q, documents)
         facts = self.store.facts()
-        skills = [skill(Context(facts, self.today, self.settings.answer)) for skill in registered()]
+        context = Context(
+            facts,
+            self.today,
+            self.settings.answer,
+            frozenset(d.id for d in documents),
+            self.scorer.vectors,
+            tables=self.store.tables.tables(),
+            similar=self.scorer.similarities,
+        )
+        skills = [skill(context) for skill in registered()]
         draft = _plan(q, skills)
         if draft is not None and q.second:
             # "…, and who directs it?": the second question is about what the first answer named.

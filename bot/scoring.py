@@ -81,6 +81,10 @@ class SentenceScorer:
                 self._queries.popitem(last=False)
         return vector
 
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """The texts' embeddings, from the cache when it has them."""
+        return self._vectors(texts)
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
@@ -93,6 +97,13 @@ class SentenceScorer:
         terms = {t for t in content_words(question) if len(t) <= self.max_word_chars}
         lexical = [word_overlap(terms, text) for text in texts]
         return [float(d + self.word_weight * x) for d, x in zip(dense, lexical, strict=True)]
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        """Cosine similarity of each query (a word, a phrase) to each text; the texts' vectors are cached."""
+        if not queries or not texts:
+            return [[] for _ in queries]
+        vectors = np.stack([np.asarray(self.embedder.embed_query(q), dtype=np.float32) for q in queries])
+        return (vectors @ self._vectors(texts).T).tolist()
 
 
 def word_overlap(terms: set[str], text: str) -> float:

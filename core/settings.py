@@ -101,6 +101,10 @@ class StoreSettings(Section):
     # Test hook: the process that writes passages exits (os._exit) after this many written batches, so that a kill
     # lands between writes on purpose. Never set in production.
     test_kill_after_batches: int | None = Field(None, ge=1, le=100_000)
+    # Every sentence read as claims (who did what, to whom, when, where) with spaCy's parser, beside the facts: the
+    # `claims` skill answers relation questions from them and abstains when no claim holds the kind of thing asked.
+    # On by default; off saves the parse (see README, Benchmarks, for its cost).
+    claims: bool = Field(True, json_schema_extra=_env("claims"))
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> StoreSettings:
@@ -210,9 +214,29 @@ class AnswerSettings(Section):
     # (those that do not name the programme): "the welcome session" names "09:00 Welcome session in the main hall";
     # "the bus to the museum" (one word of three) does not name "14:00 Visit of the museum".
     item_match: float = Field(0.5, gt=0, le=1)
+    # The claims skill: two predicates no group of core/lang/claims.toml joins are one relation when the embedder's
+    # cosine of their lemmas is at least this. Measured with e5-small on 8 French/English pairs of one relation
+    # (0.837-0.918) and 8 of two (0.830-0.863): the two overlap, so the bound only takes the clear cases (0.90) and
+    # the glossary groups do the rest. Above 1 turns the embedder off for relations.
+    claims_relation_similarity: float = Field(0.90, ge=0, le=1.01, json_schema_extra=_env("claims_relation_similarity"))
+    # A question's argument is held by a claim of a retrieved passage in other words (another language's) when their
+    # cosine is at least this. Measured on 7 pairs of one thing ("projet pilote de capteurs"/"sensor pilot":
+    # 0.870-1.0, 6 of 7 above 0.895) and 7 of two things (0.840-0.889).
+    claims_argument_similarity: float = Field(0.895, ge=0, le=1, json_schema_extra=_env("claims_argument_similarity"))
     max_question_chars: int = Field(2000, ge=10, le=100_000, json_schema_extra=_env("max_question_chars"))
     # The day questions about "next" or "last" events are asked on; unset = the real date (tests set it).
     today: date | None = Field(None, json_schema_extra=_env("today"))
+    # Rows a table answer names and cites at most ("24,300 € in total: travel 12,000 €, …"): a sum over a long sheet
+    # names its first rows and says how many more, so that the answer stays a sentence.
+    table_parts: int = Field(12, ge=1, le=200)
+    # A question's word names a row in another language ("travel" for "Voyages") when the embedder puts it this close
+    # to the row's label (e5 query-passage cosine), and this much closer than to any other label: measured on budget
+    # and head-count labels, right pairs scored 0.85-0.90 with a lead of 0.02-0.06, unrelated words at most 0.84.
+    table_match_similarity: float = Field(0.85, ge=0, le=1)
+    table_match_margin: float = Field(0.015, ge=0, le=1)
+    # Tables with more distinct row labels than this are matched by words only: embedding them all would cost more
+    # than an answer may take.
+    table_match_labels: int = Field(500, ge=2, le=100_000)
 
 
 class LLMSettings(Section):

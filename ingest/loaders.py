@@ -31,7 +31,6 @@ from core.settings import StoreSettings
 from ingest import ocr
 from ingest.layout import join_pages, page_furniture, reflow
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".csv")
 # A page with fewer letters than this in its text layer is a scan (at most a stamp or a page number on it).
 _MIN_LETTERS = 20
 _LETTER = re.compile(r"[^\W\d_]")
@@ -100,6 +99,34 @@ class LoadedText:
         return "\n\n".join(self.parts)
 
 
+# What a reader is given: the file's path, its bytes and the options; what it returns: the text, in parts.
+ReadFile = Callable[[Path, bytes, LoadOptions], LoadedText]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format the loaders read: the function that reads it, and what the loader checks before. A new format is
+    one function registered with `@reads(".ext", ...)`."""
+
+    read: ReadFile
+    zipped: bool = False  # an office file: its zip directory is checked against the bounds before any parsing
+    budgeted: bool = True  # read under `PARTNERBOT_FILE_SECONDS` (a PDF budgets its text layer itself, not its OCR)
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def reads(*suffixes: str, zipped: bool = False, budgeted: bool = True) -> Callable[[ReadFile], ReadFile]:
+    """Registers a reader for files with these suffixes."""
+
+    def register(read: ReadFile) -> ReadFile:
+        for suffix in suffixes:
+            FORMATS[suffix] = Format(read, zipped, budgeted)
+        return read
+
+    return register
+
+
 def check_supported(path: Path) -> None:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise LoadError(
@@ -125,25 +152,14 @@ def load_file(path: Path, options: LoadOptions | int) -> LoadedText:
     if not data.strip():
         raise LoadError(path, "the file is empty")
 
-    if suffix in (".docx", ".pptx", ".xlsx"):
+    form = FORMATS[suffix]
+    if form.zipped:
         check_archive(path, data, options)
-    with time_budget(path, options.file_seconds):
-        if suffix == ".pdf":
-            lines, title = _read_pdf(path, data)
-        elif suffix == ".docx":
-            loaded = _load_docx(path, data)
-        elif suffix == ".pptx":
-            loaded = _load_pptx(path, data)
-        elif suffix == ".xlsx":
-            loaded = _load_xlsx(path, data, options.max_sheet_rows)
-        elif suffix == ".csv":
-            loaded = _load_csv(path, _decode_text(path, data), options.max_sheet_rows)
-        elif suffix in (".html", ".htm"):
-            loaded = _load_html(_decode_text(path, data))
-        else:
-            loaded = LoadedText([_decode_text(path, data)])
-    if suffix == ".pdf":  # scanned pages are read outside the budget: OCR has its own limits a page and a document
-        loaded = _load_pdf(path, data, lines, title, options)
+    if form.budgeted:
+        with time_budget(path, options.file_seconds):
+            loaded = form.read(path, data, options)
+    else:
+        loaded = form.read(path, data, options)
     if not loaded.text.strip():
         raise LoadError(path, "no text could be extracted from the file")
     return loaded
@@ -209,6 +225,11 @@ def check_archive(path: Path, data: bytes, options: LoadOptions) -> None:
         )
 
 
+@reads(".txt", ".md", ".markdown")
+def _load_text(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
+    return LoadedText([_decode_text(path, data)])
+
+
 def _decode_text(path: Path, data: bytes) -> str:
     for magic, kind in _BINARY_MAGIC.items():
         if data.startswith(magic):
@@ -234,8 +255,9 @@ _CHROME_ROLES = re.compile(r"^(navigation|banner|contentinfo|complementary|dialo
 _CHROME_NAMES = re.compile(r"cookie|consent|gdpr|banner|breadcrumb|sidebar|share|social|newsletter-signup|menu|navbar")
 
 
-def _load_html(markup: str) -> LoadedText:
-    soup = BeautifulSoup(markup, "html.parser")
+@reads(".html", ".htm")
+def _load_html(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
+    soup = BeautifulSoup(_decode_text(path, data), "html.parser")
     title = soup.title.get_text(strip=True) if soup.title else None
     # Scripts, styles and templates are code, not content: they must never reach the index.
     for tag in soup(["head", "script", "style", "noscript", "template", "iframe", "svg"]):
@@ -270,8 +292,12 @@ def _read_pdf(path: Path, data: bytes) -> tuple[list[list[str]], str | None]:
     return lines, title
 
 
-def _load_pdf(path: Path, data: bytes, lines: list[list[str]], title: str | None, options: LoadOptions) -> LoadedText:
-    # Pages that have a text layer keep it; the others are read by OCR.
+@reads(".pdf", budgeted=False)
+def _load_pdf(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
+    # The text layer is read under the time budget; scanned pages outside it: OCR has its own limits a page and a
+    # document. Pages that have a text layer keep it; the others are read by OCR.
+    with time_budget(path, options.file_seconds):
+        lines, title = _read_pdf(path, data)
     scanned = [i for i, page in enumerate(lines) if len(_LETTER.findall("".join(page))) < _MIN_LETTERS]
     pages_read, problems = _ocr_pages(data, scanned, options) if scanned else ({}, [])
     for i, page in pages_read.items():
@@ -322,7 +348,8 @@ def _ocr_pages(data: bytes, scanned: list[int], options: LoadOptions) -> tuple[d
     return pages, problems
 
 
-def _load_docx(path: Path, data: bytes) -> LoadedText:
+@reads(".docx", zipped=True)
+def _load_docx(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
     """The headers, body and footers, as docx2txt reads them, after defusedxml has parsed each part: a part that
     declares entities is refused instead of expanded."""
     try:
@@ -346,7 +373,8 @@ def _docx_order(name: str) -> tuple[int, str]:
     return ("document" in name) + 2 * ("footer" in name), name
 
 
-def _load_pptx(path: Path, data: bytes) -> LoadedText:
+@reads(".pptx", zipped=True)
+def _load_pptx(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
     """One part per slide: its text boxes and tables, then its speaker notes."""
     # Imported here, as openpyxl below: a tenth of a second that every `partnerbot ask` would pay otherwise.
     from pptx import Presentation
@@ -380,8 +408,10 @@ def _shape_lines(shape: Any) -> Iterable[str]:  # a python-pptx shape
         yield from (paragraph.text for paragraph in shape.text_frame.paragraphs if paragraph.text.strip())
 
 
-def _load_xlsx(path: Path, data: bytes, max_rows: int) -> LoadedText:
+@reads(".xlsx", zipped=True)
+def _load_xlsx(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
     """One part per sheet: its name, then each row as "header: value" pairs."""
+    max_rows = options.max_sheet_rows
     # openpyxl parses with defusedxml when it is installed, as it is here (a dependency of partnerbot).
     import openpyxl
 
@@ -405,7 +435,9 @@ def _load_xlsx(path: Path, data: bytes, max_rows: int) -> LoadedText:
     return LoadedText(parts or [""], title=title, problems=problems)
 
 
-def _load_csv(path: Path, text: str, max_rows: int) -> LoadedText:
+@reads(".csv")
+def _load_csv(path: Path, data: bytes, options: LoadOptions) -> LoadedText:
+    text, max_rows = _decode_text(path, data), options.max_sheet_rows
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
@@ -417,7 +449,8 @@ def _load_csv(path: Path, text: str, max_rows: int) -> LoadedText:
 
 def _rows_as_lines(rows: Iterable[Iterable[object]], max_rows: int) -> tuple[list[str], bool]:
     """A table as one line a row, "header: value; header: value.", so that a participants list or a schedule reads as
-    sentences. The first row with a value is the header. Also says whether rows were left out past `max_rows`."""
+    sentences. The first row with two values is the header (title lines above it stay lines). Also says whether rows
+    were left out past `max_rows`."""
     header: list[str] | None = None
     lines: list[str] = []
     for row in rows:
@@ -425,6 +458,9 @@ def _rows_as_lines(rows: Iterable[Iterable[object]], max_rows: int) -> tuple[lis
         if not any(cells):
             continue
         if header is None:
+            if len(cells) > 1 and sum(1 for c in cells if c) == 1:  # a title line above the header
+                lines.append(next(c for c in cells if c))
+                continue
             header = cells
             continue
         if len(lines) == max_rows:
@@ -466,3 +502,7 @@ def load_ocr_words(path: Path) -> dict[int, tuple[int, list[tuple[str, float, fl
         return {}
     saved = json.loads(path.read_text("utf-8"))
     return {int(page): (read["rotation"], [tuple(w) for w in read["words"]]) for page, read in saved.items()}
+
+
+# Every suffix a reader above registered, in the order they were.
+SUPPORTED_SUFFIXES = tuple(FORMATS)

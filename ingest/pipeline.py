@@ -20,23 +20,26 @@ from pathlib import Path
 from core.errors import LoadError
 from core.settings import Settings
 from ingest.chunking import chunk_ids, join_parts, split_text
+from ingest.claims import CLAIMS_VERSION, extract_claims
 from ingest.corpus import SourceFile, discover, document_metadata
 from ingest.facts.extract import FACTS_VERSION, extract_facts
 from ingest.loaders import LoadedText, LoadOptions, load_file, save_ocr_words
 from ingest.messages import dated_by_message
 from ingest.programmes import PROGRAMMES_VERSION, extract_programme
+from ingest.tables import TABLES_VERSION, document_tables
 from ingest.worker import Worker
 from models.textmodel import TextModel
 from store.fact_records import Fact
 from store.records import Chunk, ChunkMetadata, DocumentMetadata
 from store.store import DocumentFacts, Store
+from store.tables import Table
 
 # Told how far a stage has come: (stage, done, total). Stages: "reading" (files), "ocr" (the scanned pages of the
 # document being read), "embedding" (passages), "facts" (documents).
 Progress = Callable[[str, int, int], None]
 
 # Bump when cleaning or chunking changes, so that every document is re-chunked once.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 # The exit status of a process stopped by the PARTNERBOT_TEST_KILL_AFTER_BATCHES hook (as a SIGKILL would show).
 KILLED_EXIT = 137
 
@@ -86,6 +89,7 @@ class _Plan:
     text: str  # the cleaned text, which the facts are extracted from
     meta: DocumentMetadata
     starts: list[tuple[str, int]]  # (chunk id, start) of every passage, for the facts' provenance
+    tables: list[Table] = field(default_factory=list)  # the document's tables (ingest/tables.py)
 
 
 def ingest(
@@ -112,6 +116,9 @@ def ingest(
     # What the facts are extracted with: documents whose facts another recipe extracted are read again.
     recipe = f"{FACTS_VERSION}\x00{proposer.name}\x00{limit}" if proposer and limit else FACTS_VERSION
     recipe += f"\x00{PROGRAMMES_VERSION}\x00{settings.store.programme_prose_words}"
+    if settings.store.claims:
+        recipe += f"\x00claims {CLAIMS_VERSION}"
+    recipe += f"\x00tables {TABLES_VERSION}"  # the tables are written with the facts' record as their witness
 
     plans = []
     for done, source in enumerate(found.files, start=1):
@@ -141,11 +148,11 @@ def ingest(
     extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-facts")
     documents: list[DocumentFacts] = []
     try:
-        prose_words = settings.store.programme_prose_words
+        prose_words, claims = settings.store.programme_prose_words, settings.store.claims
         if worker is not None and proposer is None:
-            extracted = [_Deferred(worker, plan, prose_words) for plan in plans]
+            extracted = [_Deferred(worker, plan, prose_words, claims) for plan in plans]
         else:
-            extracted = [extractor.submit(_extract, plan, proposer, limit, prose_words) for plan in plans]
+            extracted = [extractor.submit(_extract, plan, proposer, limit, prose_words, claims) for plan in plans]
         new_chunks = [chunk for plan in plans for chunk in plan.new]
         embedded = 0
         progress("embedding", 0, len(new_chunks))
@@ -157,6 +164,8 @@ def ingest(
             progress("embedding", embedded, len(new_chunks))
         store.update_metadata([chunk for plan in plans for chunk in plan.kept])
         store.delete([chunk_id for plan in plans for chunk_id in plan.stale])
+        for plan in plans:
+            store.tables.replace(plan.meta["doc_id"], plan.tables)
         # After the passages: an interrupted run leaves the documents' old facts with a stale record, and the next
         # run extracts them again.
         for done, (plan, future) in enumerate(zip(plans, extracted, strict=True)):
@@ -171,13 +180,14 @@ def ingest(
     for plan, document in zip(plans, documents, strict=True):
         report.added += len(plan.new)
         report.unchanged += len(plan.kept)
-        report.facts += len(document.facts)
+        report.facts += sum(fact.type != "claim" for fact in document.facts)
 
     seen = {source.doc_id for source in found.files}
     for doc_id, doc in indexed.items():
         if doc_id not in seen and any(Path(doc.path).is_relative_to(d) for d in found.scanned_dirs):
             store.delete(sorted(doc.ids))
             store.delete_facts(doc_id)
+            store.tables.delete(doc_id)
             report.removed += len(doc.ids)
 
     # Built now, so that no search waits for it, and saved, so that other processes load it.
@@ -200,21 +210,27 @@ def remove_documents(store: Store, doc_ids: set[str]) -> int:
 class _Deferred:
     """A document's facts, extracted in the worker when asked for."""
 
-    def __init__(self, worker: Worker, plan: _Plan, prose_words: int):
-        self.worker, self.plan, self.prose_words = worker, plan, prose_words
+    def __init__(self, worker: Worker, plan: _Plan, prose_words: int, claims: bool):
+        self.worker, self.plan, self.prose_words, self.claims = worker, plan, prose_words, claims
 
     def result(self) -> list[Fact]:
-        return self.worker.run(_extract, self.plan, None, 0, self.prose_words)
+        return self.worker.run(_extract, self.plan, None, 0, self.prose_words, self.claims)
 
 
-def _extract(plan: _Plan, proposer: TextModel | None, limit: int, prose_words: int) -> list[Fact]:
-    """The document's facts, each dated by the e-mail message stating it, and the days of its programme."""
+def _extract(plan: _Plan, proposer: TextModel | None, limit: int, prose_words: int, claims: bool) -> list[Fact]:
+    """The document's facts, each dated by the e-mail message stating it, the days of its programme, and (with
+    `claims`) who did what, sentence by sentence."""
     meta = plan.meta
-    facts = extract_facts(
+    facts: list[Fact] = extract_facts(
         plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, proposer, limit
     )
     days = extract_programme(plan.text, meta["doc_id"], meta["title"], meta["date"], plan.starts, prose_words)
-    return [*dated_by_message(facts, plan.text, plan.starts), *days]
+    found: list[Fact] = [*dated_by_message(facts, plan.text, plan.starts), *days]
+    if claims:
+        found += extract_claims(
+            plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, facts
+        )
+    return found
 
 
 def _indexed_documents(store: Store) -> dict[str, _IndexedDocument]:
@@ -277,18 +293,20 @@ def _plan(
         )
         for i, (chunk_id, p) in enumerate(zip(chunk_ids(source.doc_id, passages), passages, strict=True))
     ]
+    tables, table_problems = document_tables(source.path, options, meta, text, chunks)
     existing = current.ids if current else set()
     new_ids = {c.id for c in chunks}
     return _Plan(
         source=source,
         doc_hash=doc_hash,
-        problems=[f"{source.doc_id}: {problem}" for problem in loaded.problems],
+        problems=[f"{source.doc_id}: {problem}" for problem in [*loaded.problems, *table_problems]],
         new=[c for c in chunks if c.id not in existing],
         kept=[c for c in chunks if c.id in existing],
         stale=sorted(existing - new_ids),
         text=text,
         meta=meta,
         starts=[(c.id, c.metadata["start"]) for c in chunks],
+        tables=tables,
     )
 
 

@@ -60,3 +60,25 @@ def entities(texts: list[str], language: str) -> list[list[Entity]]:
         [Entity(e.start_char, e.end_char, e.text, _KINDS[e.label_]) for e in doc.ents if e.label_ in _KINDS]
         for doc in nlp.pipe(texts, batch_size=64)
     ]
+
+
+# The claims read who did what from the dependency parse, so their pipeline keeps the parser, the lemmatiser and
+# what feeds them (tagger or morphologizer); the entity recogniser stays for the arguments' types.
+_PARSE_UNUSED = ["senter"]
+
+
+@cache
+def _parsing_pipeline(language: str) -> Any:
+    name = _PIPELINES.get(language, _PIPELINES["en"])
+    try:
+        module = __import__(name)
+    except ImportError as exc:
+        raise ModelNotFoundError(f"the spaCy pipeline {name!r} is not installed; run `make install`") from exc
+    return module.load(exclude=_PARSE_UNUSED)
+
+
+def parses(texts: list[str], language: str) -> list[Any]:
+    """spaCy's parsed documents (tokens with lemma, part of speech, dependency; entities) of each text."""
+    with _lock:
+        nlp = _parsing_pipeline(language)
+    return list(nlp.pipe(texts, batch_size=64))

@@ -114,5 +114,34 @@ class ProgrammeDay(FactBase):
         return f"{self.number}\x00{self.date}\x00{self.sentence.start}"
 
 
-Fact = Annotated[Person | Organisation | Event | Plan | ProgrammeDay, Field(discriminator="type")]
+
+
+class Argument(BaseModel):
+    """One argument of a claim: its role (agent, theme, recipient, attribute, a modifier's preposition, or `mention`
+    for an entity of the sentence no argument holds), its type and its words (`span`)."""
+
+    role: str
+    type: str  # person, organisation, place, date, money, number, document, activity, role, address, name, other
+    head: str  # the folded lemma of its head word
+    span: Span
+
+
+class Claim(FactBase):
+    """Who did what, to whom, when and where, as one sentence says it (`models.claims`)."""
+
+    type: Literal["claim"] = "claim"
+    relation: str  # the predicate's folded lemma ("lead", "presider")
+    relation_text: str  # as written ("led", "présidé")
+    language: str
+    negated: bool = False
+    copula: bool = False  # "X is Y", "X est responsable de Y"; `row` claims are a table's rows, their cells
+    arguments: list[Argument] = Field(default_factory=list)
+
+    def key(self) -> str:
+        return f"{self.sentence.start}\x00{self.relation}\x00{self.relation_text}"
+
+
+
+
+Fact = Annotated[Person | Organisation | Event | Plan | ProgrammeDay | Claim, Field(discriminator="type")]
 FACT = TypeAdapter(Fact)

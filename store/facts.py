@@ -15,7 +15,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from core.text import fold, stems, words
-from store.fact_records import Event, Organisation, Person, Plan, ProgrammeDay
+from store.fact_records import Claim, Event, Organisation, Person, Plan, ProgrammeDay
 
 Dated = Event | Plan
 # A name typed with a letter or two wrong still finds its person ("Pecrese"): rapidfuzz ratio at least this.
@@ -42,18 +42,20 @@ def first_day(dated: Dated) -> date | None:
 
 
 class FactIndex:
-    def __init__(self, facts: Iterable[Person | Organisation | Event | Plan | ProgrammeDay]):
+    def __init__(self, facts: Iterable[Person | Organisation | Event | Plan | ProgrammeDay | Claim]):
         self.people: list[Person] = []
         self.organisations: list[Organisation] = []
         self.events: list[Event] = []
         self.plans: list[Plan] = []
         self.days: list[ProgrammeDay] = []  # the days of the documents' programmes
+        self.claims: list[Claim] = []  # who did what, sentence by sentence (`ingest.claims`)
         lists: dict[str, list] = {
             "person": self.people,
             "organisation": self.organisations,
             "event": self.events,
             "plan": self.plans,
             "programme_day": self.days,
+            "claim": self.claims,
         }
         for fact in facts:
             lists[fact.type].append(fact)

@@ -26,6 +26,7 @@ from store.fact_records import FACT, Fact
 from store.facts import FactIndex
 from store.lexical import LexicalIndex, load_or_build
 from store.records import Chunk, ChunkMetadata, DocumentRow
+from store.tables import TABLES_SUFFIX, TableStore
 from store.translations import TranslationStore
 
 MODEL_KEY = "partnerbot_embedding_model"
@@ -112,6 +113,10 @@ class Store:
             )
             if VERSION_KEY not in (self.facts_collection.metadata or {}):
                 self._new_version(self.facts_collection)
+        # The documents' tables, in a third collection (store/tables.py).
+        self.tables = TableStore(
+            self.client, store.collection + TABLES_SUFFIX, ChromaEmbeddingFunction(self.embedder), store.recheck_seconds
+        )
         self._lexical: LexicalIndex | None = None
         self._lexical_version = ""
         self._checked_at = 0.0
@@ -126,7 +131,7 @@ class Store:
         return self.settings.store.collection + FACTS_SUFFIX
 
     def _delete_collection(self) -> None:
-        for name in (self.settings.store.collection, self.facts_name):
+        for name in (self.settings.store.collection, self.facts_name, self.settings.store.collection + TABLES_SUFFIX):
             if collection_exists(self.client, name):
                 self.client.delete_collection(name)
 

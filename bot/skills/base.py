@@ -4,9 +4,12 @@ reads (the facts, today, the settings), and the helpers several skills use to na
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
+
+import numpy as np
 
 from bot.question import Question
 from core import lang
@@ -17,6 +20,7 @@ from core.settings import AnswerSettings
 from core.text import content_words, fold
 from store.fact_records import Event, FactBase, Person, Plan, Span
 from store.facts import FactIndex, first_day, name_key
+from store.tables import Table
 
 # Kinds of events that are one thing for a question: a "meeting" may be a committee's meeting.
 MEETINGS = {"meeting", "committee"}
@@ -74,6 +78,11 @@ class Context:
     facts: FactIndex
     today: date
     settings: AnswerSettings
+    passages: frozenset[str] = frozenset()  # ids of the passages retrieved for the question
+    vectors: Callable[[list[str]], np.ndarray] | None = None  # the embedder's normalised vectors, cached
+    tables: list[Table] = field(default_factory=list)  # the documents' tables (bot/skills/tables.py)
+    # How close words are to texts, by the multilingual embedder: (words, texts) -> a row of scores a word.
+    similar: Callable[[list[str], list[str]], list[list[float]]] | None = None
 
 
 class Skill:

@@ -1,0 +1,256 @@
+"""Tables kept as tables, numbers read as values, and the answers computed from them.
+
+Every document here is fictional (invented programmes, partners and amounts), written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pytest
+
+from bot import Bot
+from bot.question import analyse
+from bot.skills.base import Context
+from bot.skills.tables import Quantities, Tables
+from core.numbers import find_quantities, format_figure, parse_amount
+from core.settings import AnswerSettings, Settings
+from ingest.loaders import LoadOptions
+from ingest.pipeline import ingest
+from ingest.tables import RawTable, build_table, extract_tables, text_quantities
+from store.facts import FactIndex
+from store.store import Store
+
+# Numbers
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "language", "value", "currency"),
+    [
+        ("12 500 €", "fr", 12500, "EUR"),
+        ("€12,500", "en", 12500, "EUR"),
+        ("€12,500", "fr", 12500, "EUR"),  # a sign before the figure is written the English way
+        ("1,5 M€", "fr", 1_500_000, "EUR"),
+        ("15k", "en", 15000, None),
+        ("1 234,56", "fr", 1234.56, None),
+        ("1,234.56", "en", 1234.56, None),
+        ("12,50 €", "fr", 12.5, "EUR"),
+        ("$3.2bn", "en", 3.2e9, "USD"),
+        ("-40", "en", -40, None),
+    ],
+)
+def test_a_cell_is_read_as_a_value_with_its_currency(text, language, value, currency):
+    amount = parse_amount(text, language)
+    assert amount is not None and amount.value == pytest.approx(value) and amount.currency == currency
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text", ["Montant", "Semaine 1", "2025-04-10", "", "n/a", "TOTAL"])
+def test_text_is_not_a_value(text):
+    assert parse_amount(text, "fr") is None
+
+
+@pytest.mark.unit
+def test_numbers_in_words_are_read_with_what_they_count():
+    found = {(q.value, q.unit) for q in find_quantities("Le jury compte neuf membres pendant trois semaines.", "fr")}
+    assert found == {(9, "membres"), (3, "semaines")}  # text2num alone leaves "neuf" after a noun in words
+    assert [(q.value, q.unit) for q in find_quantities("Eleven people will travel.", "en")] == [(11, "people")]
+    assert find_quantities("un partenaire et une école", "fr") == []  # articles are not counts
+
+
+@pytest.mark.unit
+def test_figures_are_written_in_the_askers_language():
+    assert format_figure(24300, "fr", "EUR") == "24\u202f300\xa0€"
+    assert format_figure(24300, "en", "EUR") == "€24,300"
+    assert format_figure(1.5, "fr") == "1,5" and format_figure(1.5, "en") == "1.5"
+
+
+# Tables from rows
+
+
+def _table(rows: list[list[object]], language: str = "fr"):
+    table = build_table(RawTable(rows, name="Budget"), "budget.xlsx", 0, language)
+    assert table is not None
+    for row in table.rows:  # cited as the pipeline would: each row is its own passage line
+        row.chunk_id, row.quote = "chunk-1", "; ".join(c.text for c in row.cells if c.text)
+    return table
+
+
+BUDGET = [
+    ["Budget prévisionnel, version 2 (document fictif)", None, None],
+    [None, None, None],
+    ["Poste", "Montant (€)", "Financé par"],
+    ["Voyages", 12000, "Fondation Exemple"],
+    ["Hébergement", 7500, None],
+    ["Assurances", 2000, "Fondation Exemple"],
+    ["TOTAL", 21500, None],
+]
+
+
+@pytest.mark.unit
+def test_the_header_is_found_below_a_title_line_and_the_printed_total_is_marked():
+    table = _table(BUDGET)
+    assert table.header == ["Poste", "Montant (€)", "Financé par"]
+    assert [r.label() for r in table.body()] == ["Voyages", "Hébergement", "Assurances"]
+    assert [r.number for r in table.body()] == [4, 5, 6]  # the sheet's own row numbers
+    assert [r.label() for r in table.totals()] == ["TOTAL"]
+    cell = table.body()[0].cells[1]
+    assert (cell.kind, cell.value, cell.currency) == ("money", 12000, "EUR")  # the currency of the header
+
+
+@pytest.mark.unit
+def test_merged_cells_text_in_a_number_column_and_dates_are_typed():
+    table = _table(
+        [
+            ["Programme", "Effectif", "Effectif", "Début"],  # a header merged over two columns reads as two
+            ["Design", 12, 3, "2025-09-01"],
+            [None, 14, 2, "2025-09-15"],  # a label merged over two rows
+            ["Énergie", "à confirmer", 4, "2025-10-01"],
+        ]
+    )
+    assert table.body()[1].label() == "Design"
+    assert table.body()[2].cells[1].kind == "text" and table.column_kind(1) == "number"
+    assert table.problems == [
+        "row 4, column 'Effectif': 'à confirmer' is not a figure; left out of sums and comparisons"
+    ]
+    assert table.body()[0].cells[3].iso == "2025-09-01"
+
+
+def _ask(tables, question: str, language: str):
+    context = Context(FactIndex([]), date(2025, 6, 1), AnswerSettings(), tables=tables)
+    q = analyse(question, language)
+    return Tables(context).plan(q)
+
+
+@pytest.mark.unit
+def test_a_printed_total_is_preferred_and_a_disagreement_is_said():
+    rows = [list(r) for r in BUDGET]
+    draft = _ask([_table(rows)], "Quel est le budget total ?", "fr")
+    assert draft.direct.startswith("21\u202f500\xa0€ au total") and "TOTAL" in draft.direct
+    rows[-1][1] = 25000  # a stale printed total
+    draft = _ask([_table(rows)], "What is the total budget?", "en")
+    assert draft.direct.startswith("€25,000 in total") and "adding up the rows gives €21,500" in draft.direct
+
+
+@pytest.mark.unit
+def test_the_operations_on_a_column():
+    table = _table(BUDGET)
+    assert "Voyages" in _ask([table], "Quel est le poste le plus coûteux ?", "fr").direct.split(":")[0]
+    assert "Assurances" in _ask([table], "Quel poste coûte le moins cher ?", "fr").direct.split(":")[0]
+    difference = _ask([table], "Quelle est la différence entre voyages et hébergement ?", "fr").direct
+    assert "4\u202f500\xa0€" in difference
+    two = _ask([table], "Combien coûtent ensemble les voyages et les assurances ?", "fr").direct
+    assert two.startswith("14\u202f000\xa0€ au total") and "Hébergement" not in two
+    assert _ask([table], "Quel poste n'est financé par personne ?", "fr").direct.startswith("Hébergement :")
+
+
+@pytest.mark.unit
+def test_amounts_in_several_currencies_are_never_added_up():
+    table = _table(
+        [
+            ["Partner", "Contribution"],
+            ["Institute A", "€10,000"],
+            ["Institute B", "₹500,000"],
+            ["Institute C", "€5,000"],
+        ],
+        "en",
+    )
+    draft = _ask([table], "What is the total contribution?", "en")
+    assert "several currencies" in draft.direct and "€15,000" in draft.direct and "₹500,000" in draft.direct
+
+
+@pytest.mark.unit
+def test_a_row_or_year_the_table_does_not_hold_is_abstained_on():
+    table = _table(BUDGET).model_copy(update={"doc_date": "2025-01-20"})
+    assert _ask([table], "Quel montant est prévu pour la communication ?", "fr").abstain
+    assert _ask([table], "What was the total budget in 2019?", "en").abstain
+    assert _ask([table], "Who chairs the steering committee?", "en") is None  # not about the table at all
+
+
+@pytest.mark.unit
+def test_a_count_from_a_figure_in_words_of_a_sentence():
+    sentence = "Le jury de sélection compte neuf membres."
+    figures = text_quantities(sentence, "fr", [("chunk-1", 0, len(sentence), sentence)], set())
+    context = Context(FactIndex([]), date(2025, 6, 1), AnswerSettings(), tables=[figures])
+    draft = Quantities(context).plan(analyse("How many members does the selection jury have?", "en"))
+    assert draft is not None and draft.direct.startswith("9 ")
+    assert Quantities(context).plan(analyse("How many students does the programme have?", "en")) is None
+
+
+@pytest.mark.unit
+def test_a_formula_without_a_saved_value_is_reported_and_rows_past_the_limit_too(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Heads"
+    sheet.append(["Programme", "Students"])
+    for i in range(5):
+        sheet.append([f"Programme {i}", i + 10])
+    sheet.append(["TOTAL", "=SUM(B2:B6)"])  # openpyxl saves no value for it
+    path = tmp_path / "heads.xlsx"
+    workbook.save(path)
+    tables, problems = extract_tables(path, LoadOptions(max_bytes=10**7), "heads.xlsx", "en")
+    assert any("=SUM(B2:B6)" in p and "no saved value" in p for p in problems)
+    assert tables[0].totals()[0].cells[1].kind == "empty"  # not guessed
+    _, problems = extract_tables(path, LoadOptions(max_bytes=10**7, max_sheet_rows=3), "heads.xlsx", "en")
+    assert any("only the first 3 rows" in p for p in problems)
+
+
+# Through the bot
+
+CONTRIBUTIONS = """Partner,Country,Contribution 2030,Students hosted
+Institut Exemple,France,"€40,000",12
+Polytechnique Fictive,India,"€25,000",9
+Fondation Imaginaire,France,"€15,000",0
+"""
+STEPS = """# Application steps (fictional document for tests)
+
+| Step | Deadline | Fee |
+|---|---|---|
+| Online form | 2030-03-15 | €40 |
+| Interview | 2030-04-10 | €0 |
+| Enrolment | 2030-06-01 | €150 |
+"""
+
+
+@pytest.fixture(scope="module")
+def table_bot(tmp_path_factory, embedder):
+    folder = tmp_path_factory.mktemp("tables")
+    (folder / "contributions-2030.csv").write_text(CONTRIBUTIONS, encoding="utf-8")
+    (folder / "steps-2030.md").write_text(STEPS, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("tables-data") / "data", chroma_url=None)
+    store = Store(settings, embedder=embedder)
+    ingest([folder], settings, store=store)
+    return Bot(settings, store), folder, settings, store
+
+
+@pytest.mark.integration
+def test_a_sum_names_its_parts_and_cites_the_rows(table_bot):
+    bot, *_ = table_bot
+    answer = bot.ask("What is the total contribution of the partners?")
+    assert not answer.abstained and answer.generator == "reader"
+    assert answer.direct.startswith("€80,000 in total")
+    assert "Institut Exemple €40,000" in answer.direct and "Fondation Imaginaire €15,000" in answer.direct
+    assert any("Institut Exemple" in q and "€40,000" in q for q in answer.quotes)  # the rows themselves
+
+
+@pytest.mark.integration
+def test_an_extreme_and_a_negation_from_the_bot(table_bot):
+    bot, *_ = table_bot
+    most = bot.ask("Quel partenaire accueille le plus d'étudiants ?")
+    assert most.direct.startswith("Institut Exemple") and "12" in most.direct
+    free = bot.ask("Which step is free?")
+    assert free.direct.startswith("Interview") and any("Interview" in q for q in free.quotes)
+
+
+@pytest.mark.integration
+def test_a_changed_document_replaces_its_tables_and_a_removed_one_loses_them(table_bot, embedder):
+    _, folder, settings, _ = table_bot
+    store = Store(settings, embedder=embedder)  # a store of its own: the module's bot keeps its view
+    (folder / "steps-2030.md").write_text(STEPS.replace("€150", "€175"), encoding="utf-8")
+    ingest([folder], settings, store=store)
+    fees = [r.cells[2].value for t in store.tables.tables(refresh=True) if t.doc_id == "steps-2030.md" for r in t.rows]
+    assert fees == [40, 0, 175]
+    (folder / "steps-2030.md").unlink()
+    ingest([folder], settings, store=store)
+    assert {t.doc_id for t in store.tables.tables(refresh=True)} == {"contributions-2030.csv"}
