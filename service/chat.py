@@ -363,9 +363,15 @@ class ChatService:
         return {"passages": self.store.count(), "documents": len(self.documents())}
 
     def warm_up(self) -> None:
-        """Load what the first question would wait for: the keyword index and the embedding model."""
+        """Load what the first question would wait for: the keyword index, the embedding model and, with the claims
+        on, the parser that reads every question (seconds a language, paid here rather than by the first asker)."""
         self.store.lexical()
         self.store.embedder.embed_query("warm up")
+        if self.settings.store.claims:
+            from models.nlp import parses
+
+            for language in ("fr", "en"):
+                parses(["Qui a signé ?" if language == "fr" else "Who signed?"], language)
 
     # Facts
 
