@@ -1,9 +1,9 @@
 """The one taxonomy of answer kinds. The question's analysis says which a question wants, the answer skills answer
-some of them, `bot.Answer.kind` reports it, and gold files may use these names as labels (any label is accepted)."""
+some of them, `bot.Answer.kind` reports it. Gold files take any label (`eval.gold`), these among them."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 Kind = Literal[
     # What the answer is.
@@ -23,4 +23,3 @@ Kind = Literal[
     "phone",
     "url",
 ]
-KINDS: tuple[str, ...] = get_args(Kind)
