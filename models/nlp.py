@@ -29,14 +29,18 @@ class Entity:
     kind: str  # person, organisation, place
 
 
-@cache
-def _pipeline(language: str) -> Any:
+def _load(language: str, exclude: list[str]) -> Any:
     name = _PIPELINES.get(language, _PIPELINES["en"])
     try:
         module = __import__(name)
     except ImportError as exc:
         raise ModelNotFoundError(f"the spaCy pipeline {name!r} is not installed; run `make install`") from exc
-    return module.load(exclude=[p for p in _UNUSED if p != "tok2vec"])
+    return module.load(exclude=exclude)
+
+
+@cache
+def _pipeline(language: str) -> Any:
+    return _load(language, [p for p in _UNUSED if p != "tok2vec"])
 
 
 def warm_up(languages: set[str]) -> threading.Thread:
@@ -69,12 +73,7 @@ _PARSE_UNUSED = ["senter"]
 
 @cache
 def _parsing_pipeline(language: str) -> Any:
-    name = _PIPELINES.get(language, _PIPELINES["en"])
-    try:
-        module = __import__(name)
-    except ImportError as exc:
-        raise ModelNotFoundError(f"the spaCy pipeline {name!r} is not installed; run `make install`") from exc
-    return module.load(exclude=_PARSE_UNUSED)
+    return _load(language, _PARSE_UNUSED)
 
 
 def parses(texts: list[str], language: str) -> list[Any]:
