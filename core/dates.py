@@ -66,7 +66,8 @@ def month_numbers() -> dict[str, int]:
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     months = "|".join(sorted((re.escape(w) for w in month_numbers()), key=len, reverse=True))
-    month = rf"(?P<month>{months})\.?"
+    # A month word ends there: the abbreviation "mar" is not the start of "mardi" ("Jour 2 mardi 14 avril").
+    month = rf"(?P<month>{months})(?!\w)\.?"
     day = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
     year = r"(?P<year>(?:19|20)\d\d)"
     return [

@@ -145,7 +145,7 @@ def _dated(
 
 
 def _days(text: str, reference: date | None) -> list[DateSpan]:
-    """The day-precision dates of a line, the fullest first ("Jour 2 mardi 14 avril 2026": not "2 mar")."""
+    """The day-precision dates of a line, the fullest first."""
     found = [d for d in find_dates(text, reference) if d.precision == "day"]
     return sorted(found, key=lambda d: -len(d.text))
 

@@ -61,6 +61,8 @@ def by_type(facts, kind: str) -> list:
         ("6–10 October 2031", [("2031-10-06", "day", "2031-10-10")]),
         ("on 2031-06-18, en janvier 2032", [("2031-06-18", "day", None), ("2032-01", "month", None)]),
         ("prévu pour le mois de mai", [("2031-05", "month", None)]),  # the year of the document
+        # A month abbreviation is a whole word: "2 mar" of "Jour 2 mardi" is no date.
+        ("Jour 2 mardi 14 avril : visite", [("2031-04-14", "day", None)]),
         ("le 31 février 2031", []),  # no such day: no date, and not its month either
         ("You may come.", []),
     ],
