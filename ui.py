@@ -269,8 +269,8 @@ def build_app(service: ChatService) -> gr.Blocks:
             )
         with gr.Accordion("Timeline / Chronologie", open=False):
             gr.Markdown(
-                "Dated events and plans, as each document states them: a date that moved appears twice, "
-                f"with both sources. Past and upcoming as of {service.today().isoformat()}."
+                "Dated events and plans, one row per event with every document that states it; a date that a later "
+                f"document replaced is marked so. Past and upcoming as of {service.today().isoformat()}."
             )
             timeline = gr.Dataframe(
                 headers=["Date", "What", "Kind", "When", "Source"], datatype="html", interactive=False, wrap=True

@@ -18,9 +18,10 @@ from typing import Any
 
 import tomli_w
 
+from bot import timeline
 from bot.answer import Answer, Citation
 from bot.bot import Bot
-from core.dates import DateSpan, format_iso
+from core.dates import format_iso
 from core.errors import LoadError, NotRemovable, PartnerbotError, UnknownDocument
 from core.settings import Settings
 from core.text import sentences
@@ -31,7 +32,6 @@ from ingest.translation import TranslateReport, pending, translate_all
 from ingest.uploads import remove_refused, save_uploads
 from ingest.worker import IngestCancelled, Worker
 from service.limits import SlidingWindow
-from store.fact_records import Event
 from store.facts import FactIndex
 from store.feedback import FeedbackLog
 from store.pages import PageView, render_cited_page
@@ -395,26 +395,19 @@ class ChatService:
         ]
 
     def timeline(self, language: str = "en") -> list[list[str]]:
-        """Dated events and plans, earliest first: date, what, kind or status, past or upcoming, source."""
-        today = self.today()
-        words = _TIMELINE_WORDS.get(language, _TIMELINE_WORDS["en"])
-        rows = []
-        for item in self.facts().timeline():
-            iso, end = (item.date, item.date_end) if isinstance(item, Event) else (item.when, item.when_end)
-            assert iso is not None
-            last = DateSpan(0, 0, "", iso, item.precision or "day", end).last_day
-            what = item.title if isinstance(item, Event) else item.what
-            kind = item.kind if isinstance(item, Event) else item.status
-            rows.append(
-                [
-                    format_iso(iso, language, end),
-                    what,
-                    words.get(kind, kind),
-                    words["past"] if last < today else words["upcoming"],
-                    _source(item.doc_title, item.doc_date, item.doc_id, language),
-                ]
-            )
-        return rows
+        """Dated events and plans, earliest first, one row per event: date, what, kind or status, past or upcoming
+        (and whether a later document replaced the date), every document that states it."""
+        facts, today = self.facts(), self.today()
+        return [
+            [
+                format_iso(row.iso, language, row.end),
+                timeline.label(row, language, facts),
+                timeline.kind_name(row, language),
+                timeline.status(row, language, today),
+                "; ".join(_source(f.doc_title, f.doc_date, f.doc_id, language) for f in timeline.sources(row)),
+            ]
+            for row in timeline.timeline(facts)
+        ]
 
     # Conversations and feedback
 
@@ -471,28 +464,6 @@ class ChatService:
             "liked": liked,
         }
         self._feedback.append(entry)
-
-
-_TIMELINE_WORDS = {
-    "en": {"past": "past", "upcoming": "upcoming"},
-    "fr": {
-        "past": "passé",
-        "upcoming": "à venir",
-        "planned": "prévu",
-        "decided": "décidé",
-        "done": "fait",
-        "meeting": "réunion",
-        "committee": "comité",
-        "signing": "signature",
-        "trip": "voyage",
-        "school": "école",
-        "visit": "visite",
-        "ceremony": "cérémonie",
-        "deadline": "date limite",
-        "call": "appel",
-        "workshop": "atelier",
-    },
-}
 
 
 def _source(title: str, doc_date: str, doc_id: str, language: str) -> str:

@@ -247,3 +247,51 @@ def test_time_questions_through_the_bot(time_bot: Bot):
     assert direct(on_the_trip.ask("What do we do tomorrow?")).startswith("Day 2 (3 March 2032)")
     # The programme gives no time for the dinner: the answer says the documents do not say, not another time.
     assert time_bot.ask("What time is the dinner at the harbour on day 1?").abstained
+
+
+@pytest.mark.integration
+def test_the_timeline_has_one_row_per_event_with_all_its_documents_and_a_readable_label():
+    """Five statements in three fictional documents, French and English: one signing told three times (named only by
+    its verb), another signing the same day elsewhere, and a committee whose date a later message moves."""
+    from bot import timeline
+    from ingest.facts.extract import extract_facts
+    from store.facts import FactIndex
+
+    documents = [
+        ("a.md", "Compte rendu A (fictif)", "2032-01-20", "fr",
+         "La convention entre l'Institut Borealis et la Fondation Kestrel a été signée le 14 janvier 2032 à Tromsø. "
+         "Le comité de pilotage se réunira le 3 mars 2032."),
+        ("b.md", "Newsletter B (fictional)", "2032-02-01", "en",
+         "The agreement between the Borealis Institute and the Kestrel Foundation was signed on 14 January 2032 in "
+         "Tromsø."),
+        ("c.md", "Note C (fictive)", "2032-02-10", "fr",
+         "L'Institut Borealis a signé la convention le 14 janvier 2032. Le Laboratoire Orca et la Ville de Narvik "
+         "ont signé une charte le 14 janvier 2032 à Narvik."),
+        ("d.md", "Courriel D (fictif)", "2032-02-20", "fr",
+         "La réunion du comité de pilotage, initialement prévue le 3 mars 2032, est reportée au 10 mars 2032."),
+    ]  # fmt: skip
+    index = FactIndex(
+        [
+            fact
+            for doc_id, title, day, language, text in documents
+            for fact in extract_facts(text, doc_id, title, day, language, [])
+        ]
+    )
+    rows = timeline.timeline(index)
+    today = date(2032, 3, 5)
+    said = [
+        (
+            r.iso,
+            [f.doc_id for f in timeline.sources(r)],
+            timeline.label(r, "en", index),
+            timeline.status(r, "en", today),
+        )
+        for r in rows
+    ]
+    signings = [s for s in said if s[0] == "2032-01-14"]
+    assert [s[1] for s in signings] == [["a.md", "b.md", "c.md"], ["c.md"]]  # one agreement, three documents
+    assert signings[0][2].startswith("Signing — ") and "(Tromsø)" in signings[0][2]  # not "signé" nor "signed"
+    assert signings[1][2] == "Signing (Narvik)"  # the other place: another event
+    committee = {s[0]: s for s in said if s[2] == "Comité de pilotage"}
+    assert committee["2032-03-03"][3] == "past · date replaced by a later one"
+    assert committee["2032-03-10"][3] == "upcoming"
