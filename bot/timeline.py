@@ -4,7 +4,8 @@ language.
 The facts hold one event per sentence that dates it: a signing told by five documents is five events, named by
 whatever words stood next to the date ("signé", "signed", "sera signée"). Here those statements become one event
 when nothing tells them apart: the same kind and the same dates, and the same place, or when no place is given, no
-two different parties (organisations). A date that a later document replaced stays a row of its own, marked so: the conflict shows.
+two different parties (organisations). A date that a later document replaced stays a row of its own, marked so:
+the conflict shows.
 
 A row's label is the fullest noun phrase its documents name the event with, cut before its first verb (spaCy's
 parts of speech, in the language of the sentence it comes from); when they name it only by a verb or the kind's

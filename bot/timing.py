@@ -73,6 +73,17 @@ def statement_line(fact: Event | Plan) -> Span | None:
     return next((s for s in fact.spans if header.match(fold(s.text)) or attribution.match(fold(s.text))), None)
 
 
+def statement_sender(fact: Event | Plan) -> tuple[str, Span] | None:
+    """Who wrote the e-mail message stating the fact, from its "From:" line: the name without its address."""
+    sender = pattern("message_sender")
+    for line in fact.spans:
+        found = sender.match(fold(line.text))
+        if found:
+            name = re.sub(r"<[^>]*>|\S+@\S+", "", line.text[found.end() :]).strip(" \"'")
+            return (name, line) if name else None
+    return None
+
+
 def day_date(day: ProgrammeDay, q: Question, draft: Draft) -> str:
     """ " (8 July 2026)" for the day's date, cited: the heading's, or the programme's start date it is counted from
     (whose day of the month the claim check then leaves out)."""

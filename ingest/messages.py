@@ -28,6 +28,7 @@ class Message:
     start: int  # offset of its first line in the text
     date: str  # ISO day
     header: Span  # the line that dates it
+    sender: Span | None = None  # the line that says who wrote it ("De : Claire Dubreuil <…>")
 
 
 def messages(text: str, passages: list[tuple[str, int]]) -> list[tuple[int, int, Message]]:
@@ -51,7 +52,8 @@ def messages(text: str, passages: list[tuple[str, int]]) -> list[tuple[int, int,
         for header_start, header in lines[i + 1 : i + 1 + _HEADER_LINES]:
             dated = find_dates(header) if _DATE.match(fold(header.strip())) else []
             if dated and dated[0].precision == "day":
-                found.append(Message(start, dated[0].iso, span(header_start, header.strip())))
+                sender = span(start, line.strip())
+                found.append(Message(start, dated[0].iso, span(header_start, header.strip()), sender))
                 break
     if not found:
         return []
@@ -87,7 +89,8 @@ def _earlier(found: list[Message], offset: int, regions: list[tuple[int, int, Me
 
 def dated_by_message(facts: list[Fact], text: str, passages: list[tuple[str, int]]) -> list[Fact]:
     """The facts with, for the events and plans of an e-mail thread, the date of their message as the date they are
-    stated as of, and the message's date line among their spans (to be quoted when an answer names it)."""
+    stated as of, and the message's date and sender lines among their spans (to be quoted when an answer names
+    them)."""
     regions = messages(text, passages)
     if not regions:
         return facts
@@ -96,7 +99,8 @@ def dated_by_message(facts: list[Fact], text: str, passages: list[tuple[str, int
         if isinstance(fact, Event | Plan):
             holder = next((m for s, e, m in regions if s <= fact.sentence.start < e), None)
             if holder is not None and _valid(holder.date):
-                fact = fact.model_copy(update={"doc_date": holder.date, "spans": [*fact.spans, holder.header]})
+                lines = [holder.header, *([holder.sender] if holder.sender else [])]
+                fact = fact.model_copy(update={"doc_date": holder.date, "spans": [*fact.spans, *lines]})
         out.append(fact)
     return out
 

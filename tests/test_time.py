@@ -10,7 +10,7 @@ import pytest
 from bot import Bot
 from bot.question import analyse
 from bot.skills.duration import _count
-from bot.timing import relative_day, unit
+from bot.timing import relative_day, statement_sender, unit
 from core.settings import Settings
 from ingest.messages import dated_by_message, messages
 from ingest.pipeline import ingest
@@ -157,7 +157,8 @@ def test_a_thread_is_split_into_messages_and_quoted_lines_belong_to_the_earlier_
     original = event("The review meeting will meet", THREAD.rindex("The review meeting will meet"))
     restamped = dated_by_message([postponed, quoted, original], THREAD, [])
     assert [f.doc_date for f in restamped] == ["2032-02-12", "2032-02-05", "2032-02-05"]
-    assert restamped[0].spans[-1].text.startswith("Date: Thu, 12 Feb 2032")
+    assert restamped[0].spans[-2].text.startswith("Date: Thu, 12 Feb 2032")
+    assert statement_sender(restamped[0]) == ("Lena Varga", restamped[0].spans[-1])  # the name, not the address
     assert restamped[1].spans[-1].text.startswith("On 5 Feb 2032")  # the line that introduces the quote
     assert dated_by_message([postponed], "No e-mail here.", []) == [postponed]
 
@@ -241,7 +242,7 @@ def test_time_questions_through_the_bot(time_bot: Bot):
     assert direct(time_bot.ask("Combien de jours dure la semaine d'études à Tromsø ?")).startswith("4 jours")
     moved = direct(time_bot.ask("Was the review meeting moved?"))
     assert moved.startswith("Yes.") and "from 23 April 2032" in moved and "to 30 April 2032" in moved
-    assert "message of 12 Feb 2032" in moved  # the header abbreviates the month: said as written
+    assert "Lena Varga's message of 12 Feb 2032" in moved  # the header abbreviates the month: said as written
     assert "Housing request" in direct(time_bot.ask("What is the next deadline?"))
     on_the_trip = Bot(time_bot.settings.replace(today="2032-03-02"), time_bot.store)
     assert direct(on_the_trip.ask("What do we do tomorrow?")).startswith("Day 2 (3 March 2032)")

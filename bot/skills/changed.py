@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.grounding import ungrounded_facts
 from bot.question import Question
 from bot.skills.base import Draft, common, same_kind
-from bot.timing import TimeSkill, asked, shared, statement_line, wanted
+from bot.timing import TimeSkill, asked, shared, statement_line, statement_sender, wanted
 from core.dates import find_dates, format_iso
 from core.lang import vocabulary as vocab
 from core.text import words
@@ -49,10 +49,14 @@ class Changed(TimeSkill):
         stated = _stated(latest.doc_date, line, q.language) if line else ""
         if line is not None:
             draft.cite_span(line)
+        sender = statement_sender(latest) if line else None
+        if sender is not None:
+            draft.cite_span(sender[1])
         draft.direct = self.say(
             q,
-            "moved" if line else "moved_document",
+            "moved_sender" if sender else "moved" if line else "moved_document",
             what=what,
+            sender=sender[0] if sender else "",
             before=format_iso(before.date or "", q.language, before.date_end),
             after=when,
             stated=stated,
