@@ -143,6 +143,53 @@ def _span(name: str, match: re.Match[str], text: str, start: int, end: int, refe
     return DateSpan(start, end, words, first.isoformat(), "day", last.isoformat() if last else None)
 
 
+def relative_dates(text: str, previous: date | None, j_day: date | None) -> list[DateSpan]:
+    """The dates `text` gives relative to another (`core/lang/time.toml` [relative]): "la veille", "the next day",
+    "two weeks later" from the latest day named before them (in `text`, else `previous`); "J-7", "D+2" from the day
+    the document calls "J" (`j_day`). None where that day is unknown: no date is guessed."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = text.lower()
+    numbers, units, rows = _relative()
+    matches = [(row, match) for row, pattern in rows for match in pattern.finditer(folded)]
+    if not matches:
+        return []
+    named = [d for d in find_dates(text, previous or j_day) if d.precision == "day"]
+    found = []
+    for row, match in matches:
+        groups = match.groupdict()
+        if row.get("anchor") == "j":
+            anchor = j_day
+        else:
+            before = [d for d in named if d.end <= match.start()]
+            anchor = before[-1].last_day if before else previous
+        if anchor is None or any(match.start() < d.end and d.start < match.end() for d in named):
+            continue
+        if "days" in row:
+            offset = int(row["days"])
+        else:
+            count = int(groups["n"]) if groups["n"].isdigit() else int(numbers[groups["n"]])
+            sign = -1 if groups.get("sign") in ("-", "\u2013", "\u2212") else int(row.get("sign", 1))
+            offset = sign * count * int(units.get(groups.get("unit") or "days", 1))
+        day = date.fromordinal(anchor.toordinal() + offset).isoformat()
+        found.append(DateSpan(match.start(), match.end(), text[match.start() : match.end()], day, "day"))
+    return sorted(found, key=lambda d: d.start)
+
+
+@cache
+def _relative() -> tuple[dict[str, int], dict[str, int], list[tuple[dict, re.Pattern[str]]]]:
+    table = lang.data("time")["relative"]
+    return table["numbers"], table["units"], [(row, re.compile(row["pattern"])) for row in table["rows"]]
+
+
+def j_day(text: str, reference: date | None) -> date | None:
+    """The day a sentence calls "J" or "D-Day" ("Jour J : 20 mai 2032"), when it names one."""
+    if not lang.pattern("time", "relative.j_day").search(fold(text)):
+        return None
+    days = [d for d in find_dates(text, reference) if d.precision == "day"]
+    return days[0].first_day if days else None
+
+
 def format_iso(iso: str, language: str, iso_end: str | None = None, year: bool = True) -> str:
     """An ISO date at its precision, in words of the language: "12 février 2025", "May 2025", "17–21 November 2025"
     (`year=False`: without the year, for a date whose text did not give it)."""

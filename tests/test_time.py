@@ -11,6 +11,7 @@ from bot import Bot
 from bot.question import analyse
 from bot.skills.duration import _count
 from bot.timing import relative_day, statement_sender, unit
+from core.dates import relative_dates
 from core.settings import Settings
 from ingest.messages import dated_by_message, messages
 from ingest.pipeline import ingest
@@ -296,3 +297,40 @@ def test_the_timeline_has_one_row_per_event_with_all_its_documents_and_a_readabl
     committee = {s[0]: s for s in said if s[2] == "Comité de pilotage"}
     assert committee["2032-03-03"][3] == "past · date replaced by a later one"
     assert committee["2032-03-10"][3] == "upcoming"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "previous", "j", "expected"),
+    [
+        ("La veille, un dîner est offert.", date(2032, 5, 12), None, ["2032-05-11"]),
+        ("The meeting of 12 May 2032 is followed the next day by a visit.", None, None, ["2032-05-13"]),
+        ("J-7 : envoi des dossiers ; J+1 : retour", None, date(2032, 5, 20), ["2032-05-13", "2032-05-21"]),
+        ("Deux semaines plus tard, les résultats sont publiés.", date(2032, 5, 12), None, ["2032-05-26"]),
+        ("J-7 : envoi des dossiers", None, None, []),  # no day is "J": no date guessed
+        ("La veille, un dîner est offert.", None, None, []),  # nothing named before
+    ],
+)
+def test_dates_a_document_gives_relative_to_another(text, previous, j, expected):
+    assert [d.iso for d in relative_dates(text, previous, j)] == expected
+
+
+@pytest.mark.integration
+def test_relative_dates_in_a_document_date_its_events():
+    text = (
+        "Programme du voyage d'étude (document fictif)\n"
+        "Jour J : mercredi 20 mai 2032, départ du voyage d'étude à Tromsø.\n"
+        "J-7 : date limite d'envoi des passeports.\n"
+        "Le comité de pilotage se réunit le 12 mai 2032 à Bergen. La veille, un dîner est offert aux membres du comité."
+    )
+    from ingest.facts.extract import extract_facts
+
+    events = {
+        e.kind: e.date for e in extract_facts(text, "r.md", "Programme", "2032-01-10", "fr", []) if e.type == "event"
+    }
+    assert events == {
+        "trip": "2032-05-20",
+        "deadline": "2032-05-13",
+        "committee": "2032-05-12",
+        "ceremony": "2032-05-11",
+    }

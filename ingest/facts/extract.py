@@ -16,7 +16,7 @@ from datetime import date
 import simplemma
 
 from core import lang
-from core.dates import DateSpan, find_dates
+from core.dates import DateSpan, find_dates, j_day, relative_dates
 from core.lang import vocabulary as vocab
 from core.text import HONORIFICS, STOPWORDS, fold, guess_language, is_statement, sentences
 from ingest.facts.propose import propose
@@ -180,6 +180,7 @@ def extract_facts(
     found = _sentences(text.split("\n"), language)
     for sentence in found:
         sentence.dates = find_dates(sentence.text, reference)
+    _add_relative_dates(found, reference)
     by_language: dict[str, list[_Sentence]] = {}
     for sentence in found:
         by_language.setdefault(sentence.language, []).append(sentence)
@@ -798,3 +799,16 @@ def _subject(text: str, cue: int, dates: list[DateSpan]) -> str | None:
     if not words or len(words) > 14:
         words = words[-14:]
     return " ".join(words) or None
+
+
+def _add_relative_dates(found: list[_Sentence], reference: date | None) -> None:
+    """Dates given relative to another ("la veille", "two weeks later", "J-7"), from the latest day the document named
+    before them, or from the day it calls "J"; a sentence's own dates come first."""
+    j = next((day for s in found if (day := j_day(s.text, reference))), None)
+    previous: date | None = None
+    for sentence in found:
+        days = [d for d in sentence.dates if d.precision == "day"]  # the dates it names, before the relative ones
+        relative = relative_dates(sentence.text, previous, j)
+        if relative:
+            sentence.dates = sorted([*sentence.dates, *relative], key=lambda d: d.start)
+        previous = days[-1].last_day if days else previous
