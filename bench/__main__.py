@@ -276,11 +276,20 @@ def table(result: dict) -> str:
             ("worker", f"by the worker process (nice {upload['worker'].get('nice')})"),
             ("thread", "by a thread of the app (before)"),
         ]:
-            row = upload[key]
+            indexer = upload[key]
+            reading, embedding = indexer["reading"], indexer["embedding"]
             lines.append(
-                f"| {label} | {row['p50_s']:.2f} s | {row['p95_s']:.2f} s | {row['max_s']:.2f} s "
-                f"| {row['passages_indexed']} |"
+                f"| {label}, while the file is read | {reading['p50_s']:.2f} s | {reading['p95_s']:.2f} s "
+                f"| {reading['max_s']:.2f} s | (stage after: {reading['stage_after']}) |"
             )
+            if embedding is None:
+                lines.append(f"| {label}, while embedding | not reached in {upload['wait_s']:.0f} s | | | |")
+            else:
+                lines.append(
+                    f"| {label}, while embedding (reached after {indexer['seconds_to_embedding']:.0f} s) "
+                    f"| {embedding['p50_s']:.2f} s | {embedding['p95_s']:.2f} s | {embedding['max_s']:.2f} s "
+                    f"| {embedding['passages_indexed']} |"
+                )
     return "\n".join(lines).rstrip()
 
 
