@@ -16,6 +16,7 @@ from bot.reader import Reader
 from bot.rerank import build_reranker
 from bot.retrieval import HybridRetriever
 from bot.scoring import SentenceScorer
+from bot.spelling import corrected
 from core.settings import AnswerSettings, Settings
 from core.text import guess_language
 from models.textmodel import TextModel
@@ -41,12 +42,14 @@ def parse(
     settings: AnswerSettings,
     language: str | None = None,
     max_word_chars: int = 40,
+    spell: Callable[[str], str] | None = None,
 ) -> Question:
-    """The question cleaned, completed from the conversation when it is a follow-up, and analysed."""
+    """The question cleaned, its typos corrected (`spell`), completed from the conversation when it is a follow-up,
+    and analysed; `asked` keeps the words as the asker wrote them."""
     started = time.perf_counter()
     asked = clean_question(question, settings.max_question_chars, max_word_chars)
     language = language or guess_language(asked)
-    standalone = condense(asked, history, settings, facts)
+    standalone = condense(spell(asked) if spell else asked, history, settings, facts)
     parsed = analyse(standalone, language, facts, asked=asked)
     parsed.timings["parse"] = round(time.perf_counter() - started, 4)
     return parsed
@@ -97,10 +100,20 @@ class Bot:
                     store.facts(),
                     settings.answer,
                     max_word_chars=settings.retrieval.max_word_chars,
+                    spell=self._spell,
                 ),
             )
         ) | RunnablePassthrough.assign(
             documents=_timed("retrieve", lambda s: self.retriever.invoke(s["parsed"].standalone))
+        )
+
+    def _spell(self, text: str) -> str:
+        answer = self.settings.answer
+        lexical = self.store.lexical()
+        return corrected(
+            text,
+            lambda word: lexical.closest(word, answer.question_spelling_cutoff, answer.question_spelling_min_length),
+            answer.question_spelling_min_length,
         )
 
     def facts_proposer(self) -> TextModel | None:

@@ -17,6 +17,7 @@ from langchain_core.documents import Document
 
 from bot.answer import Citation
 from bot.compose import Composition, ExtractiveComposer, abstention, quote_line, to_citation
+from bot.coverage import covers
 from bot.evidence import select_evidence
 from bot.grounding import ungrounded_facts
 from bot.question import Question, analyse
@@ -64,6 +65,9 @@ class Reader:
         )
         skills = [skill(context) for skill in registered()]
         draft = _plan(q, skills)
+        share = self.settings.answer.date_subject_share
+        if draft is not None and not covers(q, [s for _, s in draft.sentences], share):
+            draft = None  # a date of something else than what was asked: the evidence decides
         if draft is not None and q.second:
             # "…, and who directs it?": the second question is about what the first answer named.
             second = _resolve(q.second, draft.subject) if draft.subject else q.second
@@ -83,8 +87,10 @@ class Reader:
     # Evidence sentences
 
     def _from_evidence(self, q: Question, documents: list[Document]) -> Composition:
-        chosen, reason = select_evidence(self.scorer, q, documents, self.settings.answer)
-        if not chosen or not _answers(q, [e.sentence for e in chosen], self.settings.answer.relation_match):
+        answer = self.settings.answer
+        chosen, reason = select_evidence(self.scorer, q, documents, answer)
+        said = [e.sentence for e in chosen]
+        if not chosen or not _answers(q, said, answer.relation_match) or not covers(q, said, answer.date_subject_share):
             text = abstention(q.language, "empty" if not documents else reason)
             return Composition(text, True, [], [text], kind=q.kind)
         composition = self.extractive.compose(q, documents)

@@ -83,14 +83,19 @@ class LexicalIndex:
 
     def _correct(self, term: str) -> str | None:
         """A word unknown to the corpus becomes its closest known spelling ('ferrrat' -> 'ferrat')."""
+        return self.closest(term, self.spelling_cutoff, self.spelling_min_length)
+
+    def closest(self, term: str, cutoff: float, min_length: int) -> str | None:
+        """The term when the corpus uses it, else the corpus's word of the same initial at least `cutoff` similar
+        (rapidfuzz ratio), else None."""
         if term in self._known:
             return term
         # A number is not a misspelling: "2023" must not become "2024". A token longer than a word is not one
         # either, and comparing it with every candidate would cost its length times theirs.
-        if not self.spelling_min_length <= len(term) <= self.max_word_chars or any(ch.isdigit() for ch in term):
+        if not min_length <= len(term) <= self.max_word_chars or any(ch.isdigit() for ch in term):
             return None
         candidates = self._by_initial.get(term[:1], [])
-        match = process.extractOne(term, candidates, scorer=fuzz.ratio, score_cutoff=self.spelling_cutoff)
+        match = process.extractOne(term, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
         return match[0] if match else None
 
     def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:

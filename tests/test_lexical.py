@@ -106,3 +106,29 @@ def test_a_token_longer_than_a_word_is_not_spell_corrected():
     assert index.correct("norvele") == "norvelle"  # a word is still corrected
     assert index.correct(long_token[:-1] + "z") is None  # one letter off, but no word: not compared
     assert index.correct(long_token) == long_token  # what the passages hold is still found as it is
+
+
+@pytest.mark.unit
+def test_a_questions_typos_become_the_documents_words_and_nothing_else_changes():
+    from bot.spelling import corrected
+
+    chunks = [  # fictional text
+        Chunk("1", "Le comité de pilotage de Norvelle s'est réuni avec Debabrata Varenko en 2031.", {"title": "Note"}),  # type: ignore[typeddict-item]
+        Chunk("2", "The committee of the Harbour Institute approved the budget.", {"title": "Note"}),  # type: ignore[typeddict-item]
+    ]
+    index = LexicalIndex.build(lambda ids: chunks)
+
+    def spell(text: str) -> str:
+        return corrected(text, lambda word: index.closest(word, 85, 5), 5)
+
+    # Two letters dropped from each of two words: the documents' words, whatever the case.
+    assert spell("Who is Debbrata Varnko?") == "Who is debabrata varenko?"
+    assert (
+        spell("When did the comittee of the Harbor Institute meet?")
+        == "When did the committee of the harbour Institute meet?"  # the documents' spelling too
+    )
+    # Words the questions are asked with, numbers and words far from any of the documents' stay as written.
+    assert (
+        spell("Combien de personnes en 2032 ? What about the insurance?")
+        == "Combien de personnes en 2032 ? What about the insurance?"
+    )

@@ -249,6 +249,14 @@ def test_time_questions_through_the_bot(time_bot: Bot):
     assert direct(on_the_trip.ask("What do we do tomorrow?")).startswith("Day 2 (3 March 2032)")
     # The programme gives no time for the dinner: the answer says the documents do not say, not another time.
     assert time_bot.ask("What time is the dinner at the harbour on day 1?").abstained
+    # A step the list does not hold: no date of a step that shares a word with it ("Travel booking").
+    assert "14 February 2032" in direct(time_bot.ask("By when must the housing request be sent?"))
+    # With the check that a date answers the thing named (off by default, see `date_subject_share`).
+    checked = Bot(time_bot.settings.replace(answer_date_subject_share=0.75), time_bot.store)
+    absent = checked.ask("What is the deadline for the travel insurance form?")
+    assert absent.abstained and "2032" not in absent.answer, absent.answer
+    assert "14 February 2032" in direct(checked.ask("By when must the housing request be sent?"))
+    assert not time_bot.ask("What is the deadline for the travel insurance form?").abstained  # off: a list's date
 
 
 @pytest.mark.integration
@@ -334,3 +342,28 @@ def test_relative_dates_in_a_document_date_its_events():
         "committee": "2032-05-12",
         "ceremony": "2032-05-11",
     }
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "language", "sentence", "answers"),
+    [
+        (
+            "What is the deadline for the travel insurance form?",
+            "en",
+            "Step: Travel booking; Deadline: 1 March.",
+            False,
+        ),
+        ("By when must the housing request be sent?", "en", "Step: Housing request; Deadline: 14 February.", True),
+        ("When is the last day of the study week?", "en", "The study week runs from 2 to 5 March 2032.", True),
+        ("Quand a lieu la visite du port ?", "fr", "La visite du laboratoire a lieu le 3 mars 2032.", False),
+        ("What is the next deadline?", "en", "Step: Housing request; Deadline: 14 February.", True),  # names nothing
+        ("When is the harbour visit?", "en", "La visite du port a lieu le 3 mars 2032.", True),  # another language
+        ("Who chairs the board?", "en", "The board meets on 3 March 2032.", True),  # not a date question
+    ],
+)
+def test_a_date_answers_only_the_thing_the_question_names(question, language, sentence, answers):
+    from bot.coverage import covers
+    from store.facts import FactIndex
+
+    assert covers(analyse(question, language, FactIndex([])), [sentence], 0.75) is answers

@@ -73,3 +73,26 @@ def say(section: str, language: str, key: str, **values: Any) -> str:
     """One phrasing, filled: `say("when", "fr", "date", what=..., when=..., n=1)`. English for other languages."""
     table = phrases(section)
     return table.get(language, table["en"])[key].format(**values)
+
+
+@cache
+def known_words() -> frozenset[str]:
+    """Every word the language data writes (its word lists, patterns and phrasings), folded: the words questions
+    are asked with, which a spelling corrector must leave as they are."""
+    from core.text import words  # core.text reads its own word lists from here
+
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.update(w for w in words(value) if w.isalpha())
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted(HERE.glob("*.toml")):
+        walk(data(path.stem))
+    return frozenset(found)
