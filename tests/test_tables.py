@@ -377,3 +377,18 @@ def test_the_year_a_table_names_outweighs_the_date_of_its_document():
     table = _table(rows).model_copy(update={"doc_date": "2030-11-04", "doc_title": "Budget prévisionnel 2031"})
     assert _ask([table], "What was the total budget in 2030?", "en").abstain
     assert _ask([table], "What is the total budget for 2031?", "en").direct.startswith("€1,200 in total")
+
+
+@pytest.mark.unit
+def test_the_rows_are_named_by_the_column_that_tells_them_apart():
+    table = _table(
+        [
+            ["Catégorie", "Poste", "Montant HT (€)"],
+            ["Personnel", "Coordination", 18000],
+            [None, "Tutorat", 9600],  # the category merged over its rows
+            ["Fonctionnement", "Communication", 1800],
+            ["Sous-total", None, 29400],
+        ]
+    )
+    assert _ask([table], "Quel est le poste le plus coûteux ?", "fr").direct.startswith("Coordination")
+    assert _ask([table], "Quel est le poste le moins cher ?", "fr").direct.startswith("Communication")

@@ -374,7 +374,8 @@ def _fit(
     if column is None and not count_rows:
         return None
     which = [i for i in text_columns if scores[i] > 0 and i != column]
-    others = [i for i in text_columns if i != column]
+    # The rows' names: the text column that tells them apart best ("Poste", not the "Catégorie" several rows share).
+    others = sorted((i for i in text_columns if i != column), key=lambda i: -prepared.distinct[i])
     label = which[0] if which else (others[0] if others else 0)
     title_keys = prepared.title_keys
     explained = prepared.explained | used
@@ -409,6 +410,7 @@ class _Prepared:
     rows_of: dict[str, list[Row]] = field(default_factory=dict)
     columns_of: dict[str, set[int]] = field(default_factory=dict)
     explained: set[str] = field(default_factory=set)
+    distinct: list[int] = field(default_factory=list)  # how many different texts each column's body rows hold
 
 
 # Table id -> (the table, its prepared index); a table read anew is another object and is prepared again.
@@ -436,6 +438,7 @@ def _prepare(table: Table) -> _Prepared:
             if cell.kind == "text" and not row.total:
                 prepared.rows_of.setdefault(cell.text, []).append(row)
                 prepared.columns_of.setdefault(cell.text, set()).add(index)
+    prepared.distinct = [len({r.cells[i].text for r in table.body()}) for i in range(len(table.header))]
     if len(_PREPARED) >= _PREPARED_LIMIT:
         _PREPARED.clear()
     _PREPARED[table.id] = (table, prepared)
