@@ -363,6 +363,23 @@ SCHEDULE = [
 def test_a_when_question_is_answered_from_the_date_column():
     draft = _ask([_table(SCHEDULE)], "Quand a lieu le séminaire de lancement ?", "fr")
     assert draft is not None and "12 janvier 2031" in draft.direct and "Valombre" not in draft.direct
+    # An action's deadline is not when the meeting it prepares takes place, though the embedder finds the action
+    # close to the question (scripted here: "meeting" is close to the first action only).
+    actions = _table(
+        [
+            ["Action", "Owner", "Deadline"],
+            ["Plan the kick-off", "J. Doe", "2031-09-30"],
+            ["Book rooms", "A. Roe", "2031-10-15"],
+        ]
+    )
+
+    def close(words: list[str], labels: list[str]) -> list[list[float]]:
+        return [
+            [0.95 if word == "meeting" and label == "Plan the kick-off" else 0.1 for label in labels] for word in words
+        ]
+
+    context = Context(FactIndex([]), date(2025, 6, 1), AnswerSettings(), tables=[actions], similar=close)
+    assert Tables(context).plan(analyse("When is the steering committee meeting?", "en")) is None
 
 
 @pytest.mark.unit

@@ -334,6 +334,7 @@ def _fit(
             named[text] = list(prepared.rows_of[text])
             used |= keys(text)
     rest = asked - used
+    by_words = bool(named)  # rows the question names in their own words (not only by meaning, across languages)
     if similar is not None and text_columns:
         _name_by_meaning(table, q, rest, named, used, similar, settings, text_columns[0])
         rest = asked - used
@@ -382,6 +383,8 @@ def _fit(
     leftover = {k for k in rest - explained if not k.isdigit() or len(k) < 4}
     if counted and not counted & explained:
         leftover |= counted  # "how many technicians": a thing the table does not count
+    if when and (leftover or not by_words):
+        return None  # a date column answers "when" for a row named in its words, and nothing else asked
     score = (
         2 * (scores[column] + when if column is not None else 0)
         + sum(scores[i] for i in which)
