@@ -380,6 +380,8 @@ def test_a_when_question_is_answered_from_the_date_column():
 
     context = Context(FactIndex([]), date(2025, 6, 1), AnswerSettings(), tables=[actions], similar=close)
     assert Tables(context).plan(analyse("When is the steering committee meeting?", "en")) is None
+    # Nor does a lookup by a column's word ("date" ~ "Deadline") about a row only close in meaning.
+    assert Tables(context).plan(analyse("Which date was set for the second steering committee meeting?", "en")) is None
 
 
 @pytest.mark.unit

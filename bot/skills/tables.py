@@ -75,6 +75,7 @@ class _Match:
     header_score: int = 0  # the question's words in the value column's header
     concept: bool = False  # one of them is a word of the vocabulary ("lieu" for "where"), not a name
     leftover: set[str] = field(default_factory=set)  # question words the table does not explain
+    by_words: bool = False  # a row is named in its own words, not only by meaning across languages
 
 
 class Tables(Skill):
@@ -143,6 +144,8 @@ class Tables(Skill):
         figures = q.needs == "quantity" or q.kind == "count" or money or operated
         if not figures and not (best.rows and strong and best.concept):
             return None  # a lookup needs a row and a column named by a word of the vocabulary ("where", "funded")
+        if not figures and best.leftover and not best.by_words:
+            return None  # a row only close in meaning, and words the table does not explain: not this table's
         # The years the table names (its title, sheet, headers); the document's date only when it names none: a
         # budget for 2026 written in 2025 is not a 2025 budget.
         said = f"{best.table.doc_title} {best.table.name} " + " ".join(best.table.header)
@@ -397,7 +400,7 @@ def _fit(
     rows = sorted({id(r): r for r in rows}.values(), key=lambda r: r.number)
     shared = rest & header_keys[column] if column is not None else set()
     concept = when or any(re.fullmatch(r"[t#]\d+", k) for k in shared)
-    return _Match(table, column, label, rows, score, len(shared) + when, concept, leftover)
+    return _Match(table, column, label, rows, score, len(shared) + when, concept, leftover, by_words)
 
 
 @dataclass
