@@ -38,7 +38,7 @@ _MIN_ROWS = 1
 # the others are not given to the date parser, which costs a millisecond a cell.
 _MAY_BE_DATE = re.compile(r"\d{1,4}\D{1,3}\d{1,4}|[^\W\d_]{3,}\.? \d{1,4}\b|\b\d{1,2}(?:er)? [^\W\d_]{3,}")
 # A cell that carries its own multiplier ("1,5 M€", "15k") is not scaled by its header's unit.
-_SCALED = re.compile(r"\d\s*(?:k|m|mn|md|bn|million|milliard|thousand)")
+_SCALED = re.compile(r"\d\s*(?:k|m|mn|md|bn|millions?|milliards?|thousands?)(?![a-z])")
 # Formats that are all tables: their lines are rows, not sentences with figures.
 _SHEETS = (".xlsx", ".csv")
 # A row's cells are looked for within this many characters of its first cell in the document's text.
@@ -250,14 +250,17 @@ class _Piece:
     text: str
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _is_value(text: str) -> bool:
+    """An amount, a figure other than a year, or a day: what a header's cell is not."""
     amount = parse_amount(text, "en")
     if amount is not None and (amount.currency or not _YEAR.fullmatch(text.strip())):
         return True
     return any(d.precision == "day" for d in find_dates(text)) if _MAY_BE_DATE.search(text) else False
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
 # A table's cells are short: a run of lines whose median piece is longer is text set in columns, not a table (the
 # lines of a two-column page are 40 to 50 characters long; a table's cells, names, dates and figures, far shorter).
 _PDF_CELL_CHARS = 30
@@ -319,7 +322,7 @@ def _pdf_rows(block: list[list[_Piece]]) -> list[list[object]] | None:
         return None
     gaps = [min(p.bottom for p in a) - max(p.top for p in b) for a, b in itertools.pairwise(block)]
     widest = max(gaps)
-    rows: list[list[str]] = []
+    rows: list[list[object]] = []
     for number, line in enumerate(block):
         if not number or gaps[number - 1] >= _PDF_WRAP * widest:
             rows.append([""] * len(columns))
@@ -327,9 +330,9 @@ def _pdf_rows(block: list[list[_Piece]]) -> list[list[object]] | None:
             column = next(k for k, (left, right) in enumerate(columns) if left <= piece.left <= right)
             rows[-1][column] = f"{rows[-1][column]} {piece.text}".strip()
     # A header names every column, with words (a year at most): a first line with a gap, an amount or a day is not one.
-    if len(rows) < _MIN_ROWS + 1 or not all(rows[0]) or any(_is_value(c) for c in rows[0]):
+    if len(rows) < _MIN_ROWS + 1 or not all(rows[0]) or any(_is_value(str(c)) for c in rows[0]):
         return None
-    return [list(row) for row in rows]
+    return rows
 
 
 # From rows to a table
