@@ -99,6 +99,18 @@ def currency_in(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def header_scale(text: str) -> tuple[float, str | None]:
+    """The multiplier and currency a header's unit gives its figures: "Grant (k€)" -> (1000, "EUR"), "Montant (en
+    milliers d'euros)" -> (1000, "EUR"), "Students" -> (1, None)."""
+    folded = fold(text).replace("’", "'")
+    for entry in lang.data("tables")["header_scale"]:
+        if re.search(entry["pattern"], folded):
+            return float(entry["value"]), currency_in(text) or next(
+                (code for word, code in _currency_words().items() if not word.isalpha() and word in folded), None
+            )
+    return 1.0, currency_in(text)
+
+
 def find_quantities(text: str, language: str) -> list[Quantity]:
     """The figures of running text, numbers in words included ("neuf membres" -> 9, "membres"), each with the word
     after it (what it counts) or its currency. Offsets are in the text with the numbers in words turned into digits."""

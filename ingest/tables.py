@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import re
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,14 +22,14 @@ from bs4 import BeautifulSoup
 
 from core import lang
 from core.dates import find_dates
-from core.numbers import currency_in, find_quantities, parse_amount
+from core.numbers import find_quantities, header_scale, parse_amount
 from core.text import MONTHS_FOLDED, fold, sentences
 from ingest.loaders import LoadOptions, _cell
 from store.records import Chunk, DocumentMetadata
 from store.tables import Cell, Row, Table
 
 # Bump when what is read from tables changes, so that every document's tables are read again.
-TABLES_VERSION = "1"
+TABLES_VERSION = "2"
 
 # A table needs at least this many columns and body rows: a one-column list or a lone row is text, not a table.
 _MIN_COLUMNS = 2
@@ -36,6 +37,8 @@ _MIN_ROWS = 1
 # A cell that may be a date: two groups of digits ("2025-04-10", "10/04/2025") or a word and a year ("mai 2025");
 # the others are not given to the date parser, which costs a millisecond a cell.
 _MAY_BE_DATE = re.compile(r"\d{1,4}\D{1,3}\d{1,4}|[^\W\d_]{3,}\.? \d{1,4}\b|\b\d{1,2}(?:er)? [^\W\d_]{3,}")
+# A cell that carries its own multiplier ("1,5 M€", "15k") is not scaled by its header's unit.
+_SCALED = re.compile(r"\d\s*(?:k|m|mn|md|bn|millions?|milliards?|thousands?)(?![a-z])")
 # Formats that are all tables: their lines are rows, not sentences with figures.
 _SHEETS = (".xlsx", ".csv")
 # A row's cells are looked for within this many characters of its first cell in the document's text.
@@ -67,6 +70,7 @@ def extract_tables(path: Path, options: LoadOptions, doc_id: str, language: str)
         ".markdown": _markdown,
         ".html": _html,
         ".htm": _html,
+        ".pdf": _pdf,
     }
     reader = readers.get(suffix)
     if reader is None:
@@ -212,6 +216,125 @@ def _html_tables(markup: str, options: LoadOptions) -> list[RawTable]:
     return raws
 
 
+def _pdf(path: Path, options: LoadOptions) -> list[RawTable]:
+    """The tables of a PDF's text layer: runs of lines cut into the same columns (pdfium's text rectangles, one a
+    stretch of text between gaps); a scanned page has no text layer and gives none."""
+    import pypdfium2 as pdfium
+
+    raws = []
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for number, page in enumerate(document, start=1):
+            textpage = page.get_textpage()
+            pieces = []
+            for i in range(textpage.count_rects()):
+                left, bottom, right, top = textpage.get_rect(i)
+                text = " ".join(textpage.get_text_bounded(left, bottom, right, top).split())
+                if text:
+                    pieces.append(_Piece(left, bottom, right, top, text))
+            for rows, name in pdf_tables(pieces):
+                raws.append(RawTable(rows[: options.max_sheet_rows + 1], name=name, part="page", part_number=number))
+    finally:
+        document.close()
+    return raws
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A stretch of a PDF page's text, in PDF points (the y axis goes up)."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+    text: str
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _is_value(text: str) -> bool:
+    """An amount, a figure other than a year, or a day: what a header's cell is not."""
+    amount = parse_amount(text, "en")
+    if amount is not None and (amount.currency or not _YEAR.fullmatch(text.strip())):
+        return True
+    return any(d.precision == "day" for d in find_dates(text)) if _MAY_BE_DATE.search(text) else False
+
+
+# A table's cells are short: a run of lines whose median piece is longer is text set in columns, not a table (the
+# lines of a two-column page are 40 to 50 characters long; a table's cells, names, dates and figures, far shorter).
+_PDF_CELL_CHARS = 30
+# Lines closer than this share of the widest gap between a table's lines are one row: a row's cells are padded, a
+# cell's wrapped lines are not (3 and 11 points apart in a ruled table, where padded rows are all alike).
+_PDF_WRAP = 0.75
+# Lines further apart than this many line heights end a table (a table's rows are padded, a paragraph after it is
+# set off by a blank line or more).
+_PDF_ROW_GAP = 2.0
+
+
+def pdf_tables(pieces: list[_Piece]) -> list[tuple[list[list[object]], str]]:
+    """Tables among a page's pieces of text: runs of at least three lines cut in two pieces or more whose pieces
+    fall into the same columns (a column: the pieces that overlap horizontally), each with the line before it as
+    its name."""
+    lines: list[list[_Piece]] = []
+    for piece in sorted(pieces, key=lambda p: (-(p.top + p.bottom) / 2, p.left)):
+        middle = (piece.top + piece.bottom) / 2
+        if lines and abs(middle - (lines[-1][0].top + lines[-1][0].bottom) / 2) < (piece.top - piece.bottom) / 2:
+            lines[-1].append(piece)
+        else:
+            lines.append([piece])
+    for line in lines:
+        line.sort(key=lambda p: p.left)
+    found, i = [], 0
+    while i < len(lines):
+        j = i + 1 if len(lines[i]) >= _MIN_COLUMNS else i
+        # A line of one piece inside a table is a cell's wrapped text; the lines after the table's last are not its.
+        while j > i and j < len(lines) and _close(lines[j - 1], lines[j]):
+            j += 1
+        while j - 1 > i and len(lines[j - 1]) < _MIN_COLUMNS:
+            j -= 1
+        rows = _pdf_rows(lines[i:j]) if j - i >= _MIN_ROWS + 2 else None
+        if rows is not None:
+            name = " ".join(p.text for p in lines[i - 1]) if i else ""
+            found.append((rows, name))
+        i = max(j, i + 1)
+    return found
+
+
+def _close(above: list[_Piece], below: list[_Piece]) -> bool:
+    height = max(p.top - p.bottom for p in above)
+    return min(p.bottom for p in above) - max(p.top for p in below) <= _PDF_ROW_GAP * height
+
+
+def _pdf_rows(block: list[list[_Piece]]) -> list[list[object]] | None:
+    """The block's cells by column, or None when its pieces do not line up or are sentences. Lines closer together
+    than three quarters of the widest gap between two lines are one row (a cell's text wrapped over several lines)."""
+    pieces = [p for line in block for p in line]
+    if statistics.median(len(p.text) for p in pieces) > _PDF_CELL_CHARS:
+        return None
+    columns: list[list[float]] = []  # [left, right] of each column, merged from the pieces that overlap
+    for piece in sorted(pieces, key=lambda p: p.left):
+        if columns and piece.left <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], piece.right)
+        else:
+            columns.append([piece.left, piece.right])
+    if len(columns) < _MIN_COLUMNS:
+        return None
+    gaps = [min(p.bottom for p in a) - max(p.top for p in b) for a, b in itertools.pairwise(block)]
+    widest = max(gaps)
+    rows: list[list[object]] = []
+    for number, line in enumerate(block):
+        if not number or gaps[number - 1] >= _PDF_WRAP * widest:
+            rows.append([""] * len(columns))
+        for piece in line:
+            column = next(k for k, (left, right) in enumerate(columns) if left <= piece.left <= right)
+            rows[-1][column] = f"{rows[-1][column]} {piece.text}".strip()
+    # A header names every column, with words (a year at most): a first line with a gap, an amount or a day is not one.
+    if len(rows) < _MIN_ROWS + 1 or not all(rows[0]) or any(_is_value(str(c)) for c in rows[0]):
+        return None
+    return rows
+
+
 # From rows to a table
 
 
@@ -225,7 +348,8 @@ def build_table(raw: RawTable, doc_id: str, index: int, language: str) -> Table 
         return None
     width = max(len(r) for r in shown[start:])
     header = _fill_right(shown[start] + [""] * (width - len(shown[start])))
-    currencies = [currency_in(h) for h in header]
+    scales = [header_scale(h) for h in header]
+    currencies = [currency for _, currency in scales]
     total = lang.pattern("tables", "rows.total")
     rows = []
     for offset, (texts, raw_values) in enumerate(zip(shown[start + 1 :], values[start + 1 :], strict=True)):
@@ -234,6 +358,9 @@ def build_table(raw: RawTable, doc_id: str, index: int, language: str) -> Table 
         texts = texts + [""] * (width - len(texts))
         raw_values = list(raw_values) + [None] * (width - len(raw_values))
         cells = [_typed(t, v, currencies[i], language) for i, (t, v) in enumerate(zip(texts, raw_values, strict=True))]
+        for cell, (scale, _) in zip(cells, scales, strict=True):
+            if scale != 1.0 and cell.value is not None and not _SCALED.search(fold(cell.text)):
+                cell.value *= scale  # "240" under "Grant (k€)" is 240,000 €
         first = next((c.text for c in cells if c.text), "")
         rows.append(Row(number=raw.first_row + start + 1 + offset, cells=cells, total=bool(total.search(fold(first)))))
     _fill_down(rows, header)
@@ -270,14 +397,15 @@ def _where(raw: RawTable) -> str:
 
 
 def header_index(rows: list[list[str]]) -> int | None:
-    """The header's row: the first with at least two cells, once title lines (a single cell in a wider table) are
-    passed; None when no row has two cells."""
+    """The header's row: the first with at least two different cells, once title lines (a single cell in a wider
+    table, or one cell merged across the row, which DOCX and HTML repeat in each column) are passed; None when no
+    row has two cells."""
     width = max((sum(1 for c in r if c) for r in rows), default=0)
     if width < _MIN_COLUMNS:
         return None
     for i, row in enumerate(rows):
         filled = [c for c in row if c]
-        if len(filled) >= _MIN_COLUMNS:
+        if len(set(filled)) >= _MIN_COLUMNS:
             return i
     return None
 
@@ -349,7 +477,12 @@ def _find_row(row: Row, text: str, position: int) -> tuple[int, int] | None:
     if not cells:
         return None
     first = _pattern(cells[0])
+    # The row's cells as close together as they come: its label may be written earlier (a title, another sheet)
+    # with figures of other rows after it. Matches further on than a row's span cannot be closer.
+    best: tuple[int, int] | None = None
     for match in first.finditer(text, position):
+        if best is not None and match.start() > best[0] + _ROW_SPAN:
+            break
         end = match.end()
         for cell in cells[1:]:
             found = _pattern(cell).search(text, end, match.start() + _ROW_SPAN)
@@ -357,8 +490,9 @@ def _find_row(row: Row, text: str, position: int) -> tuple[int, int] | None:
                 break
             end = found.end()
         else:
-            return match.start(), end
-    return None
+            if best is None or end - match.start() < best[1] - best[0]:
+                best = (match.start(), end)
+    return best
 
 
 def _pattern(cell: str) -> re.Pattern[str]:

@@ -13,11 +13,11 @@ from bot import Bot
 from bot.question import analyse
 from bot.skills.base import Context
 from bot.skills.tables import Quantities, Tables
-from core.numbers import find_quantities, format_figure, parse_amount
+from core.numbers import find_quantities, format_figure, header_scale, parse_amount
 from core.settings import AnswerSettings, Settings
 from ingest.loaders import LoadOptions
 from ingest.pipeline import ingest
-from ingest.tables import RawTable, build_table, extract_tables, text_quantities
+from ingest.tables import RawTable, build_table, extract_tables, locate_rows, text_quantities
 from store.facts import FactIndex
 from store.store import Store
 
@@ -254,3 +254,160 @@ def test_a_changed_document_replaces_its_tables_and_a_removed_one_loses_them(tab
     (folder / "steps-2030.md").unlink()
     ingest([folder], settings, store=store)
     assert {t.doc_id for t in store.tables.tables(refresh=True)} == {"contributions-2030.csv"}
+
+
+# Table shapes of the second held-out set: merged title rows, units in headers, PDF tables, rows found where they are
+
+
+@pytest.mark.unit
+def test_a_title_merged_across_the_first_row_is_not_the_header():
+    title = "Répartition des contributions (document fictif)"
+    table = _table([[title, title, title], ["Partenaire", "Numéraire", "Bourses"], ["Institut A", "45 000", "8"]])
+    assert table.header == ["Partenaire", "Numéraire", "Bourses"]
+    assert table.body()[0].cells[1].value == 45000 and not table.problems
+
+
+@pytest.mark.unit
+def test_a_unit_in_the_header_scales_the_column():
+    assert header_scale("Grant (k€)") == (1000, "EUR")
+    assert header_scale("Montant (en milliers d'euros)") == (1000, "EUR")
+    assert header_scale("Distance (m)") == (1, None) and header_scale("Montant (€)") == (1, "EUR")
+    table = _table([["Theme", "Grant (k€)", "Projects"], ["Coastal ecology", 240, 6], ["Health", "1,5 M€", 2]], "en")
+    grant, scaled, projects = table.body()[0].cells[1], table.body()[1].cells[1], table.body()[0].cells[2]
+    assert (grant.value, grant.currency, grant.kind) == (240_000, "EUR", "money")
+    assert scaled.value == 1_500_000  # a cell with its own multiplier keeps it
+    assert projects.value == 6
+
+
+def _pdf(path, blocks) -> None:
+    """A one-column PDF (fictional content) of paragraphs and ruled tables, as reportlab sets them."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    style = getSampleStyleSheet()["BodyText"]
+    story = []
+    for block in blocks:
+        if isinstance(block, str):
+            story.append(Paragraph(block, style))
+        else:
+            table = Table(block)
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, (0.5, 0.5, 0.5))]))
+            story.append(table)
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
+
+
+@pytest.mark.unit
+def test_a_pdf_table_is_read_from_the_text_layer_with_its_wrapped_cells(tmp_path):
+    path = tmp_path / "schedule.pdf"
+    _pdf(
+        path,
+        [
+            "Calendrier fictif du programme.",
+            [
+                ["Étape", "Date", "Lieu", "Durée (jours)"],
+                ["Séminaire de lancement", "12 janvier 2031", "Valombre", "2"],
+                ["Atelier\nméthodologique", "9 mars 2031", "Port-Sarcelle", "3"],
+                ["Restitution finale", "5 octobre 2031", "Valombre", "1"],
+            ],
+            "Les dates peuvent changer.",
+        ],
+    )
+    tables, _ = extract_tables(path, LoadOptions(max_bytes=10**7), "schedule.pdf", "fr")
+    assert len(tables) == 1 and tables[0].header == ["Étape", "Date", "Lieu", "Durée (jours)"]
+    assert tables[0].part == "page" and tables[0].part_number == 1
+    labels = [r.label() for r in tables[0].body()]
+    assert labels == ["Séminaire de lancement", "Atelier méthodologique", "Restitution finale"]
+    assert tables[0].body()[1].cells[1].iso == "2031-03-09" and tables[0].body()[2].cells[3].value == 1
+
+
+@pytest.mark.unit
+def test_text_set_in_two_columns_is_not_a_pdf_table(tmp_path):
+    path = tmp_path / "prose.pdf"
+    left = "Le comité fictif s'est réuni pour examiner le calendrier de l'année et les candidatures. " * 12
+    right = "Les partenaires imaginaires ont présenté leurs projets et proposé des dates d'ateliers. " * 12
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    width, height = A4
+    frames = [Frame(40, 40, width / 2 - 50, height - 80), Frame(width / 2 + 10, 40, width / 2 - 50, height - 80)]
+    document = BaseDocTemplate(str(path), pagesize=A4, pageTemplates=[PageTemplate(frames=frames)], invariant=1)
+    style = getSampleStyleSheet()["BodyText"]
+    document.build([Paragraph(left, style), Paragraph(right, style)])
+    tables, _ = extract_tables(path, LoadOptions(max_bytes=10**7), "prose.pdf", "fr")
+    assert tables == []
+
+
+@pytest.mark.unit
+def test_a_row_is_cited_where_its_cells_are_together_not_where_its_label_first_appears():
+    raw = RawTable([["Site", "Doctorants"], ["Campus Nord", 37]], name="Personnel")
+    table = build_table(raw, "heads.xlsx", 0, "fr")
+    text = (
+        "Effectifs fictifs du Campus Nord et des autres sites.\nSite: Campus Nord; 2025: 471.\n\n"
+        "Personnel\n\nSite: Campus Nord; Doctorants: 37."
+    )
+    passages = [(f"c{i}", text.index(p), text.index(p) + len(p), p) for i, p in enumerate(text.split("\n\n"))]
+    locate_rows([table], text, passages)
+    assert (table.rows[0].chunk_id, table.rows[0].quote) == ("c2", "Site: Campus Nord; Doctorants: 37.")
+
+
+SCHEDULE = [
+    ["Étape", "Date", "Lieu", "Durée (jours)"],
+    ["Séminaire de lancement", "12 janvier 2031", "Valombre", "2"],
+    ["Atelier méthodologique", "9 mars 2031", "Port-Sarcelle", "3"],
+]
+
+
+@pytest.mark.unit
+def test_a_when_question_is_answered_from_the_date_column():
+    draft = _ask([_table(SCHEDULE)], "Quand a lieu le séminaire de lancement ?", "fr")
+    assert draft is not None and "12 janvier 2031" in draft.direct and "Valombre" not in draft.direct
+    # An action's deadline is not when the meeting it prepares takes place, though the embedder finds the action
+    # close to the question (scripted here: "meeting" is close to the first action only).
+    actions = _table(
+        [
+            ["Action", "Owner", "Deadline"],
+            ["Plan the kick-off", "J. Doe", "2031-09-30"],
+            ["Book rooms", "A. Roe", "2031-10-15"],
+        ]
+    )
+
+    def close(words: list[str], labels: list[str]) -> list[list[float]]:
+        return [
+            [0.95 if word == "meeting" and label == "Plan the kick-off" else 0.1 for label in labels] for word in words
+        ]
+
+    context = Context(FactIndex([]), date(2025, 6, 1), AnswerSettings(), tables=[actions], similar=close)
+    assert Tables(context).plan(analyse("When is the steering committee meeting?", "en")) is None
+    # Nor does a lookup by a column's word ("date" ~ "Deadline") about a row only close in meaning.
+    assert Tables(context).plan(analyse("Which date was set for the second steering committee meeting?", "en")) is None
+
+
+@pytest.mark.unit
+def test_a_figure_column_the_question_does_not_name_does_not_answer_it():
+    # "times a year", "committee", "meet": nothing of this table; its one figure column is not the answer.
+    assert _ask([_table(SCHEDULE)], "How many times a year does the steering committee meet?", "en") is None
+
+
+@pytest.mark.unit
+def test_the_year_a_table_names_outweighs_the_date_of_its_document():
+    rows = [["Budget 2031 (document fictif)", None], ["Poste", "Montant (€)"], ["Voyages", 1200], ["TOTAL", 1200]]
+    table = _table(rows).model_copy(update={"doc_date": "2030-11-04", "doc_title": "Budget prévisionnel 2031"})
+    assert _ask([table], "What was the total budget in 2030?", "en").abstain
+    assert _ask([table], "What is the total budget for 2031?", "en").direct.startswith("€1,200 in total")
+
+
+@pytest.mark.unit
+def test_the_rows_are_named_by_the_column_that_tells_them_apart():
+    table = _table(
+        [
+            ["Catégorie", "Poste", "Montant HT (€)"],
+            ["Personnel", "Coordination", 18000],
+            [None, "Tutorat", 9600],  # the category merged over its rows
+            ["Fonctionnement", "Communication", 1800],
+            ["Sous-total", None, 29400],
+        ]
+    )
+    assert _ask([table], "Quel est le poste le plus coûteux ?", "fr").direct.startswith("Coordination")
+    assert _ask([table], "Quel est le poste le moins cher ?", "fr").direct.startswith("Communication")

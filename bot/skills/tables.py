@@ -75,6 +75,7 @@ class _Match:
     header_score: int = 0  # the question's words in the value column's header
     concept: bool = False  # one of them is a word of the vocabulary ("lieu" for "where"), not a name
     leftover: set[str] = field(default_factory=set)  # question words the table does not explain
+    by_words: bool = False  # a row is named in its own words, not only by meaning across languages
 
 
 class Tables(Skill):
@@ -120,11 +121,13 @@ class Tables(Skill):
                 candidates.append(found)
         if not candidates:
             return None
-        candidates.sort(key=lambda m: -m.score)
+        # Alike scores: the table whose header the question names, then the one that leaves fewer words unexplained.
+        candidates.sort(key=lambda m: (-m.score, -m.header_score, len(m.leftover)))
         best = candidates[0]
         if (
             len(candidates) > 1
-            and candidates[1].score == best.score
+            and (candidates[1].score, candidates[1].header_score, len(candidates[1].leftover))
+            == (best.score, best.header_score, len(best.leftover))
             and candidates[1].table.doc_id != best.table.doc_id
         ):
             return None  # two documents' tables fit alike: the passages decide
@@ -136,10 +139,18 @@ class Tables(Skill):
         operated = operation is not None and (
             (numeric and (strong or bool(best.rows))) or (operation == "none" and strong and which)
         )
+        if best.column is not None and not best.header_score and not money and len(best.leftover) > 1:
+            return None  # a figure column the question does not name, and words the table does not explain
         figures = q.needs == "quantity" or q.kind == "count" or money or operated
         if not figures and not (best.rows and strong and best.concept):
             return None  # a lookup needs a row and a column named by a word of the vocabulary ("where", "funded")
-        said = f"{best.table.doc_date} {best.table.doc_title} {best.table.name} " + " ".join(best.table.header)
+        if not figures and best.leftover and not best.by_words:
+            return None  # a row only close in meaning, and words the table does not explain: not this table's
+        # The years the table names (its title, sheet, headers); the document's date only when it names none: a
+        # budget for 2026 written in 2025 is not a 2025 budget.
+        said = f"{best.table.doc_title} {best.table.name} " + " ".join(best.table.header)
+        if not _YEAR.search(said):
+            said += f" {best.table.doc_date}"
         if years and not years & set(_YEAR.findall(said)) and not any(y in r.quote for r in best.rows for y in years):
             return "abstain" if figures and strong and numeric else None  # the table is of another year
         sure = figures and strong and numeric  # a question about this table's figures
@@ -326,6 +337,7 @@ def _fit(
             named[text] = list(prepared.rows_of[text])
             used |= keys(text)
     rest = asked - used
+    by_words = bool(named)  # rows the question names in their own words (not only by meaning, across languages)
     if similar is not None and text_columns:
         _name_by_meaning(table, q, rest, named, used, similar, settings, text_columns[0])
         rest = asked - used
@@ -344,6 +356,12 @@ def _fit(
     if matched:
         wants_text = q.kind in ("person", "organisation", "place")
         column = max(matched, key=lambda i: (scores[i], (i in text_columns) == wants_text))
+    dated = [i for i in value_columns if kinds[i] == "date"]
+    when = False  # a "when" question answered from a date column: the column counts as named
+    if q.kind == "date" and operation is None and dated and (column is None or kinds[column] != "date"):
+        # "When does … take place?": the date column, though "lieu" of "a lieu" names the place column.
+        column = max(dated, key=lambda i: scores[i])
+        when = True
     if column is None and operation == "none":
         # "Which item is funded by no one?": an empty text column the question names, other than the rows' names.
         named_texts = [i for i in text_columns if scores[i] > 0 and i != (text_columns[0] if text_columns else -1)]
@@ -360,15 +378,18 @@ def _fit(
     if column is None and not count_rows:
         return None
     which = [i for i in text_columns if scores[i] > 0 and i != column]
-    others = [i for i in text_columns if i != column]
+    # The rows' names: the text column that tells them apart best ("Poste", not the "Catégorie" several rows share).
+    others = sorted((i for i in text_columns if i != column), key=lambda i: -prepared.distinct[i])
     label = which[0] if which else (others[0] if others else 0)
     title_keys = prepared.title_keys
     explained = prepared.explained | used
     leftover = {k for k in rest - explained if not k.isdigit() or len(k) < 4}
     if counted and not counted & explained:
         leftover |= counted  # "how many technicians": a thing the table does not count
+    if when and (leftover or not by_words):
+        return None  # a date column answers "when" for a row named in its words, and nothing else asked
     score = (
-        2 * (scores[column] if column is not None else 0)
+        2 * (scores[column] + when if column is not None else 0)
         + sum(scores[i] for i in which)
         + 2 * len(named)
         + len(rest & title_keys)
@@ -378,8 +399,8 @@ def _fit(
     rows = [r for found in named.values() for r in found]
     rows = sorted({id(r): r for r in rows}.values(), key=lambda r: r.number)
     shared = rest & header_keys[column] if column is not None else set()
-    concept = any(re.fullmatch(r"[t#]\d+", k) for k in shared)
-    return _Match(table, column, label, rows, score, len(shared), concept, leftover)
+    concept = when or any(re.fullmatch(r"[t#]\d+", k) for k in shared)
+    return _Match(table, column, label, rows, score, len(shared) + when, concept, leftover, by_words)
 
 
 @dataclass
@@ -395,6 +416,7 @@ class _Prepared:
     rows_of: dict[str, list[Row]] = field(default_factory=dict)
     columns_of: dict[str, set[int]] = field(default_factory=dict)
     explained: set[str] = field(default_factory=set)
+    distinct: list[int] = field(default_factory=list)  # how many different texts each column's body rows hold
 
 
 # Table id -> (the table, its prepared index); a table read anew is another object and is prepared again.
@@ -422,6 +444,7 @@ def _prepare(table: Table) -> _Prepared:
             if cell.kind == "text" and not row.total:
                 prepared.rows_of.setdefault(cell.text, []).append(row)
                 prepared.columns_of.setdefault(cell.text, set()).add(index)
+    prepared.distinct = [len({r.cells[i].text for r in table.body()}) for i in range(len(table.header))]
     if len(_PREPARED) >= _PREPARED_LIMIT:
         _PREPARED.clear()
     _PREPARED[table.id] = (table, prepared)
