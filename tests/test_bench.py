@@ -31,6 +31,8 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
             "ingest,scale,ocr,facts,cold,load,api",
             "--ocr-pages",
             "1",
+            "--load-index",
+            "corpus",
             "--users",
             "2",
             "--questions",
@@ -57,6 +59,7 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
     for load in (data["load"], data["api"]):
         assert (load["served"], load["errors"]) == (2, 0), load["error_examples"]
     assert data["ocr"]["pages"] == 1 and "translate" not in data
+    assert data["inprocess"]["questions"] == 2 and data["load"]["server_cpu"] > 0
     assert "| 2 clients x 1 questions through the API (openai client) | 2 | 0 |" in (out / "bench.md").read_text()
     assert "| passages |" in (out / "bench.md").read_text()
     assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
