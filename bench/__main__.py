@@ -81,8 +81,13 @@ def serving(env: dict[str, str]) -> Iterator[tuple[int, float]]:
         app.wait(timeout=30)
 
 
+Ask = Callable[[str, list[dict[str, str]]], None]  # one question with the conversation before it
+# Questions one person asks, one after the other, right after each start of the app (the cold row).
+SINGLE_USER_QUESTIONS = 10
+
+
 def cold_starts(runs: int, env: dict[str, str]) -> dict:
-    first_answer, served = [], []
+    first_answer, served, ready, first, single = [], [], [], [], []
     for _ in range(runs):
         started = time.perf_counter()
         subprocess.run(
@@ -93,12 +98,24 @@ def cold_starts(runs: int, env: dict[str, str]) -> dict:
             capture_output=True,
         )
         first_answer.append(time.perf_counter() - started)
-        with serving(env) as (_, seconds, _pid):
+        started = time.perf_counter()
+        with serving(env) as (port, seconds, _pid):
             served.append(seconds)
-    return {"first_answer_s": statistics.median(first_answer), "served_page_s": statistics.median(served)}
-
-
-Ask = Callable[[str, list[dict[str, str]]], None]  # one question with the conversation before it
+            ready.append(time.perf_counter() - started)
+            # One person's first questions once the app says it is ready: does anyone still pay a cold start?
+            ask = api_asker(f"http://127.0.0.1:{port}/")
+            for question, history in realistic.questions(SINGLE_USER_QUESTIONS):
+                asked = time.perf_counter()
+                ask(question, history)
+                single.append(time.perf_counter() - asked)
+            first.append(single[-SINGLE_USER_QUESTIONS])
+    return {
+        "first_answer_s": statistics.median(first_answer),
+        "served_page_s": statistics.median(served),
+        "ready_s": statistics.median(ready),
+        "first_question_s": statistics.median(first),
+        "single_user_p95_s": percentile(single, 95),
+    }
 
 
 def app_asker(url: str) -> Ask:
@@ -229,6 +246,9 @@ def table(result: dict) -> str:
             "|---|---:|",
             f"| process start to first answer (`partnerbot ask`) | {cold['first_answer_s']:.2f} s |",
             f"| app start to served page | {cold['served_page_s']:.2f} s |",
+            f"| app start to ready (`/healthz` 200: loaded and warmed) | {cold['ready_s']:.2f} s |",
+            f"| then one person's first question (API) | {cold['first_question_s']:.2f} s |",
+            f"| p95 of their first {SINGLE_USER_QUESTIONS} held-out questions | {cold['single_user_p95_s']:.2f} s |",
             "",
         ]
     if scale := result.get("scale"):
@@ -325,7 +345,7 @@ def main() -> None:
         "--load-index",
         choices=["realistic", "corpus"],
         default="realistic",
-        help="the index of the load rows: the corpus and every fictional fixture folder (default), or the corpus alone",
+        help="the index of the cold and load rows: the corpus and every fixture folder (default), or the corpus alone",
     )
     parser.add_argument("--ocr-pages", type=int, default=4, help="pages of the scan the OCR row reads")
     args = parser.parse_args()
@@ -353,21 +373,18 @@ def main() -> None:
     if "facts" in rows:
         print("facts lookups: 10,000 facts", flush=True)
         result["facts"] = child("facts", "--facts", "10000", "--runs", str(args.runs))
-    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir / "cold"), "PARTNERBOT_COLLECTION": "bench-cold"}
-    if "cold" in rows:
-        subprocess.run(
-            [sys.executable, "-m", "cli", "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True
-        )
-        print("cold starts", flush=True)
-        result["cold_start"] = cold_starts(args.runs, env)
-    if rows & {"load", "api"}:
+    if rows & {"cold", "load", "api"}:
         # The corpus and the fictional fixtures (issue 25), or the corpus alone (the harness's own test), built once
         # in the bench's data dir.
         folders = realistic.FOLDERS if args.load_index == "realistic" else realistic.FOLDERS[:1]
         name = args.load_index
         loaded = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir / name), "PARTNERBOT_COLLECTION": f"bench-{name}"}
-        print(f"load: the {name} index ({', '.join(f.name for f in folders)})", flush=True)
+        print(f"the {name} index ({', '.join(f.name for f in folders)})", flush=True)
         realistic.ensure_index(loaded, data_dir / f"{name}-ingested", folders)
+    if "cold" in rows:
+        print("cold starts", flush=True)
+        result["cold_start"] = cold_starts(args.runs, loaded)
+    if rows & {"load", "api"}:
         count = args.users * args.questions
         print(f"load: the same {count} questions in process, one thread", flush=True)
         result["inprocess"] = child("inprocess", "--questions", str(count), env=loaded)

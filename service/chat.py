@@ -31,6 +31,7 @@ from ingest.translation import TranslateReport, pending, translate_all
 from ingest.uploads import remove_refused, save_uploads
 from ingest.worker import IngestCancelled, Worker
 from service.limits import SlidingWindow
+from service.readiness import Readiness
 from store.fact_records import Event
 from store.facts import FactIndex
 from store.feedback import FeedbackLog
@@ -138,6 +139,7 @@ class ChatService:
         self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
         self._conversations_lock = threading.Lock()
         self._feedback_rate = SlidingWindow(app.feedback_per_minute, 60.0, keys=app.remembered_sessions)
+        self.readiness = Readiness()  # `partnerbot serve` answers once warmed up (start_warm_up)
 
     def variant(self, **overrides: Any) -> ChatService:
         """The same documents answered with other settings (`retrieval_mode="dense"`, `generator="local"`)."""
@@ -147,10 +149,13 @@ class ChatService:
     # Answers
 
     def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
+        self.readiness.wait(self.settings.app.ready_wait_seconds)
         return self.bot.ask(question, history)
 
     def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
-        """Pieces of the answer's text, then the whole `Answer` (whose text replaces the pieces)."""
+        """Pieces of the answer's text, then the whole `Answer` (whose text replaces the pieces). While the app is
+        still warming up, waits for it (`PARTNERBOT_READY_WAIT_SECONDS`), then `NotReady`."""
+        self.readiness.wait(self.settings.app.ready_wait_seconds)
         return self.bot.stream(question, history)
 
     def sources(self, answer: Answer) -> list[SourceSegment]:
@@ -364,7 +369,8 @@ class ChatService:
 
     def warm_up(self) -> None:
         """Load what the first question would wait for: the keyword index, the embedding model and, with the claims
-        on, the parser that reads every question (seconds a language, paid here rather than by the first asker)."""
+        on, the parser that reads every question (seconds a language, paid here rather than by the first asker);
+        then answer the app's example questions, French and English, whose first answers pay what is left cold."""
         self.store.lexical()
         self.store.embedder.embed_query("warm up")
         if self.settings.store.claims:
@@ -372,6 +378,28 @@ class ChatService:
 
             for language in ("fr", "en"):
                 parses(["Qui a signé ?" if language == "fr" else "Who signed?"], language)
+        examples = [question for _, questions in self.app_texts().examples for question in questions]
+        for question in examples[: self.settings.app.warm_up_questions]:
+            self.bot.ask(question)
+
+    def start_warm_up(self) -> threading.Thread:
+        """Warm up in the background; questions asked meanwhile wait for it (`readiness`). A failure is logged and
+        the app goes on: the questions then meet it themselves, with its message."""
+        self.readiness.starting()
+
+        def run() -> None:
+            started = time.perf_counter()
+            try:
+                self.warm_up()
+            except Exception:
+                log.exception("warming up failed")
+            finally:
+                self.readiness.finished()
+                log.info("ready: warmed up in %.1f s", time.perf_counter() - started)
+
+        thread = threading.Thread(target=run, name="warm-up", daemon=True)
+        thread.start()
+        return thread
 
     # Facts
 
