@@ -126,7 +126,9 @@ def app_asker(url: str) -> Ask:
     client = Client(url, verbose=False)
 
     def ask(question: str, history: list[dict[str, str]]) -> None:
-        client.predict(question, history, api_name="/ask")
+        # Gradio's Chatbot takes a message's content as a list of parts, as the page sends it.
+        turns = [{"role": t["role"], "content": [{"type": "text", "text": t["content"]}]} for t in history]
+        client.predict(question, turns, api_name="/ask")
 
     return ask
 

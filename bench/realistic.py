@@ -50,9 +50,23 @@ def ensure_index(env: dict[str, str], marker: Path, folders: list[Path]) -> None
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time a process has used so far (Linux' /proc), to say how busy the server kept the
-    cores: 2.0 CPU-seconds a second is both cores of this machine."""
+    """User and system CPU time a process and its descendants (the answer processes) have used so far (Linux'
+    /proc), to say how busy the server kept the cores: 2.0 CPU-seconds a second is both cores of this machine."""
     import os
 
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended meanwhile
+            continue
+        process = int(stat.parent.name)
+        parents[process] = int(fields[1])
+        used[process] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    family, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in family} - family
+        family |= more
+        grew = bool(more)
+    return sum(used.get(process, 0.0) for process in family)
