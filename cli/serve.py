@@ -138,6 +138,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
 
         service = build_service(settings)
         service.readiness.starting()  # from its first request, questions wait for the warm-up
+        service.answer_in_processes()
         return ui.web_app(service), lambda: ui.start_background(service)
 
     host = host or settings.app.host

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -62,3 +63,13 @@ def test_the_page_answers_at_once_and_a_question_asked_while_loading_is_answered
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.unit
+def test_a_question_refused_in_an_answer_process_reaches_the_app_with_its_translations():
+    from core.errors import QuestionError, QuestionTooLong
+
+    for kind in (QuestionError, QuestionTooLong):
+        error = pickle.loads(pickle.dumps(kind("Ask in words.", {"fr": "Posez-la avec des mots."})))
+        assert type(error) is kind and str(error) == "Ask in words."
+        assert error.in_language("fr") == "Posez-la avec des mots."
