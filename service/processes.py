@@ -29,16 +29,18 @@ log = logging.getLogger("partnerbot.processes")
 # How often a worker checks that the app that started it still runs: an orphan holds memory, not the CPU.
 PARENT_CHECK_SECONDS = 1.0
 _service: ChatService | None = None  # in a worker process: its own service
-_warmed = False
 
 
 def _start(settings: Settings, parent: int) -> None:
+    """A worker's start: its service, warmed (models, keyword index, the example questions) before it takes its
+    first job, so that no question is ever answered by a cold process."""
     global _service
     from service.wiring import build_service
 
     # A worker outlives an app that was killed (or stopped while the worker still loaded): it goes with it.
     threading.Thread(target=_follow, args=(parent,), name="follow-app", daemon=True).start()
     _service = build_service(settings)
+    _service.warm_up()
 
 
 def _follow(parent: int) -> None:
@@ -47,12 +49,8 @@ def _follow(parent: int) -> None:
     os._exit(0)
 
 
-def _warm() -> None:
-    global _warmed
-    assert _service is not None
-    if not _warmed:
-        _service.warm_up()
-        _warmed = True
+def _started() -> None:
+    """A job that returns once a process has started (and so warmed)."""
 
 
 def _answer(question: str, history: list[Any]) -> Answer:
@@ -76,12 +74,11 @@ class AnswerProcesses:
         )
 
     def warm_up(self) -> None:
-        """Start the processes and warm them (models, keyword index, the example questions); waits. One warm-up job
-        a process is asked for: a process that took two warms once, the other on its first question."""
+        """Start the processes (each warms as it starts; see `_start`); waits until one of them can answer. A job a
+        process: with no process idle, each job starts one."""
         with self._lock:
             pool = self._pool
-        for future in [pool.submit(_warm) for _ in range(self.count)]:
-            future.result()
+        _started_all(pool, self.count)
 
     def ask(self, question: str, history: Sequence[Any] | None) -> Answer:
         with self._lock:
@@ -92,8 +89,7 @@ class AnswerProcesses:
         """A new pool, started and warmed (waits), takes over from the old one, which finishes its answers: once an
         upload says it is added, the answers see it."""
         fresh = self._new()
-        for future in [fresh.submit(_warm) for _ in range(self.count)]:
-            future.result()
+        _started_all(fresh, self.count)
         with self._lock:
             old, self._pool = self._pool, fresh
         old.shutdown(wait=False)
@@ -101,3 +97,8 @@ class AnswerProcesses:
     def close(self) -> None:
         with self._lock:
             self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _started_all(pool: ProcessPoolExecutor, count: int) -> None:
+    for future in [pool.submit(_started) for _ in range(count)]:
+        future.result()
