@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import Answer, ChatService, FeedbackError, PartnerbotError, QuestionError, SourceSegment
 from service.limits import SlidingWindow
+from service.readiness import NotReady, getting_ready
 
 log = logging.getLogger("partnerbot.ui")
 
@@ -170,6 +171,10 @@ class ChatApp:
         except QuestionError as exc:
             self.service.remember(session, place, None)
             yield message, [*chat, shown("assistant", exc.in_language(reader_language(request)))], ""
+        except NotReady as exc:  # asked while loading, and loading took longer than a question waits
+            self.service.remember(session, place, None)
+            said = f"{str(exc)[:1].upper()}{str(exc)[1:]}. Please ask again in a moment."
+            yield message, [*chat, shown("assistant", said)], ""
         except Exception as exc:  # an outage of the index must not kill the session
             log.exception("answering failed")
             self.service.remember(session, place, None)
@@ -201,6 +206,11 @@ class ChatApp:
             return "Cancelling…"
         return "None of your uploads is being indexed."
 
+    def readiness(self) -> tuple[Any, Any]:
+        """The "getting ready" line while the app warms up, and the timer that polls it, stopped once ready."""
+        ready = self.service.readiness.ready
+        return gr.update(value="" if ready else getting_ready(), visible=not ready), gr.Timer(active=not ready)
+
     def facts_views(self, request: gr.Request | None = None) -> tuple[list[list[str]], list[list[str]]]:
         """The who's who and the timeline, dates in the reader's language (from the browser's)."""
         language = reader_language(request)
@@ -224,6 +234,9 @@ def build_app(service: ChatService) -> gr.Blocks:
     texts = service.app_texts()  # the corpus's title, about text and examples: the code names no corpus
     with gr.Blocks(title=texts.title) as demo:
         gr.Markdown(f"# {texts.title}\n{texts.about}")
+        # Shown while `partnerbot serve` still loads its models (a question asked then waits for them).
+        ready_line = gr.Markdown(getting_ready(), visible=not service.readiness.ready, elem_id="getting-ready")
+        readiness_timer = gr.Timer(1.0, active=not service.readiness.ready)
         with gr.Row():
             with gr.Column(scale=3):
                 # Answers quote documents: shown as text, never interpreted as HTML or Markdown.
@@ -308,6 +321,7 @@ def build_app(service: ChatService) -> gr.Blocks:
         )
         cancel.click(app.cancel_upload, None, added, api_name="cancel_upload")
         demo.load(app.facts_views, None, [whos_who, timeline], api_name="facts")
+        readiness_timer.tick(app.readiness, None, [ready_line, readiness_timer], api_name=False, queue=False)
     return demo
 
 
@@ -347,18 +361,12 @@ def web_app(service: ChatService) -> FastAPI:
     )
 
 
-def launch(service: ChatService, host: str | None = None, port: int | None = None) -> None:
-    import uvicorn
-
-    settings = service.settings
-    app = web_app(service)
+def start_background(service: ChatService) -> None:
+    """What a served app does behind its page: finish interrupted uploads, warm up (questions wait for it), and
+    translate when a translator is set."""
     service.resume_uploads()  # uploads a stop interrupted are finished in the background
-    # Load the keyword index and the model while the page loads, not on the first question.
-    threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
-    if settings.store.translator != "off":
+    # Load the keyword index, the models and answer a few questions while the page loads, not on the first asker.
+    service.start_warm_up()
+    if service.settings.store.translator != "off":
         # Answers are served meanwhile: a sentence not yet translated is quoted in its own language.
         threading.Thread(target=_translate, args=(service,), name="translate", daemon=True).start()
-    host = host or settings.app.host
-    port = port if port is not None else settings.app.port
-    print(f"partnerbot: the app on http://{host}:{port}/, its API under /v1 and /api", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -187,6 +187,30 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
     }
 
 
+def measure_inprocess(count: int) -> dict:
+    """The load rows' questions answered one at a time by one thread of this process, on the index the settings name
+    (the bench's realistic one): the rate the app's answers per second are compared with."""
+    from bench.realistic import questions
+
+    service = build_service(Settings())
+    service.warm_up()
+    asked = questions(count)
+    latencies = []
+    started = time.perf_counter()
+    for question, history in asked:
+        t = time.perf_counter()
+        service.ask(question, history)
+        latencies.append(time.perf_counter() - t)
+    wall = time.perf_counter() - started
+    return {
+        "questions": len(asked),
+        "p50_s": percentile(latencies, 50),
+        "p95_s": percentile(latencies, 95),
+        "max_s": max(latencies),
+        "answers_per_s": len(asked) / wall,
+    }
+
+
 def measure_ocr(pages: int, runs: int) -> dict:
     """Pages a second that OCR reads on this machine, on a scan the bench makes of known French and English text
     (noised and slightly skewed), with the share of its words read back."""
@@ -326,9 +350,14 @@ def measure_upload(megabytes: float, questions: int, data_dir: Path, wait: float
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.measure")
-    parser.add_argument("what", choices=["ingest", "scale", "facts", "ocr", "translate", "upload"])
+    parser.add_argument("what", choices=["ingest", "scale", "facts", "ocr", "translate", "upload", "inprocess"])
     parser.add_argument("--megabytes", type=float, default=20.0, help="size of the upload of `upload`")
-    parser.add_argument("--questions", type=int, default=30, help="questions of `upload`, idle and during each upload")
+    parser.add_argument(
+        "--questions",
+        type=int,
+        default=30,
+        help="questions of `upload` (idle and during each upload) and of `inprocess`",
+    )
     parser.add_argument("--wait", type=float, default=600, help="seconds `upload` waits for the upload's embedding")
     parser.add_argument("--pages", type=int, default=4)
     parser.add_argument("--facts", type=int, default=10_000)
@@ -345,6 +374,8 @@ def main() -> None:
         result = measure_ocr(args.pages, args.runs)
     elif args.what == "translate":
         result = measure_translate(args.pages)
+    elif args.what == "inprocess":
+        result = measure_inprocess(args.questions)
     elif args.what == "upload":
         result = measure_upload(args.megabytes, args.questions, args.data_dir, args.wait)
     else:

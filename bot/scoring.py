@@ -11,8 +11,9 @@ import numpy as np
 from core.text import content_words, stem, stems
 from models.embeddings import Embedder
 
-# The reranker and the evidence score the same question: its vector is embedded once. A few suffice, as the app's
-# workers answer a handful of questions at a time.
+# The reranker and the evidence score the same question, and the tables skill the same words of it for every table:
+# each is embedded once. A few suffice, as the app's workers answer a handful of questions (a question and about ten
+# words each) at a time.
 _QUERY_CACHE = 64
 
 
@@ -69,7 +70,9 @@ class SentenceScorer:
         return np.stack([found[t] for t in texts])
 
     def _query(self, question: str) -> np.ndarray:
-        text = embedded_text(question, self.max_word_chars, self.query_chars)
+        return self._query_vector(embedded_text(question, self.max_word_chars, self.query_chars))
+
+    def _query_vector(self, text: str) -> np.ndarray:
         with self._lock:
             if text in self._queries:
                 self._queries.move_to_end(text)
@@ -102,7 +105,9 @@ class SentenceScorer:
         """Cosine similarity of each query (a word, a phrase) to each text; the texts' vectors are cached."""
         if not queries or not texts:
             return [[] for _ in queries]
-        vectors = np.stack([np.asarray(self.embedder.embed_query(q), dtype=np.float32) for q in queries])
+        # Cached: the tables skill asks with the same words of a question for every table (issue 25: uncached, these
+        # embeddings were 38 % of the served app's busy time under load).
+        vectors = np.stack([self._query_vector(q) for q in queries])
         return (vectors @ self._vectors(texts).T).tolist()
 
 

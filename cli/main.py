@@ -172,10 +172,9 @@ def _cmd_translate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import ui  # the app sits on top of the service: imported only by the command that starts it
-    from service import build_service
+    from cli.serve import serve
 
-    ui.launch(build_service(settings), host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port)
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 class PartnerbotError(Exception):
@@ -37,6 +38,10 @@ class QuestionError(PartnerbotError, ValueError):
 
     def in_language(self, language: str) -> str:
         return self.translations.get(language, str(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in an answer process, it reaches the app's with its translations (the default keeps the message).
+        return type(self), (str(self), self.translations)
 
 
 class QuestionTooLong(QuestionError):

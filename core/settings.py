@@ -302,6 +302,19 @@ class AppSettings(Section):
     # Questions waiting for a worker before the next is refused (the API's 429, the app's "queue full"): 64 is
     # about 5 s of waiting at the measured 12 answers a second, the longest a person should be kept waiting.
     queue_size: int = Field(64, ge=0, le=10_000)
+    # Worker processes `partnerbot serve` answers in (0: in the app's own threads). An answer is mostly Python, so
+    # the threads of one process share one core (the GIL). 40 clients x 4 held-out questions through the page, two
+    # servers side by side on this two-core machine (shared, load 13-30): 2 processes answered 1.80 and 1.22 a second
+    # where the threads answered 1.36 and 0.92 (+32 % both times, p50 -25 to -34 %). One process a core.
+    answer_processes: int = Field(2, ge=0, le=16)
+    # How long a question asked while `partnerbot serve` still loads (the models, the index, the warm-up questions)
+    # waits before it is told to ask again: loading took 10-20 s on a slow, loaded two-core machine, so a question
+    # asked at the first second is still answered; past a minute something is wrong and the asker should know.
+    ready_wait_seconds: float = Field(60.0, ge=0, le=3600)
+    # Example questions of the app (the corpus manifest's `[app]` table, French and English) answered in the
+    # background at start, before the app says it is ready: the first answers after start cost 0.9-1.7 s each
+    # (first parses, sentence vectors, spelling corrections), paid there instead of by the first people asking.
+    warm_up_questions: int = Field(6, ge=0, le=50)
 
     def api_key_roles(self) -> dict[str, str]:
         """The SHA-256 hex digest of each accepted API key (lower case) -> its role, "reader" or "editor"."""

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from tqdm import tqdm
@@ -24,7 +24,9 @@ from eval.gold import GoldFileError, GoldQuestion, read_gold
 from eval.report import Evaluation, read_results
 from eval.score import is_correct
 from eval.template import write_template
-from service import ChatService, build_service
+
+if TYPE_CHECKING:  # the service (models, store, bot) loads when an evaluation runs: `partnerbot serve` starts faster
+    from service import ChatService
 
 EXIT_USAGE = 2
 EXIT_BELOW_BASELINE = 4
@@ -98,6 +100,8 @@ def evaluation_service(settings: Settings, extra: list[Path]) -> Iterator[ChatSe
 
     Evaluation documents (fictional fixtures) never enter the index the app serves.
     """
+    from service import build_service
+
     if not extra:
         yield build_service(settings)
         return

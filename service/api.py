@@ -480,14 +480,18 @@ def create_api(service: ChatService) -> FastAPI:
         kinds = {"people": found.people, "events": found.events, "plans": found.plans}
         return {kind: [fact.model_dump(mode="json") for fact in facts] for kind, facts in kinds.items()}
 
-    @api.get("/healthz")
-    def healthz() -> dict[str, Any]:
-        """Whether the index can be read, with its counts; runs beside the answers, never behind them."""
+    @api.get("/healthz", response_model=None)
+    def healthz() -> dict[str, Any] | JSONResponse:
+        """Whether the index can be read, with its counts; runs beside the answers, never behind them. 503 with the
+        status `starting` while `partnerbot serve` still warms up (questions wait for it meanwhile)."""
         try:
             counts = service.health()
         except PartnerbotError as exc:
             raise api_error(exc) from exc
-        return {"status": "ok", **counts, "answering": pool.running, "waiting": pool.waiting}
+        ready = service.readiness.ready
+        health = {"status": "ok" if ready else "starting", "ready": ready, **counts}
+        health |= {"answering": pool.running, "waiting": pool.waiting}
+        return health if ready else JSONResponse(health, status_code=503, headers={"Retry-After": "1"})
 
     @api.get("/metrics")
     def prometheus() -> Response:

@@ -32,6 +32,8 @@ from ingest.translation import TranslateReport, pending, translate_all
 from ingest.uploads import remove_refused, save_uploads
 from ingest.worker import IngestCancelled, Worker
 from service.limits import SlidingWindow
+from service.processes import AnswerProcesses
+from service.readiness import Readiness
 from store.facts import FactIndex
 from store.feedback import FeedbackLog
 from store.pages import PageView, render_cited_page
@@ -87,7 +89,7 @@ class UploadJob:
     owner: str
     names: list[str]
     result: AddResult
-    stage: str = "waiting"  # waiting, reading, ocr, embedding, facts, cancelling, done, cancelled, failed
+    stage: str = "waiting"  # waiting, reading, ocr, embedding, facts, answers, cancelling, done, cancelled, failed
     done: int = 0
     total: int = 0
     error: str | None = None
@@ -115,7 +117,13 @@ class UploadJob:
         return f"Indexing {files}: {what} {self.done}/{self.total}…" if self.total else f"Indexing {files}: {what}…"
 
 
-_STAGE_WORDS = {"reading": "reading files", "ocr": "reading scanned pages", "embedding": "passages", "facts": "facts"}
+_STAGE_WORDS = {
+    "reading": "reading files",
+    "ocr": "reading scanned pages",
+    "embedding": "passages",
+    "facts": "facts",
+    "answers": "starting the answers over the new index",
+}
 
 
 class ChatService:
@@ -138,6 +146,8 @@ class ChatService:
         self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
         self._conversations_lock = threading.Lock()
         self._feedback_rate = SlidingWindow(app.feedback_per_minute, 60.0, keys=app.remembered_sessions)
+        self.readiness = Readiness()  # `partnerbot serve` answers once warmed up (start_warm_up)
+        self._processes: AnswerProcesses | None = None  # `answer_in_processes`
 
     def variant(self, **overrides: Any) -> ChatService:
         """The same documents answered with other settings (`retrieval_mode="dense"`, `generator="local"`)."""
@@ -146,11 +156,23 @@ class ChatService:
 
     # Answers
 
+    def answer_in_processes(self) -> None:
+        """Answer in `PARTNERBOT_ANSWER_PROCESSES` worker processes from now on (none: in the caller's thread)."""
+        if self.settings.app.answer_processes and self._processes is None:
+            self._processes = AnswerProcesses(self.settings, self.settings.app.answer_processes)
+
     def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
+        self.readiness.wait(self.settings.app.ready_wait_seconds)
+        if self._processes is not None:
+            return self._processes.ask(question, history)
         return self.bot.ask(question, history)
 
     def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
-        """Pieces of the answer's text, then the whole `Answer` (whose text replaces the pieces)."""
+        """Pieces of the answer's text, then the whole `Answer` (whose text replaces the pieces). While the app is
+        still warming up, waits for it (`PARTNERBOT_READY_WAIT_SECONDS`), then `NotReady`."""
+        self.readiness.wait(self.settings.app.ready_wait_seconds)
+        if self._processes is not None:  # computed whole in a worker process: no pieces before it
+            return iter([self._processes.ask(question, history)])
         return self.bot.stream(question, history)
 
     def sources(self, answer: Answer) -> list[SourceSegment]:
@@ -232,6 +254,7 @@ class ChatService:
             proposer = self.bot.facts_proposer()
             report = ingest(paths, self.settings, store=self.store, on_progress=on_progress, proposer=proposer)
             self.store.facts(refresh=True)  # the who's who and the answers follow at once, not after recheck_seconds
+            self._index_changed()
             return report
 
     def add_documents(
@@ -304,6 +327,8 @@ class ChatService:
                 refused = {err.path.resolve() for err in report.skipped}
                 job.result.saved = [path for path in job.result.saved if path.resolve() not in refused]
                 job.result.report = report
+                job.progress("answers", 0, 0)
+                self._index_changed()
             job.stage = "done"
         except IngestCancelled:
             job.stage = "cancelling"
@@ -312,6 +337,7 @@ class ChatService:
                 path.unlink(missing_ok=True)
             with self._writing:  # the passages already written of the removed files go too
                 remove_documents(self.store, {path.resolve().relative_to(documents).as_posix() for path in created})
+            self._index_changed()
             job.stage = "cancelled"
         except Exception as exc:  # the app goes on; the job says what happened
             log.exception("indexing an upload failed")
@@ -342,6 +368,11 @@ class ChatService:
             worker=self._worker,
         )
 
+    def _index_changed(self) -> None:
+        """After a write: the answer processes read the index as it was when they started, so new ones take over."""
+        if self._processes is not None:
+            self._processes.renew()
+
     def delete_document(self, doc_id: str) -> IngestReport:
         """Remove a document added through the app or the API: its file goes, and an ingest of the added documents
         takes its passages and facts out of the index (the keyword index follows the index's version). A document
@@ -364,7 +395,8 @@ class ChatService:
 
     def warm_up(self) -> None:
         """Load what the first question would wait for: the keyword index, the embedding model and, with the claims
-        on, the parser that reads every question (seconds a language, paid here rather than by the first asker)."""
+        on, the parser that reads every question (seconds a language, paid here rather than by the first asker);
+        then answer the app's example questions, French and English, whose first answers pay what is left cold."""
         self.store.lexical()
         self.store.embedder.embed_query("warm up")
         if self.settings.store.claims:
@@ -372,6 +404,31 @@ class ChatService:
 
             for language in ("fr", "en"):
                 parses(["Qui a signé ?" if language == "fr" else "Who signed?"], language)
+        examples = [question for _, questions in self.app_texts().examples for question in questions]
+        for question in examples[: self.settings.app.warm_up_questions]:
+            self.bot.ask(question)
+
+    def start_warm_up(self) -> threading.Thread:
+        """Warm up in the background; questions asked meanwhile wait for it (`readiness`). A failure is logged and
+        the app goes on: the questions then meet it themselves, with its message."""
+        self.readiness.starting()
+
+        def run() -> None:
+            started = time.perf_counter()
+            try:
+                if self._processes is not None:  # they load and warm the models; this process serves and writes
+                    self._processes.warm_up()
+                else:
+                    self.warm_up()
+            except Exception:
+                log.exception("warming up failed")
+            finally:
+                self.readiness.finished()
+                log.info("ready: warmed up in %.1f s", time.perf_counter() - started)
+
+        thread = threading.Thread(target=run, name="warm-up", daemon=True)
+        thread.start()
+        return thread
 
     # Facts
 

@@ -68,7 +68,11 @@ def serving(data_dir: Path, log_path: Path, **env_extra: str) -> Iterator[Runnin
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for_http(url + "/", process, timeout=120)
-        yield RunningApp(url, data_dir, time.monotonic() - started)
+        page = time.monotonic() - started
+        # The page comes first, the app as it loads: under 500 once the app answers (401 with a key or login on,
+        # 200 once warm; 503 while it starts).
+        wait_for_http(url + "/healthz", process, timeout=120)
+        yield RunningApp(url, data_dir, page)
     finally:
         process.terminate()
         process.wait(timeout=30)
