@@ -55,7 +55,7 @@ def covers(q: Question, sentences: list[str], share: float) -> bool:
 
 
 def _spelled(term: str, said: list[str]) -> bool:
-    """Is the term one of the words, written longer ("IIIT" in "IIITB") or with a small typo ("comittee")?"""
+    """Is the term one of the words, written longer ("NIT" in "NITK") or with a small typo ("comittee")?"""
     if len(term) < _FUZZY_FROM:
         return any(w.startswith(term) for w in said if len(term) >= 3)
     return any(w.startswith(term) or fuzz.ratio(term, w) >= _SPELLING_CUTOFF for w in said)
