@@ -280,9 +280,12 @@ def measure_upload(megabytes: float, questions: int, data_dir: Path, wait: float
     service.ingest([ROOT / "corpus"])
     service.warm_up()
     gold = [g.question for g in load_gold(ROOT / "eval" / "gold.jsonl") if not g.history]
-    paragraphs = max(1, int(megabytes * 1_000_000 / 720))  # a paragraph of the report is about 720 bytes
+    # A paragraph of the report is about 720 bytes; the file stays under the upload limit, which would refuse it.
+    limit = settings.store.max_file_mb * 1_000_000
+    paragraphs = max(1, int(min(megabytes * 1_000_000, 0.97 * limit) / 720))
     upload = Path(tempfile.mkdtemp(prefix="bench-upload-")) / "comptes-rendus.txt"
     upload.write_text(fictional_report(paragraphs, seed=11), encoding="utf-8")
+    assert upload.stat().st_size < limit, "the bench's upload would be refused"
 
     def answer_times() -> list[float]:
         times = []
