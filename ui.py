@@ -286,7 +286,11 @@ def build_app(service: ChatService) -> gr.Blocks:
                 f"document replaced is marked so. Past and upcoming as of {service.today().isoformat()}."
             )
             timeline = gr.Dataframe(
-                headers=["Date", "What", "Kind", "When", "Source"], datatype="html", interactive=False, wrap=True
+                headers=["Date", "What", "Kind", "When", "Source"],
+                datatype="html",
+                interactive=False,
+                wrap=True,
+                column_widths=["13%", "33%", "10%", "14%", "30%"],
             )
         with gr.Accordion("Add documents", open=False):
             gr.Markdown(
