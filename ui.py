@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import logging
 import os
+import secrets
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import Answer, ChatService, FeedbackError, PartnerbotError, QuestionError, SourceSegment
+from service.conversations import ConversationsUnavailable, UnknownConversation
 from service.limits import SlidingWindow
 
 log = logging.getLogger("partnerbot.ui")
@@ -67,6 +70,44 @@ def upload_owner(request: gr.Request | None) -> str:
     if request is None:
         return ""
     return f"user:{request.username}" if request.username else f"session:{request.session_hash}"
+
+
+# The cookie that names a browser when there is no login: its conversations are kept under it. HttpOnly, so that the
+# page's scripts never see it; random, so that nobody reads another browser's conversations by guessing.
+BROWSER_COOKIE = "partnerbot_browser"
+
+
+def conversation_owner(request: gr.Request | None) -> str:
+    """Whose conversations: the signed-in user's, else the browser's (its cookie), else this page load's only."""
+    if request is None:
+        return ""
+    if request.username:
+        return f"user:{request.username}"
+    raw = getattr(request, "request", None)  # the HTTP request of the event (Gradio's queue keeps it)
+    browser = raw.cookies.get(BROWSER_COOKIE) if raw is not None else None
+    return f"browser:{browser}" if browser else f"session:{request.session_hash}"
+
+
+class BrowserCookie:
+    """Gives each browser a random `BROWSER_COOKIE` on its first visit to the page, kept as long as its
+    conversations are (`PARTNERBOT_CONVERSATION_DAYS`)."""
+
+    def __init__(self, app: ASGIApp, max_age_seconds: int):
+        self.app, self.max_age = app, max_age_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        if scope["type"] != "http" or f"{BROWSER_COOKIE}=".encode() in headers.get(b"cookie", b""):
+            await self.app(scope, receive, send)
+            return
+        cookie = f"{BROWSER_COOKIE}={secrets.token_urlsafe(24)}; Max-Age={self.max_age}; Path=/; HttpOnly; SameSite=Lax"
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def documents_table(service: ChatService) -> list[list[Any]]:
@@ -152,8 +193,8 @@ class ChatApp:
         return view.image
 
     def respond(
-        self, message: str, history: list[Any], request: gr.Request | None = None
-    ) -> Iterator[tuple[str, list[Any], Any]]:
+        self, message: str, history: list[Any], conversation_id: str | None = None, request: gr.Request | None = None
+    ) -> Iterator[tuple[str, list[Any], Any, Any]]:
         previous = plain_history(history or [])
         chat = [shown(t["role"], t["content"]) for t in previous] + [shown("user", message)]
         # The answer is the message at this place of the conversation: feedback on it names that place.
@@ -162,18 +203,69 @@ class ChatApp:
             text = ""
             for piece in self.service.stream(message, previous):
                 if isinstance(piece, Answer):
-                    self.service.remember(session, place, piece)
-                    yield "", [*chat, shown("assistant", piece.answer)], sources_html(self.service.sources(piece))
+                    conversation_id = self._keep(request, conversation_id, message, piece.answer)
+                    self.service.remember(session, place, piece, conversation_id)
+                    sources = sources_html(self.service.sources(piece))
+                    yield "", [*chat, shown("assistant", piece.answer)], sources, conversation_id
                 else:
                     text += piece
-                    yield "", [*chat, shown("assistant", text)], gr.skip()
+                    yield "", [*chat, shown("assistant", text)], gr.skip(), gr.skip()
         except QuestionError as exc:
             self.service.remember(session, place, None)
-            yield message, [*chat, shown("assistant", exc.in_language(reader_language(request)))], ""
+            yield message, [*chat, shown("assistant", exc.in_language(reader_language(request)))], "", gr.skip()
         except Exception as exc:  # an outage of the index must not kill the session
             log.exception("answering failed")
             self.service.remember(session, place, None)
-            yield message, [*chat, shown("assistant", _UNAVAILABLE.format(error=type(exc).__name__))], ""
+            yield message, [*chat, shown("assistant", _UNAVAILABLE.format(error=type(exc).__name__))], "", gr.skip()
+
+    def _keep(self, request: gr.Request | None, conversation_id: str | None, question: str, answer: str) -> str | None:
+        """Keep the turn in the owner's conversation (a new one when there is none, or it was deleted meanwhile);
+        the answer is shown whether or not it could be kept."""
+        owner = conversation_owner(request)
+        if not owner:
+            return None
+        conversations = self.service.conversations
+        try:
+            try:
+                return conversations.append_turn(owner, conversation_id, question, answer)
+            except UnknownConversation:
+                return conversations.append_turn(owner, None, question, answer)
+        except ConversationsUnavailable as exc:
+            log.error("conversation not kept: %s", exc)
+            gr.Warning(str(exc))
+            return conversation_id
+
+    def conversation_choices(self, conversation_id: str | None = None, request: gr.Request | None = None) -> Any:
+        """The owner's conversations to reopen, the most recent first, the current one selected."""
+        try:
+            kept = self.service.conversations.list(conversation_owner(request))
+        except ConversationsUnavailable as exc:
+            gr.Warning(str(exc))
+            return gr.skip()
+        choices = [(f"{c.title} · {time.strftime('%d %b %H:%M', time.localtime(c.updated))}", c.id) for c in kept]
+        return gr.update(choices=choices, value=conversation_id if conversation_id in {c.id for c in kept} else None)
+
+    def open_conversation(
+        self, conversation_id: str | None, request: gr.Request | None = None
+    ) -> tuple[list[Any], str | None, str]:
+        """A kept conversation in the chat, to read and to continue: follow-ups are read against it."""
+        if not conversation_id:
+            return [], None, ""
+        try:
+            messages = self.service.conversations.open(conversation_owner(request), conversation_id)
+        except (UnknownConversation, ConversationsUnavailable) as exc:
+            gr.Warning(str(exc))
+            return [], None, ""
+        self.service.remember(_session(request), 0, None)  # the answers of the previous chat take no more feedback
+        return [shown(m["role"], m["content"]) for m in messages], conversation_id, ""
+
+    def delete_conversation(self, conversation_id: str | None, request: gr.Request | None = None) -> Any:
+        if conversation_id:
+            try:
+                self.service.conversations.delete(conversation_id=conversation_id, owner=conversation_owner(request))
+            except (UnknownConversation, ConversationsUnavailable) as exc:
+                gr.Warning(str(exc))
+        return [], None, "", self.conversation_choices(None, request)
 
     # How often the indexing result shows an upload's progress.
     UPLOAD_POLL_SECONDS = 0.5
@@ -224,14 +316,19 @@ def build_app(service: ChatService) -> gr.Blocks:
     texts = service.app_texts()  # the corpus's title, about text and examples: the code names no corpus
     with gr.Blocks(title=texts.title) as demo:
         gr.Markdown(f"# {texts.title}\n{texts.about}")
+        conversation_id = gr.State(None)  # the kept conversation the chat continues (None: a new one)
         with gr.Row():
+            with gr.Column(scale=1, min_width=200):
+                conversations = gr.Dropdown(
+                    label="Your conversations / Vos conversations", choices=[], value=None, elem_id="conversations"
+                )
+                new = gr.Button("New conversation / Nouvelle")
+                forget = gr.Button("Delete this conversation / Supprimer", variant="stop")
             with gr.Column(scale=3):
                 # Answers quote documents: shown as text, never interpreted as HTML or Markdown.
                 chatbot = gr.Chatbot(label="Conversation", height=460, render_markdown=False, sanitize_html=True)
                 question = gr.Textbox(label="Your question / Votre question", placeholder="Ask… / Posez…")
-                with gr.Row():
-                    send = gr.Button("Ask / Demander", variant="primary")
-                    clear = gr.Button("Clear conversation / Effacer")
+                send = gr.Button("Ask / Demander", variant="primary")
                 for label, examples in texts.examples:
                     gr.Examples(list(examples), inputs=question, label=label)
             with gr.Column(scale=2):
@@ -287,19 +384,24 @@ def build_app(service: ChatService) -> gr.Blocks:
                 cancel = gr.Button("Cancel indexing")
             added = gr.Textbox(label="Indexing result", interactive=False, lines=4)
 
-        ask_inputs, ask_outputs = [question, chatbot], [question, chatbot, sources]
-        question.submit(app.respond, ask_inputs, ask_outputs, api_name="ask").then(
-            app.page_choices, None, [page_choice, page_view], api_name=False
-        )
-        send.click(app.respond, ask_inputs, ask_outputs, api_name=False).then(
-            app.page_choices, None, [page_choice, page_view], api_name=False
-        )
+        ask_inputs, ask_outputs = [question, chatbot, conversation_id], [question, chatbot, sources, conversation_id]
+        for trigger, name in ((question.submit, "ask"), (send.click, False)):
+            trigger(app.respond, ask_inputs, ask_outputs, api_name=name).then(
+                app.page_choices, None, [page_choice, page_view], api_name=False
+            ).then(app.conversation_choices, conversation_id, conversations, api_name=False)
         page_choice.change(app.show_page, page_choice, page_view, api_name=False)
-        clear.click(
-            lambda: ([], "", "", gr.update(choices=[], value=None, visible=False), None),
+        # Only a person's choice opens a conversation (`input`), not the list being refreshed.
+        conversations.input(
+            app.open_conversation, conversations, [chatbot, conversation_id, sources], api_name="open_conversation"
+        ).then(app.page_choices, None, [page_choice, page_view], api_name=False)
+        new.click(
+            lambda: ([], None, "", gr.update(choices=[], value=None, visible=False), None, gr.update(value=None)),
             None,
-            [chatbot, sources, question, page_choice, page_view],
+            [chatbot, conversation_id, sources, page_choice, page_view, conversations],
             api_name=False,
+        )
+        forget.click(
+            app.delete_conversation, conversation_id, [chatbot, conversation_id, sources, conversations], api_name=False
         )
         chatbot.like(app.record_feedback, None, None, api_name=False)
         # Each upload waits for its own background job (see ChatService.start_upload): up to 4 people follow theirs.
@@ -308,6 +410,7 @@ def build_app(service: ChatService) -> gr.Blocks:
         )
         cancel.click(app.cancel_upload, None, added, api_name="cancel_upload")
         demo.load(app.facts_views, None, [whos_who, timeline], api_name="facts")
+        demo.load(app.conversation_choices, None, conversations, api_name="conversations")
     return demo
 
 
@@ -343,7 +446,12 @@ def web_app(service: ChatService) -> FastAPI:
         max_file_size=f"{settings.store.max_file_mb:g}mb",
         footer_links=["api"],
         show_error=False,
-        app_kwargs={"middleware": [Middleware(LoginThrottle, failures=failures)]},
+        app_kwargs={
+            "middleware": [
+                Middleware(LoginThrottle, failures=failures),
+                Middleware(BrowserCookie, max_age_seconds=int(settings.app.conversation_days * 86_400)),
+            ]
+        },
     )
 
 

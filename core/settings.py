@@ -105,6 +105,10 @@ class StoreSettings(Section):
     # `claims` skill answers relation questions from them and abstains when no claim holds the kind of thing asked.
     # On by default; off saves the parse (see README, Benchmarks, for its cost).
     claims: bool = Field(True, json_schema_extra=_env("claims"))
+    # Where the app keeps each user's conversations (store/conversations.py): a SQLAlchemy URL, so that several app
+    # processes sharing one Chroma server can share one database server too (postgresql+psycopg://…, with its
+    # driver installed). Unset: a SQLite file in the data dir.
+    conversations_db: str | None = Field(None, min_length=3, json_schema_extra=_env("conversations_url"))
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> StoreSettings:
@@ -139,6 +143,11 @@ class StoreSettings(Section):
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def conversations_url(self) -> str:
+        """The SQLAlchemy URL of the conversations' database: `conversations_db`, or a SQLite file in the data dir."""
+        return self.conversations_db or f"sqlite:///{(self.data_dir / 'conversations.sqlite').resolve()}"
 
     @property
     def incoming_dir(self) -> Path:
@@ -278,6 +287,13 @@ class AppSettings(Section):
     feedback_per_minute: int = Field(10, ge=1, le=10_000)
     feedback_per_session: int = Field(200, ge=1, le=1_000_000)
     feedback_max_chars: int = Field(5000, ge=100, le=1_000_000)
+    # Conversations kept for each user (or browser): messages of one conversation, past which its oldest are
+    # dropped (200 is 100 questions, far beyond a real conversation; follow-ups read only the last few turns);
+    # conversations a user keeps, past which the least recently used goes; and days a conversation nobody touched
+    # is kept. With answers of a few KB, a user's conversations stay within a few MB.
+    conversation_max_messages: int = Field(200, ge=2, le=100_000)
+    conversations_per_user: int = Field(100, ge=1, le=100_000)
+    conversation_days: float = Field(180.0, gt=0, le=36_500)
     # Bearer tokens of the HTTP API (/v1, /api, /healthz, /metrics), stored as the SHA-256 hex digests of the tokens,
     # comma-separated, so that the settings never hold a usable key (`partnerbot api-key` makes one). A digest written
     # `editor:DIGEST` may also add and delete documents; the others only ask. Set, or with PARTNERBOT_AUTH set, every

@@ -33,6 +33,7 @@ from bot.answer import Answer
 from core.errors import IndexProblem, NotRemovable, PartnerbotError, QuestionError, QuestionTooLong, UnknownDocument
 from core.settings import Settings
 from service.chat import ChatService, source_header
+from store.conversations import ConversationsUnavailable, UnknownConversation
 
 log = logging.getLogger("partnerbot.api")
 
@@ -75,6 +76,10 @@ def api_error(exc: BaseException) -> ApiError:
         return ApiError(400, str(exc), code="invalid_question")
     if isinstance(exc, QueueFull):
         return ApiError(429, str(exc), "rate_limit_error", "queue_full")
+    if isinstance(exc, UnknownConversation):
+        return ApiError(404, str(exc), code="conversation_not_found")
+    if isinstance(exc, ConversationsUnavailable):
+        return ApiError(503, str(exc), "server_error", "conversations_unavailable")
     if isinstance(exc, UnknownDocument):
         return ApiError(404, str(exc), code="document_not_found")
     if isinstance(exc, NotRemovable):
@@ -158,16 +163,17 @@ class KeyGuard:
         self.app, self.settings, self.metrics = app, settings, metrics
         self.roles = settings.app.api_key_roles()
 
-    def _role(self, scope: Scope) -> str | None:
-        """The role of the request's key; None without a valid one."""
+    def _key(self, scope: Scope) -> tuple[str | None, str]:
+        """The role of the request's key (None without a valid one), and who it is: the conversations it keeps
+        are its own."""
         headers = dict(scope.get("headers") or [])
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return None
+            return None, ""
         digest = hashlib.sha256(token.strip().encode()).hexdigest()
         # Every stored hash is compared, in constant time: the time taken says nothing about which was close.
         matches = [role for known, role in self.roles.items() if hmac.compare_digest(digest, known)]
-        return matches[0] if matches else None
+        return (matches[0], f"key:{digest[:16]}") if matches else (None, "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -176,8 +182,8 @@ class KeyGuard:
         app = self.settings.app
         api = is_api_path(scope["path"])
         guarded = app.auth_on if api else bool(app.api_keys and not app.auth)
-        role = self._role(scope) if guarded else EDITOR  # with auth off, anyone may, as in the app
-        scope.setdefault("state", {})["role"] = role
+        role, owner = self._key(scope) if guarded else (EDITOR, "api")  # with auth off, anyone may, as in the app
+        scope.setdefault("state", {}).update(role=role, owner=owner)
         if role is None:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
@@ -252,6 +258,12 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     question: str
     history: list[Turn] = Field(default_factory=list, description="the earlier turns, oldest first")
+    conversation_id: str | None = Field(
+        None,
+        max_length=64,
+        description='a kept conversation to continue (its turns are the history, and this one is kept in it); "new" '
+        "starts one. The reply names it.",
+    )
 
 
 def conversation(messages: Sequence[ChatMessage]) -> tuple[str, list[dict[str, str]]]:
@@ -424,10 +436,21 @@ def create_api(service: ChatService) -> FastAPI:
         return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
     @api.post("/api/ask")
-    async def ask(body: AskRequest) -> dict[str, Any]:
-        """The answer with the fields of `partnerbot ask --json`."""
-        answer = await whole_answer(body.question, [t.model_dump() for t in body.history], "/api/ask")
-        return answer.model_dump(mode="json")
+    async def ask(request: Request, body: AskRequest) -> dict[str, Any]:
+        """The answer with the fields of `partnerbot ask --json` (and `conversation_id` when one is kept)."""
+        history = [t.model_dump() for t in body.history]
+        kept, owner = body.conversation_id, request.state.owner
+        try:
+            if kept and kept != "new":
+                history = await asyncio.to_thread(service.conversations.open, owner, kept)
+            answer = await whole_answer(body.question, history, "/api/ask")
+            if not kept:
+                return answer.model_dump(mode="json")
+            keep = service.conversations.append_turn
+            kept = await asyncio.to_thread(keep, owner, None if kept == "new" else kept, body.question, answer.answer)
+        except PartnerbotError as exc:
+            raise api_error(exc) from exc
+        return answer.model_dump(mode="json") | {"conversation_id": kept}
 
     @api.get("/api/documents")
     def documents() -> dict[str, Any]:

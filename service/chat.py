@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -30,6 +31,7 @@ from ingest.pipeline import IngestReport, Progress, ingest, remove_documents
 from ingest.translation import TranslateReport, pending, translate_all
 from ingest.uploads import remove_refused, save_uploads
 from ingest.worker import IngestCancelled, Worker
+from service.conversations import Conversations
 from service.limits import SlidingWindow
 from store.fact_records import Event
 from store.facts import FactIndex
@@ -54,7 +56,8 @@ class FeedbackError(PartnerbotError):
 class _Conversation:
     """The answers one session was given, by their place in its conversation, and the feedback it gave."""
 
-    answers: OrderedDict[int, tuple[str, Answer]] = field(default_factory=OrderedDict)  # place -> (id, answer)
+    # place -> (answer id, answer, the id of the kept conversation it belongs to)
+    answers: OrderedDict[int, tuple[str, Answer, str | None]] = field(default_factory=OrderedDict)
     feedback: int = 0
 
 
@@ -138,6 +141,11 @@ class ChatService:
         self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
         self._conversations_lock = threading.Lock()
         self._feedback_rate = SlidingWindow(app.feedback_per_minute, 60.0, keys=app.remembered_sessions)
+
+    @functools.cached_property
+    def conversations(self) -> Conversations:
+        """The conversations people keep (opened on first use: the CLI and the evaluation never need them)."""
+        return Conversations(self.settings)
 
     def variant(self, **overrides: Any) -> ChatService:
         """The same documents answered with other settings (`retrieval_mode="dense"`, `generator="local"`)."""
@@ -234,9 +242,7 @@ class ChatService:
             self.store.facts(refresh=True)  # the who's who and the answers follow at once, not after recheck_seconds
             return report
 
-    def add_documents(
-        self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None
-    ) -> AddResult:
+    def add_documents(self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None) -> AddResult:
         """Keep uploaded (temporary path, original name) files under the data dir and index them; waits. Each is
         marked as an upload by `uploader` (None: anonymous) at this time."""
         job = self.start_upload(files, owner, uploader)
@@ -245,9 +251,7 @@ class ChatService:
             raise PartnerbotError(job.status())
         return job.result
 
-    def start_upload(
-        self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None
-    ) -> UploadJob:
+    def start_upload(self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None) -> UploadJob:
         """Keep uploaded (temporary path, original name) files under the data dir and index them in the background
         (see `ingest.worker`): answers keep their speed meanwhile. One batch at a time per owner; the temporary
         files are deleted once the batch is indexed, refused files at once. Each file is marked as uploaded by
@@ -426,9 +430,12 @@ class ChatService:
             self._conversations.popitem(last=False)
         return conversation
 
-    def remember(self, session: str | None, place: int, answer: Answer | None) -> None:
+    def remember(
+        self, session: str | None, place: int, answer: Answer | None, conversation_id: str | None = None
+    ) -> None:
         """The answer given at `place` of a session's conversation (None: a message there that is no answer, a
-        refusal or an outage). What came after it is forgotten: the conversation was cleared or went back."""
+        refusal or an outage), kept in the conversation `conversation_id`. What came after it is forgotten: the
+        conversation was cleared or went back."""
         if not session:
             return
         with self._conversations_lock:
@@ -436,14 +443,16 @@ class ChatService:
             for later in [p for p in answers if p >= place]:
                 del answers[later]
             if answer is not None:
-                answers[place] = (uuid.uuid4().hex, answer)
+                answers[place] = (uuid.uuid4().hex, answer, conversation_id)
             while len(answers) > self.settings.app.remembered_answers:
                 answers.popitem(last=False)
 
     def last_answer(self, session: str | None) -> Answer | None:
         with self._conversations_lock:
             conversation = self._conversations.get(session) if session else None
-            return next(reversed(conversation.answers.values()))[1] if conversation and conversation.answers else None
+            if not conversation or not conversation.answers:
+                return None
+            return next(reversed(conversation.answers.values()))[1]
 
     def record_feedback(self, session: str | None, place: Any, liked: Any) -> None:
         """Append a thumbs up or down about the answer given at `place` of the session's conversation to the
@@ -462,10 +471,11 @@ class ChatService:
             if not self._feedback_rate.take(str(session)):
                 raise FeedbackError(f"At most {app.feedback_per_minute} feedbacks a minute: please wait a moment.")
             conversation.feedback += 1
-        answer_id, answer = found
+        answer_id, answer, conversation_id = found
         entry = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "answer_id": answer_id,
+            "conversation_id": conversation_id,  # joins the kept conversation (store/conversations.py)
             "question": answer.question,
             "answer": answer.answer[: app.feedback_max_chars],
             "liked": liked,

@@ -161,6 +161,21 @@ def test_the_plain_endpoints_with_httpx(served):
     assert after["partnerbot_queue_length"] == 0
 
 
+@pytest.mark.integration
+def test_api_ask_keeps_a_conversation_that_only_its_key_reads_and_continues(served):
+    reader = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {KEY}"}, timeout=60)
+    first = reader.post("/api/ask", json={"question": QUESTION, "conversation_id": "new"}).json()
+    kept = first["conversation_id"]
+    assert "Debabrata Das" in first["answer"] and kept
+    # No history sent: the follow-up is read against the kept conversation.
+    follow_up = reader.post("/api/ask", json={"question": FOLLOW_UP, "conversation_id": kept}).json()
+    assert "Chandrashekar Ramanathan" in follow_up["answer"] and follow_up["conversation_id"] == kept
+    assert "Bangalore" in follow_up["standalone_question"]
+    editor = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {EDITOR_KEY}"}, timeout=60)
+    stranger = editor.post("/api/ask", json={"question": FOLLOW_UP, "conversation_id": kept})
+    assert stranger.status_code == 404 and stranger.json()["error"]["code"] == "conversation_not_found"
+
+
 def samples(api: httpx.Client) -> dict[str, float]:
     """The series of /metrics, by name and labels, parsed by prometheus_client's own parser."""
     from prometheus_client.parser import text_string_to_metric_families

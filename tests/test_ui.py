@@ -71,7 +71,11 @@ def serving(data_dir: Path, log_path: Path, **env_extra: str) -> Iterator[Runnin
         yield RunningApp(url, data_dir, time.monotonic() - started)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a stop slowed by a loaded machine: what it kept must survive a kill
+            process.kill()
+            process.wait(timeout=30)
 
 
 @contextlib.contextmanager
@@ -351,7 +355,7 @@ def test_twenty_concurrent_sessions_are_all_answered(app):
 
 
 @pytest.mark.browser
-def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browser):
+def test_a_restart_keeps_the_index_the_uploads_the_feedback_and_the_browsers_conversations(tmp_path, browser):
     data_dir = tmp_path / "data"
     ingest([CORPUS], Settings(data_dir=data_dir, chroma_url=None))
     note = tmp_path / "calendrier.txt"
@@ -362,20 +366,48 @@ def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browse
         client = Client(running.url, verbose=False)
         result, _ = client.predict([handle_file(str(note))], api_name="/add_documents")
         assert result.startswith("Added 1 file")
-        page = browser.new_page()
+        context = browser.new_context()
+        page = context.new_page()
         page.goto(running.url)
+        chat = page.get_by_role("log", name="chatbot conversation")
+        ask(page, "Who is the director of IIITB?")
+        expect(chat).to_contain_text("Debabrata Das", timeout=30_000)
+        kept = page.get_by_label("Your conversations / Vos conversations")
+        expect(kept).to_have_value(re.compile("^Who is the director of IIITB"), timeout=10_000)  # kept: listed
+        page.get_by_role("button", name="New conversation / Nouvelle").click()
+        expect(chat).not_to_contain_text("Debabrata Das")
         ask(page, question)
-        expect(page.get_by_role("log", name="chatbot conversation")).to_contain_text("3 février 2026", timeout=30_000)
+        expect(chat).to_contain_text("3 février 2026", timeout=30_000)
         page.get_by_role("button", name="Dislike").last.click()
         expect(page.get_by_text(FEEDBACK_RECORDED)).to_be_visible(timeout=10_000)
-        page.close()
+        cookies = context.storage_state()  # the browser's cookie names its conversations across the restart
+        context.close()  # before the server stops: it waits for the page's open connections
 
     with serving(data_dir, tmp_path / "second.log") as running:
         _, history, _ = Client(running.url, verbose=False).predict(question, [], api_name="/ask")
         assert "3 février 2026" in str(history[-1]["content"])
+        context = browser.new_context(storage_state=cookies)
+        page = context.new_page()
+        page.goto(running.url)
+        page.get_by_label("Your conversations / Vos conversations").click()
+        # Both of this browser's conversations, the latest first; the other client's question is not among them.
+        options = page.get_by_role("option")
+        expect(options).to_have_count(2, timeout=10_000)
+        expect(options.first).to_contain_text(question)
+        page.get_by_role("option", name=re.compile("^Who is the director of IIITB")).click()
+        chat = page.get_by_role("log", name="chatbot conversation")
+        expect(chat).to_contain_text("Debabrata Das", timeout=10_000)
+        ask(page, "And who is the dean there?")  # read against the reopened conversation
+        expect(chat).to_contain_text("Chandrashekar Ramanathan", timeout=30_000)
+        page.get_by_role("button", name="Delete this conversation / Supprimer").click()
+        expect(chat).not_to_contain_text("Debabrata Das", timeout=10_000)
+        page.get_by_label("Your conversations / Vos conversations").click()
+        expect(page.get_by_role("option")).to_have_count(1)
+        context.close()
     assert (data_dir / "documents" / "uploads" / "calendrier.txt").exists()
     feedback = [json.loads(line) for line in (data_dir / "feedback.jsonl").read_text().splitlines()]
     assert [(f["question"], f["liked"]) for f in feedback] == [(question, False)]
+    assert feedback[0]["conversation_id"]  # the feedback names the kept conversation it was given in
 
 
 @pytest.mark.integration
