@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import Answer, ChatService, FeedbackError, PartnerbotError, QuestionError, SourceSegment
+from service.chat import UPLOADS
 from service.conversations import ConversationsUnavailable, UnknownConversation
 from service.limits import SlidingWindow
 
@@ -110,10 +111,31 @@ class BrowserCookie:
         await self.app(scope, receive, sending)
 
 
+EDITOR = "editor"
+_NOT_EDITOR = "Only an editor may add, replace or delete documents."
+
+
+def page_role(service: ChatService, request: gr.Request | None) -> str:
+    """ "editor" or "reader": without a login anyone is an editor (as the API with auth off); with logins, the role
+    `PARTNERBOT_AUTH` gives the signed-in user. Read on every call: the page's own view is never trusted."""
+    app = service.settings.app
+    if not app.auth:
+        return EDITOR
+    login = app.logins().get(request.username or "") if request is not None else None
+    return login[1] if login else "reader"
+
+
 def documents_table(service: ChatService) -> list[list[Any]]:
-    return escaped_rows(
-        [[d["title"], d["date"], d["language"], d["passages"], d["doc_id"]] for d in service.documents()]
-    )
+    rows = [
+        [d["title"], d["date"], d["language"], d["passages"], d["source"], d["doc_id"]] for d in service.documents()
+    ]
+    return escaped_rows(rows)
+
+
+def removable_choices(service: ChatService) -> Any:
+    """The documents added through the app or the API, which editors may delete or replace here."""
+    added = [d for d in service.documents() if d["doc_id"].startswith(f"{UPLOADS}/")]
+    return gr.update(choices=[(f"{d['title']} ({d['doc_id']})", d["doc_id"]) for d in added], value=None)
 
 
 def sources_html(segments: list[SourceSegment]) -> str:
@@ -272,6 +294,9 @@ class ChatApp:
 
     def add_documents(self, files: list[str] | None, request: gr.Request | None = None) -> Iterator[tuple[str, Any]]:
         """Index the files in the background, showing how far it has come until it ends."""
+        if page_role(self.service, request) != EDITOR:
+            yield _NOT_EDITOR, gr.skip()
+            return
         if not files:
             yield "Choose one or more files first.", gr.skip()
             return
@@ -287,6 +312,75 @@ class ChatApp:
         while not job.finished.wait(self.UPLOAD_POLL_SECONDS):
             yield job.status(), gr.skip()
         yield job.status(), documents_table(self.service)
+
+    def editor_view(self, request: gr.Request | None = None) -> tuple[Any, Any, Any]:
+        """The upload panel and the document tools, shown to editors only (and refused to others on every call)."""
+        editor = page_role(self.service, request) == EDITOR
+        choices = removable_choices(self.service) if editor else gr.skip()
+        return gr.update(visible=editor), gr.update(visible=editor), choices
+
+    def document_choices(self) -> Any:
+        return removable_choices(self.service)
+
+    def propose_delete(self, doc_id: str | None, request: gr.Request | None = None) -> tuple[Any, Any, Any]:
+        return self._propose("delete", doc_id, None, request)
+
+    def propose_replace(
+        self, doc_id: str | None, file: str | None, request: gr.Request | None = None
+    ) -> tuple[Any, Any, Any]:
+        return self._propose("replace", doc_id, file, request)
+
+    def _propose(
+        self, action: str, doc_id: str | None, file: str | None, request: gr.Request | None
+    ) -> tuple[Any, Any, Any]:
+        """The confirmation step: what will happen, and the buttons to confirm or cancel."""
+        if page_role(self.service, request) != EDITOR:
+            gr.Warning(_NOT_EDITOR)
+            return None, gr.update(visible=False), ""
+        if not doc_id or (action == "replace" and not file):
+            gr.Warning("Choose an added document first" + (", and its new file." if action == "replace" else "."))
+            return None, gr.update(visible=False), ""
+        shown_id = _escaped(doc_id)
+        if action == "delete":
+            what = f"Delete **{shown_id}**? Its passages, facts and tables leave the index: answers stop citing it."
+        else:
+            what = (
+                f"Replace **{shown_id}** with **{_escaped(Path(file or '').name)}**? Answers will cite the new version."
+            )
+        return action, gr.update(visible=True), what
+
+    def confirm(
+        self, action: str | None, doc_id: str | None, file: str | None, request: gr.Request | None = None
+    ) -> Iterator[tuple[str, Any, Any, Any, None]]:
+        """Delete or replace the document, after the confirmation; the role is checked again here."""
+        hidden = gr.update(visible=False)
+        if page_role(self.service, request) != EDITOR:
+            yield _NOT_EDITOR, gr.skip(), gr.skip(), hidden, None
+            return
+        try:
+            if action == "delete" and doc_id:
+                report = self.service.delete_document(doc_id)  # as DELETE /api/documents/{id}
+                yield (
+                    f"Deleted {doc_id}. {report.summary()}",
+                    documents_table(self.service),
+                    self.document_choices(),
+                    hidden,
+                    None,
+                )
+                return
+            if action == "replace" and doc_id and file:
+                uploader = request.username if request is not None else None
+                job = self.service.replace_document(
+                    doc_id, (Path(file), Path(file).name), upload_owner(request), uploader
+                )
+                while not job.finished.wait(self.UPLOAD_POLL_SECONDS):
+                    yield job.status(), gr.skip(), gr.skip(), hidden, None
+                yield job.status(), documents_table(self.service), self.document_choices(), hidden, None
+                return
+        except PartnerbotError as exc:
+            yield str(exc), gr.skip(), gr.skip(), hidden, None
+            return
+        yield "Nothing to confirm.", gr.skip(), gr.skip(), hidden, None
 
     def cancel_upload(self, request: gr.Request | None = None) -> str:
         if self.service.cancel_upload(upload_owner(request)):
@@ -348,13 +442,26 @@ def build_app(service: ChatService) -> gr.Blocks:
                 page_view = gr.Image(
                     label="Cited page / Page citée", type="pil", format="png", interactive=False, height=640
                 )
-        with gr.Accordion("What the bot knows", open=False):
+        with gr.Accordion("Documents", open=False):
             documents = gr.Dataframe(
                 value=lambda: documents_table(service),
-                headers=["Document", "Date", "Language", "Passages", "Id"],
-                datatype=["html", "html", "html", "number", "html"],
+                headers=["Document", "Date", "Language", "Passages", "Added", "Id"],
+                datatype=["html", "html", "html", "number", "html", "html"],
                 interactive=False,
             )
+            pending = gr.State(None)  # the action waiting for its confirmation: "delete" or "replace"
+            with gr.Group(visible=False) as editor_tools:  # editors only; every handler checks the role again
+                with gr.Row():
+                    chosen = gr.Dropdown(label="Added document to delete or replace", choices=[], value=None)
+                    replacement = gr.File(label="Its new version", file_types=suffixes)
+                with gr.Row():
+                    delete = gr.Button("Delete…", variant="stop")
+                    replace = gr.Button("Replace…")
+                with gr.Row(visible=False) as confirmation:
+                    confirm_text = gr.Markdown()
+                    confirm = gr.Button("Confirm", variant="stop")
+                    keep = gr.Button("Cancel")
+                managed = gr.Textbox(label="Result", interactive=False, lines=2)
         with gr.Accordion("Who's who / Qui est qui", open=False):
             gr.Markdown("The people the documents name, with the role each document gives them, and its source.")
             whos_who = gr.Dataframe(
@@ -372,7 +479,7 @@ def build_app(service: ChatService) -> gr.Blocks:
             timeline = gr.Dataframe(
                 headers=["Date", "What", "Kind", "When", "Source"], datatype="html", interactive=False, wrap=True
             )
-        with gr.Accordion("Add documents", open=False):
+        with gr.Accordion("Add documents", open=False, visible=False) as upload_panel:
             gr.Markdown(
                 f"Types: {', '.join(suffixes)}; at most {settings.store.max_file_mb:g} MB a file and "
                 f"{settings.app.max_upload_files} files at a time. They are indexed in the background (questions are "
@@ -407,7 +514,20 @@ def build_app(service: ChatService) -> gr.Blocks:
         # Each upload waits for its own background job (see ChatService.start_upload): up to 4 people follow theirs.
         add.click(app.add_documents, files, [added, documents], api_name="add_documents", concurrency_limit=4).then(
             app.facts_views, None, [whos_who, timeline], api_name=False
-        )
+        ).then(app.document_choices, None, chosen, api_name=False)
+        proposed = [pending, confirmation, confirm_text]
+        delete.click(app.propose_delete, chosen, proposed, api_name=False)
+        replace.click(app.propose_replace, [chosen, replacement], proposed, api_name=False)
+        keep.click(lambda: (None, gr.update(visible=False)), None, [pending, confirmation], api_name=False)
+        # The who's who and the timeline follow at once.
+        confirm.click(
+            app.confirm,
+            [pending, chosen, replacement],
+            [managed, documents, chosen, confirmation, pending],
+            api_name="manage_document",
+            concurrency_limit=4,
+        ).then(app.facts_views, None, [whos_who, timeline], api_name=False)
+        demo.load(app.editor_view, None, [upload_panel, editor_tools, chosen], api_name=False)
         cancel.click(app.cancel_upload, None, added, api_name="cancel_upload")
         demo.load(app.facts_views, None, [whos_who, timeline], api_name="facts")
         demo.load(app.conversation_choices, None, conversations, api_name="conversations")
@@ -427,9 +547,7 @@ def web_app(service: ChatService) -> FastAPI:
     from service.api import create_api
 
     settings = service.settings
-    auth = tuple(settings.app.auth.split(":", 1)) if settings.app.auth else None
-    if settings.app.auth and len(auth or ()) != 2:
-        raise PartnerbotError("PARTNERBOT_AUTH must look like user:password")
+    auth = [(user, password) for user, (password, _) in settings.app.logins().items()] or None
     failures = SlidingWindow(settings.app.login_failures, settings.app.login_window_seconds)
     # Gradio keeps uploaded files in this folder until they are indexed (then they are deleted): inside the data dir,
     # never in the machine's shared temporary folder where another app could serve them.

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from core.errors import SettingsError
+
 ENV_PREFIX = "PARTNERBOT_"
 
 
@@ -271,7 +273,9 @@ class AppSettings(Section):
 
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
-    auth: str | None = Field(None, description="user:password turns on the login page")
+    # The page's logins, comma-separated `user:password` entries; `editor:user:password` may also add, replace and
+    # delete documents in the app (the others only ask). Set, it turns on the login page.
+    auth: str | None = Field(None, description="[editor:]user:password, comma-separated, turns on the login page")
     max_upload_files: int = Field(20, ge=1, le=1000)
     # Failed logins a client (by IP address) may make within `login_window_seconds`; past them its logins are
     # refused until the oldest failure is that old. Ten leave room for typos; a guessing script stops at its tenth.
@@ -314,6 +318,18 @@ class AppSettings(Section):
             if digest:
                 roles[digest.lower()] = role or "reader"
         return roles
+
+    def logins(self) -> dict[str, tuple[str, str]]:
+        """User -> (password, role "reader" or "editor") of the page's logins (`PARTNERBOT_AUTH`)."""
+        found: dict[str, tuple[str, str]] = {}
+        for entry in self.auth.split(",") if self.auth else []:
+            parts = entry.strip().split(":")
+            role = "editor" if len(parts) > 2 and parts[0] == "editor" else "reader"
+            user, _, password = ":".join(parts[1:] if role == "editor" else parts).partition(":")
+            if not user or not password:
+                raise SettingsError("PARTNERBOT_AUTH entries must look like user:password or editor:user:password")
+            found[user] = (password, role)
+        return found
 
     @property
     def auth_on(self) -> bool:

@@ -251,11 +251,18 @@ class ChatService:
             raise PartnerbotError(job.status())
         return job.result
 
-    def start_upload(self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None) -> UploadJob:
+    def start_upload(
+        self,
+        files: list[tuple[Path, str]],
+        owner: str = "",
+        uploader: str | None = None,
+        replacing: Path | None = None,
+    ) -> UploadJob:
         """Keep uploaded (temporary path, original name) files under the data dir and index them in the background
         (see `ingest.worker`): answers keep their speed meanwhile. One batch at a time per owner; the temporary
         files are deleted once the batch is indexed, refused files at once. Each file is marked as uploaded by
-        `uploader` (None: anonymous) at this time."""
+        `uploader` (None: anonymous) at this time. With `replacing` (an added document's file), the one file
+        takes its place once it is accepted: the old one stays when the new one is refused."""
         limit = self.settings.app.max_upload_files
         if len(files) > limit:
             raise PartnerbotError(f"At most {limit} files at a time.")
@@ -269,8 +276,11 @@ class ChatService:
             uploads = self.settings.store.documents_dir / "uploads"
             before = set(uploads.iterdir()) if uploads.is_dir() else set()
             saved, refused = save_uploads(files, self.settings.store)
+            if replacing is not None and saved:
+                saved = [_replace_file(replacing, saved[0])]
             if saved:  # under the uploads' lock: two batches never rewrite the manifest at once
-                _mark_uploads(self.settings.store.documents_dir, saved, uploader or "anonymous")
+                documents_dir = self.settings.store.documents_dir
+                _mark_uploads(documents_dir, saved, uploader or "anonymous", again=replacing is not None)
             job = UploadJob(owner, [name for _, name in files], AddResult(saved, refused))
             self._uploads[owner] = job
         created = [path for path in saved if path not in before]  # what a cancellation removes again
@@ -346,21 +356,31 @@ class ChatService:
             worker=self._worker,
         )
 
-    def delete_document(self, doc_id: str) -> IngestReport:
-        """Remove a document added through the app or the API: its file goes, and an ingest of the added documents
-        takes its passages and facts out of the index (the keyword index follows the index's version). A document
-        of the corpus folder is removed there, with `partnerbot ingest`: it would come back at the next one."""
+    def _added_file(self, doc_id: str) -> Path:
+        """The file of a document added through the app or the API; `UnknownDocument` or `NotRemovable` (one of the
+        corpus folder is removed there, with `partnerbot ingest`: it would come back at the next one)."""
         path = next((Path(m["path"]) for m in self.store.metadatas().values() if m["doc_id"] == doc_id), None)
         if path is None:
             raise UnknownDocument(f"No indexed document has the id {doc_id!r}.")
-        added = self.settings.store.documents_dir.resolve()
-        if not path.resolve().is_relative_to(added):
+        if not path.resolve().is_relative_to(self.settings.store.documents_dir.resolve()):
             raise NotRemovable(
                 f"{doc_id} was not added through the app: remove its file from {path.parent}, then run "
                 "`partnerbot ingest`."
             )
-        path.unlink(missing_ok=True)
+        return path
+
+    def delete_document(self, doc_id: str) -> IngestReport:
+        """Remove a document added through the app or the API: its file goes, and an ingest of the added documents
+        takes its passages and facts out of the index (the keyword index follows the index's version). The app's
+        delete and `DELETE /api/documents/{id}` both call this."""
+        self._added_file(doc_id).unlink(missing_ok=True)
         return self.ingest([self.settings.store.documents_dir])
+
+    def replace_document(
+        self, doc_id: str, file: tuple[Path, str], owner: str = "", uploader: str | None = None
+    ) -> UploadJob:
+        """A new version of an added document, indexed in the background in its place (see `start_upload`)."""
+        return self.start_upload([file], owner, uploader, replacing=self._added_file(doc_id))
 
     def health(self) -> dict[str, int]:
         """The index's counts, read from it: an `IndexProblem` when it cannot be read."""
@@ -518,9 +538,21 @@ def source_header(citation: Citation, language: str) -> str:
     return f"{citation.title} — {date}{page} — {citation.doc_id}{read}{uploaded}"
 
 
-def _mark_uploads(documents_dir: Path, saved: list[Path], uploader: str) -> None:
+def _replace_file(old: Path, new: Path) -> Path:
+    """The file that replaces `old` with the content of the saved upload `new`: under the old name (the document
+    keeps its id) when the type is the same, else the new file, the old one deleted."""
+    if new.suffix.lower() != old.suffix.lower():
+        old.unlink(missing_ok=True)
+        return new
+    if new != old:
+        os.replace(new, old)
+    return old
+
+
+def _mark_uploads(documents_dir: Path, saved: list[Path], uploader: str, again: bool = False) -> None:
     """Record who uploaded each new file, and when, as its `source` in the manifest of the documents dir (which
-    ingest reads, by document id): the sources panel shows it. A file already there keeps its first uploader."""
+    ingest reads, by document id): the sources panel shows it. A file already there keeps its first uploader,
+    unless it is uploaded `again` (a replacement)."""
     manifest = documents_dir / MANIFEST_NAME
     try:
         entries = tomllib.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
@@ -528,7 +560,8 @@ def _mark_uploads(documents_dir: Path, saved: list[Path], uploader: str) -> None
         entries = {}  # written only here: a damaged one loses the marks, not the documents
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     for path in saved:
-        entries.setdefault(path.relative_to(documents_dir).as_posix(), {"source": f"uploaded by {uploader} on {when}"})
+        key, mark = path.relative_to(documents_dir).as_posix(), {"source": f"uploaded by {uploader} on {when}"}
+        entries[key] = mark if again else entries.get(key, mark)
     staging = manifest.with_name(f".{MANIFEST_NAME}.{os.getpid()}")  # a dot file: never read as a document
     staging.write_text(tomli_w.dumps(entries), encoding="utf-8")
     os.replace(staging, manifest)

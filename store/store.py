@@ -186,13 +186,18 @@ class Store:
         return found
 
     def documents(self) -> list[DocumentRow]:
-        """One row per indexed document: id, title, date, language and number of passages."""
+        """One row per indexed document: id, title, date, language, number of passages and source."""
         rows: dict[str, DocumentRow] = {}
         for meta in self.metadatas().values():
             row = rows.setdefault(
                 meta["doc_id"],
                 DocumentRow(
-                    doc_id=meta["doc_id"], title=meta["title"], date=meta["date"], language=meta["language"], passages=0
+                    doc_id=meta["doc_id"],
+                    title=meta["title"],
+                    date=meta["date"],
+                    language=meta["language"],
+                    passages=0,
+                    source=str(meta.get("source") or ""),
                 ),
             )
             row["passages"] += 1

@@ -205,6 +205,47 @@ def test_a_person_uploads_a_document_and_asks_about_it_and_markup_stays_inert(pa
 
 
 @pytest.mark.browser
+def test_an_editor_deletes_an_added_document_after_confirming_and_its_answer_and_facts_go(page, app, tmp_path):
+    note = tmp_path / "atelier-lumen-2031.txt"
+    note.write_text(
+        "Document fictif créé pour les tests.\nL'atelier Lumen de Norvelle aura lieu le 9 septembre 2031 à Tromsø.",
+        encoding="utf-8",
+    )
+    result, _ = Client(app.url, verbose=False).predict([handle_file(str(note))], api_name="/add_documents")
+    assert result.startswith("Added 1 file")
+    page.reload()
+    question = "Quand aura lieu l'atelier Lumen de Norvelle ?"
+    ask(page, question)
+    chat, sources = page.get_by_role("log", name="chatbot conversation"), page.locator("#sources")
+    expect(chat).to_contain_text("9 septembre 2031", timeout=30_000)
+    expect(sources).to_contain_text("uploads/atelier-lumen-2031.txt")
+    page.get_by_text("Timeline / Chronologie").click()
+    expect(page.get_by_role("row").filter(has_text="atelier Lumen").first).to_be_visible(timeout=10_000)
+
+    page.get_by_text("Documents", exact=True).click()
+    listed = page.get_by_role("gridcell", name="uploads/atelier-lumen-2031.txt")
+    expect(listed).to_have_count(1, timeout=10_000)
+    page.get_by_label("Added document to delete or replace").click()
+    page.get_by_role("option", name="uploads/atelier-lumen-2031.txt").click()
+    page.get_by_role("button", name="Delete…").click()
+    expect(page.get_by_text("Delete uploads/atelier-lumen-2031.txt?")).to_be_visible(timeout=10_000)
+    assert (app.data_dir / "documents" / "uploads" / "atelier-lumen-2031.txt").exists()  # not before confirming
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_label("Result")).to_have_value(
+        re.compile("^Deleted uploads/atelier-lumen-2031.txt"), timeout=60_000
+    )
+    expect(page.get_by_role("row").filter(has_text="atelier Lumen")).to_have_count(0, timeout=10_000)  # the timeline
+    expect(listed).to_have_count(0)
+
+    page.get_by_role("button", name="New conversation / Nouvelle").click()
+    expect(chat).not_to_contain_text("9 septembre 2031")
+    ask(page, question)
+    expect(sources).not_to_contain_text("uploads/atelier-lumen-2031.txt", timeout=30_000)
+    expect(chat).to_contain_text(question)
+    expect(chat).not_to_contain_text("9 septembre 2031")
+
+
+@pytest.mark.browser
 def test_thumbs_feedback_is_appended_to_the_log(page, app):
     ask(page, "Who is the president of aivancity?")
     chat = page.get_by_role("log", name="chatbot conversation")
@@ -287,21 +328,40 @@ def test_sources_over_the_api_are_escaped_and_an_upload_is_marked_as_one(app, tm
     assert "<mark>" in sources  # the quoted sentence, marked
 
 
-@pytest.mark.integration
-def test_with_auth_set_the_ui_and_api_refuse_strangers_and_uploads_name_the_user(tmp_path):
+@pytest.mark.browser
+def test_with_auth_set_strangers_are_refused_readers_only_ask_and_uploads_name_the_editor(tmp_path, browser):
     note = tmp_path / "note-2031-03-01.txt"  # fictional
     note.write_text("Le jury de Norvelle se réunira le 3 mars 2031 à Lyon.", encoding="utf-8")
-    with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret") as running:
+    logins = "editor:staff:s3cret, guest:fictional-pw"
+    with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH=logins) as running:
         assert httpx.get(running.url + "/config", timeout=10).status_code == 401
         with pytest.raises(AuthenticationError, match="credentials were not provided"):
             Client(running.url, verbose=False)
-        client = Client(running.url, auth=("staff", "s3cret"), verbose=False)
-        _, history, _ = client.predict("Who is the director of IIITB?", [], api_name="/ask")
+        guest = Client(running.url, auth=("guest", "fictional-pw"), verbose=False)
+        _, history, _ = guest.predict("Who is the director of IIITB?", [], api_name="/ask")
         assert history[-1]["role"] == "assistant"
-        # Uploaded by the logged-in user: the sources say who.
-        client.predict([handle_file(str(note))], api_name="/add_documents")
-        _, _, sources = client.predict("Quand se réunira le jury de Norvelle ?", [], api_name="/ask")
+        # A reader's calls to the editors' events, made without the page, are refused by the server.
+        refused, _ = guest.predict([handle_file(str(note))], api_name="/add_documents")
+        assert refused == "Only an editor may add, replace or delete documents."
+        assert guest.predict(None, None, api_name="/manage_document")[0] == refused
+        assert not (tmp_path / "data" / "documents" / "uploads").exists()
+        # Uploaded by the logged-in editor: the sources say who.
+        staff = Client(running.url, auth=("staff", "s3cret"), verbose=False)
+        staff.predict([handle_file(str(note))], api_name="/add_documents")
+        _, _, sources = staff.predict("Quand se réunira le jury de Norvelle ?", [], api_name="/ask")
         assert "uploads/note-2031-03-01.txt — uploaded by staff on " in sources
+
+        # In the page, a reader sees no upload panel and no document tools; an editor sees both.
+        for user, password, editor in (("guest", "fictional-pw", False), ("staff", "s3cret", True)):
+            context = browser.new_context()
+            assert context.request.post(running.url + "/login", form={"username": user, "password": password}).ok
+            page = context.new_page()
+            page.goto(running.url)
+            page.get_by_text("Documents", exact=True).click()
+            expect(page.get_by_role("gridcell", name="uploaded by staff on ").first).to_be_visible(timeout=30_000)
+            for tool in (page.get_by_text("Add documents"), page.get_by_role("button", name="Delete…")):
+                expect(tool).to_be_visible(timeout=10_000) if editor else expect(tool).to_be_hidden()
+            context.close()
 
 
 @pytest.mark.integration
