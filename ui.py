@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import os
@@ -9,7 +10,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from service import Answer, ChatService, FeedbackError, PartnerbotError, Questio
 from service.chat import UPLOADS
 from service.conversations import ConversationsUnavailable, UnknownConversation
 from service.limits import SlidingWindow
+from service.pool import QueueFull
 
 log = logging.getLogger("partnerbot.ui")
 
@@ -214,18 +216,20 @@ class ChatApp:
             return None
         return view.image
 
-    def respond(
+    async def respond(
         self, message: str, history: list[Any], conversation_id: str | None = None, request: gr.Request | None = None
-    ) -> Iterator[tuple[str, list[Any], Any, Any]]:
+    ) -> AsyncIterator[tuple[str, list[Any], Any, Any]]:
+        """The answer, streamed: computed in the service's one pool, shared with the API (its bound, its refusal)."""
         previous = plain_history(history or [])
         chat = [shown(t["role"], t["content"]) for t in previous] + [shown("user", message)]
         # The answer is the message at this place of the conversation: feedback on it names that place.
         session, place = _session(request), len(chat)
         try:
             text = ""
-            for piece in self.service.stream(message, previous):
+            async for piece in self.service.pool.stream(lambda: self.service.stream(message, previous)):
                 if isinstance(piece, Answer):
-                    conversation_id = self._keep(request, conversation_id, message, piece.answer)
+                    keep = self._keep
+                    conversation_id = await asyncio.to_thread(keep, request, conversation_id, message, piece.answer)
                     self.service.remember(session, place, piece, conversation_id)
                     sources = sources_html(self.service.sources(piece))
                     yield "", [*chat, shown("assistant", piece.answer)], sources, conversation_id
@@ -235,6 +239,9 @@ class ChatApp:
         except QuestionError as exc:
             self.service.remember(session, place, None)
             yield message, [*chat, shown("assistant", exc.in_language(reader_language(request)))], "", gr.skip()
+        except QueueFull as exc:  # the question stays in its box, to ask again
+            self.service.remember(session, place, None)
+            yield message, [*chat, shown("assistant", str(exc))], "", gr.skip()
         except Exception as exc:  # an outage of the index must not kill the session
             log.exception("answering failed")
             self.service.remember(session, place, None)
@@ -492,8 +499,9 @@ def build_app(service: ChatService) -> gr.Blocks:
             added = gr.Textbox(label="Indexing result", interactive=False, lines=4)
 
         ask_inputs, ask_outputs = [question, chatbot, conversation_id], [question, chatbot, sources, conversation_id]
+        # No limit of Gradio's own: the answers wait in the service's pool, the one bound shared with the API.
         for trigger, name in ((question.submit, "ask"), (send.click, False)):
-            trigger(app.respond, ask_inputs, ask_outputs, api_name=name).then(
+            trigger(app.respond, ask_inputs, ask_outputs, api_name=name, concurrency_limit=None).then(
                 app.page_choices, None, [page_choice, page_view], api_name=False
             ).then(app.conversation_choices, conversation_id, conversations, api_name=False)
         page_choice.change(app.show_page, page_choice, page_view, api_name=False)

@@ -303,8 +303,9 @@ class AppSettings(Section):
     # `editor:DIGEST` may also add and delete documents; the others only ask. Set, or with PARTNERBOT_AUTH set, every
     # route refuses a request without a valid key or login.
     api_keys: str | None = Field(None, pattern=r"^\s*(editor:)?[0-9a-fA-F]{64}\s*(,\s*(editor:)?[0-9a-fA-F]{64}\s*)*$")
-    # Answers computed at once, by the app's queue and by the API's pool each: an answer is CPU work of 50-300 ms on
-    # two cores, so more threads only make each answer slower; 4 keeps both cores busy while one waits on the index.
+    # Answers computed at once, in the one pool the app and the API share (service/pool.py): an answer is CPU work of
+    # 50-300 ms on two cores, so more threads only make each answer slower; 4 keeps both cores busy while one waits
+    # on the index.
     workers: int = Field(4, ge=1, le=64)
     # Questions waiting for a worker before the next is refused (the API's 429, the app's "queue full"): 64 is
     # about 5 s of waiting at the measured 12 answers a second, the longest a person should be kept waiting.

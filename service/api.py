@@ -14,11 +14,10 @@ import json
 import logging
 import shutil
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +32,7 @@ from bot.answer import Answer
 from core.errors import IndexProblem, NotRemovable, PartnerbotError, QuestionError, QuestionTooLong, UnknownDocument
 from core.settings import Settings
 from service.chat import ChatService, source_header
+from service.pool import AnswerPool, QueueFull
 from store.conversations import ConversationsUnavailable, UnknownConversation
 
 log = logging.getLogger("partnerbot.api")
@@ -62,10 +62,6 @@ class ApiError(Exception):
         return JSONResponse(body, status_code=self.status, headers=headers)
 
 
-class QueueFull(PartnerbotError):
-    """Every worker is busy and the waiting line is full."""
-
-
 def api_error(exc: BaseException) -> ApiError:
     """The HTTP error for a failure, with the message the app would show."""
     if isinstance(exc, ApiError):
@@ -92,40 +88,6 @@ def api_error(exc: BaseException) -> ApiError:
     if isinstance(exc, PartnerbotError):
         return ApiError(400, str(exc), code="invalid_request")
     return ApiError(500, f"The answer failed ({type(exc).__name__}). Please try again in a moment.", "server_error")
-
-
-class AnswerPool:
-    """Answers computed in `workers` threads; at most `queue_size` more wait, and the next is refused (429). The
-    routes that do not answer (health, documents, metrics) never wait here."""
-
-    def __init__(self, workers: int, queue_size: int):
-        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="answer")
-        self._capacity = workers + queue_size
-        self._lock = threading.Lock()
-        self.pending = 0  # submitted and not finished
-        self.running = 0
-
-    @property
-    def waiting(self) -> int:
-        return self.pending - self.running
-
-    def submit(self, job: Callable[[], Any]) -> Future:
-        with self._lock:
-            if self.pending >= self._capacity:
-                raise QueueFull("Too many questions are waiting right now. Please try again in a moment.")
-            self.pending += 1
-
-        def run() -> Any:
-            with self._lock:
-                self.running += 1
-            try:
-                return job()
-            finally:
-                with self._lock:
-                    self.running -= 1
-                    self.pending -= 1
-
-        return self._executor.submit(run)
 
 
 class Metrics:
@@ -313,7 +275,7 @@ def extras(answer: Answer) -> dict[str, Any]:
 def create_api(service: ChatService) -> FastAPI:
     """The API's routes, guarded and measured, over one service; mount the page in it to serve both."""
     settings = service.settings
-    pool = AnswerPool(settings.app.workers, settings.app.queue_size)
+    pool = service.pool  # shared with the app's answers: one bound for both
     metrics = Metrics(pool)
     started = int(time.time())
     # With a model generator, streamed pieces may be withdrawn when its wording fails the checks: then the reply is
@@ -322,24 +284,9 @@ def create_api(service: ChatService) -> FastAPI:
 
     async def answer_items(question: str, history: list[dict[str, str]], route: str) -> AsyncIterator[str | Answer]:
         """The answer's pieces, then the `Answer`, computed in the pool; errors are raised as `ApiError`."""
-        loop = asyncio.get_running_loop()
-        items: asyncio.Queue[Any] = asyncio.Queue()
-        done = object()
-
-        def produce() -> None:
-            try:
-                for item in service.stream(question, history):
-                    loop.call_soon_threadsafe(items.put_nowait, item)
-            except Exception as exc:  # handed to the request, which answers with it
-                loop.call_soon_threadsafe(items.put_nowait, exc)
-            loop.call_soon_threadsafe(items.put_nowait, done)
-
         began = time.perf_counter()
         try:
-            pool.submit(produce)
-            while (item := await items.get()) is not done:
-                if isinstance(item, Exception):
-                    raise item
+            async for item in pool.stream(lambda: service.stream(question, history)):
                 if isinstance(item, Answer):
                     metrics.latency.labels(route).observe(time.perf_counter() - began)
                     if item.abstained:
@@ -503,11 +450,14 @@ def create_api(service: ChatService) -> FastAPI:
         kinds = {"people": found.people, "events": found.events, "plans": found.plans}
         return {kind: [fact.model_dump(mode="json") for fact in facts] for kind, facts in kinds.items()}
 
+    # Its own thread: /healthz never waits behind answers, uploads or the page's events (which share the others).
+    health_thread = ThreadPoolExecutor(1, thread_name_prefix="healthz")
+
     @api.get("/healthz")
-    def healthz() -> dict[str, Any]:
+    async def healthz() -> dict[str, Any]:
         """Whether the index can be read, with its counts; runs beside the answers, never behind them."""
         try:
-            counts = service.health()
+            counts = await asyncio.get_running_loop().run_in_executor(health_thread, service.health)
         except PartnerbotError as exc:
             raise api_error(exc) from exc
         return {"status": "ok", **counts, "answering": pool.running, "waiting": pool.waiting}

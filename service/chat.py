@@ -33,6 +33,7 @@ from ingest.uploads import remove_refused, save_uploads
 from ingest.worker import IngestCancelled, Worker
 from service.conversations import Conversations
 from service.limits import SlidingWindow
+from service.pool import AnswerPool
 from store.fact_records import Event
 from store.facts import FactIndex
 from store.feedback import FeedbackLog
@@ -141,6 +142,11 @@ class ChatService:
         self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
         self._conversations_lock = threading.Lock()
         self._feedback_rate = SlidingWindow(app.feedback_per_minute, 60.0, keys=app.remembered_sessions)
+
+    @functools.cached_property
+    def pool(self) -> AnswerPool:
+        """The one bounded pool where the app's and the API's answers are computed (`service/pool.py`)."""
+        return AnswerPool(self.settings.app.workers, self.settings.app.queue_size)
 
     @functools.cached_property
     def conversations(self) -> Conversations:
@@ -383,8 +389,9 @@ class ChatService:
         return self.start_upload([file], owner, uploader, replacing=self._added_file(doc_id))
 
     def health(self) -> dict[str, int]:
-        """The index's counts, read from it: an `IndexProblem` when it cannot be read."""
-        return {"passages": self.store.count(), "documents": len(self.documents())}
+        """The index's counts, read from it (two small reads, whatever its size): an `IndexProblem` when it cannot be
+        read."""
+        return {"passages": self.store.count(), "documents": self.store.document_count()}
 
     def warm_up(self) -> None:
         """Load what the first question would wait for: the keyword index, the embedding model and, with the claims

@@ -203,6 +203,12 @@ class Store:
             row["passages"] += 1
         return sorted(rows.values(), key=lambda r: (r["date"], r["title"]))
 
+    def document_count(self) -> int:
+        """How many documents are indexed, from their records in the facts collection (one a document, written by
+        each ingest with its facts): their ids only, never every passage's metadata as `documents` reads."""
+        where = {"type": _DOCUMENT_RECORD}
+        return sum(len(page["ids"]) for page in self._get([], collection=self.facts_collection, where=where))
+
     def chunks(self, ids: list[str] | None = None) -> list[Chunk]:
         return [
             Chunk(id=i, text=t, metadata=m)
