@@ -264,7 +264,7 @@ def test_feedback_can_only_be_about_an_answer_the_server_gave_and_a_session_cann
     before = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     session = uuid.uuid4().hex
     question = "Who is the president of aivancity?"
-    asked = queue_call(app.url, "ask", [question, []], session)
+    asked = queue_call(app.url, "ask", [question, [], None], session)  # None: the conversation, kept by the server
     chat = asked[-1]["output"]["data"][1]
     assert "Tawhid Chtioui" in str(chat[1]["content"])
     forged = "x" * 1_000_000
@@ -459,6 +459,7 @@ def test_a_restart_keeps_the_index_the_uploads_the_feedback_and_the_browsers_con
         expect(chat).to_contain_text("Debabrata Das", timeout=10_000)
         ask(page, "And who is the dean there?")  # read against the reopened conversation
         expect(chat).to_contain_text("Chandrashekar Ramanathan", timeout=30_000)
+        expect(page.locator("#sources")).to_contain_text("[1] ", timeout=10_000)  # the answer's last piece is in
         page.get_by_role("button", name="Delete this conversation / Supprimer").click()
         expect(chat).not_to_contain_text("Debabrata Das", timeout=10_000)
         page.get_by_label("Your conversations / Vos conversations").click()
