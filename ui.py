@@ -460,7 +460,7 @@ def build_app(service: ChatService) -> gr.Blocks:
             with gr.Group(visible=False) as editor_tools:  # editors only; every handler checks the role again
                 with gr.Row():
                     chosen = gr.Dropdown(label="Added document to delete or replace", choices=[], value=None)
-                    replacement = gr.File(label="Its new version", file_types=suffixes)
+                    replacement = gr.File(label="Its new version", file_types=suffixes, elem_id="replacement")
                 with gr.Row():
                     delete = gr.Button("Delete…", variant="stop")
                     replace = gr.Button("Replace…")

@@ -32,8 +32,8 @@ from bot.answer import Answer
 from core.errors import IndexProblem, NotRemovable, PartnerbotError, QuestionError, QuestionTooLong, UnknownDocument
 from core.settings import Settings
 from service.chat import ChatService, source_header
+from service.conversations import ConversationsUnavailable, UnknownConversation
 from service.pool import AnswerPool, QueueFull
-from store.conversations import ConversationsUnavailable, UnknownConversation
 
 log = logging.getLogger("partnerbot.api")
 

@@ -205,7 +205,9 @@ def test_a_person_uploads_a_document_and_asks_about_it_and_markup_stays_inert(pa
 
 
 @pytest.mark.browser
-def test_an_editor_deletes_an_added_document_after_confirming_and_its_answer_and_facts_go(page, app, tmp_path):
+def test_an_editor_replaces_then_deletes_an_added_document_after_confirming_and_its_answer_and_facts_go(
+    page, app, tmp_path
+):
     note = tmp_path / "atelier-lumen-2031.txt"
     note.write_text(
         "Document fictif créé pour les tests.\nL'atelier Lumen de Norvelle aura lieu le 9 septembre 2031 à Tromsø.",
@@ -225,7 +227,25 @@ def test_an_editor_deletes_an_added_document_after_confirming_and_its_answer_and
     page.get_by_text("Documents", exact=True).click()
     listed = page.get_by_role("gridcell", name="uploads/atelier-lumen-2031.txt")
     expect(listed).to_have_count(1, timeout=10_000)
-    page.get_by_label("Added document to delete or replace").click()
+    chosen = page.get_by_label("Added document to delete or replace")
+
+    # A new version replaces it, under the same id, after a confirmation.
+    version = tmp_path / "lumen-v2.txt"
+    version.write_text(note.read_text(encoding="utf-8").replace("9 septembre", "16 septembre"), encoding="utf-8")
+    chosen.click()
+    page.get_by_role("option", name="uploads/atelier-lumen-2031.txt").click()
+    page.locator("#replacement input[type=file]").set_input_files(str(version))
+    page.get_by_role("button", name="Replace…").click()
+    expect(page.get_by_text("Replace uploads/atelier-lumen-2031.txt with lumen-v2.txt?")).to_be_visible(timeout=10_000)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_label("Result")).to_have_value(re.compile("^Added 1 file"), timeout=120_000)
+    expect(listed).to_have_count(1)
+    page.get_by_role("button", name="New conversation / Nouvelle").click()
+    expect(chat).not_to_contain_text("9 septembre 2031")
+    ask(page, question)
+    expect(chat).to_contain_text("16 septembre 2031", timeout=30_000)
+
+    chosen.click()
     page.get_by_role("option", name="uploads/atelier-lumen-2031.txt").click()
     page.get_by_role("button", name="Delete…").click()
     expect(page.get_by_text("Delete uploads/atelier-lumen-2031.txt?")).to_be_visible(timeout=10_000)
@@ -238,11 +258,11 @@ def test_an_editor_deletes_an_added_document_after_confirming_and_its_answer_and
     expect(listed).to_have_count(0)
 
     page.get_by_role("button", name="New conversation / Nouvelle").click()
-    expect(chat).not_to_contain_text("9 septembre 2031")
+    expect(chat).not_to_contain_text("16 septembre 2031")
     ask(page, question)
     expect(sources).not_to_contain_text("uploads/atelier-lumen-2031.txt", timeout=30_000)
     expect(chat).to_contain_text(question)
-    expect(chat).not_to_contain_text("9 septembre 2031")
+    expect(chat).not_to_contain_text("septembre 2031")
 
 
 @pytest.mark.browser
