@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import zipfile
 
@@ -237,5 +238,9 @@ def test_the_app_refuses_a_bad_question_and_keeps_the_typed_text(bot, question, 
     import ui
 
     app = ui.ChatApp(ChatService(bot.settings, bot.store, bot))
-    *_, (kept, history, sources) = app.respond(question, [])
+
+    async def replies() -> list:
+        return [reply async for reply in app.respond(question, [])]
+
+    *_, (kept, history, sources, _) = asyncio.run(replies())  # the last: the conversation, unchanged
     assert kept == question and message in history[-1]["content"] and sources == ""
