@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import os
+import secrets
 import shutil
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,10 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import Answer, ChatService, FeedbackError, PartnerbotError, QuestionError, SourceSegment
+from service.chat import UPLOADS
+from service.conversations import ConversationsUnavailable, UnknownConversation
 from service.limits import SlidingWindow
+from service.pool import QueueFull
 from service.readiness import NotReady, getting_ready
 
 log = logging.getLogger("partnerbot.ui")
@@ -70,10 +76,69 @@ def upload_owner(request: gr.Request | None) -> str:
     return f"user:{request.username}" if request.username else f"session:{request.session_hash}"
 
 
+# The cookie that names a browser when there is no login: its conversations are kept under it. HttpOnly, so that the
+# page's scripts never see it; random, so that nobody reads another browser's conversations by guessing.
+BROWSER_COOKIE = "partnerbot_browser"
+
+
+def conversation_owner(request: gr.Request | None) -> str:
+    """Whose conversations: the signed-in user's, else the browser's (its cookie), else this page load's only."""
+    if request is None:
+        return ""
+    if request.username:
+        return f"user:{request.username}"
+    raw = getattr(request, "request", None)  # the HTTP request of the event (Gradio's queue keeps it)
+    browser = raw.cookies.get(BROWSER_COOKIE) if raw is not None else None
+    return f"browser:{browser}" if browser else f"session:{request.session_hash}"
+
+
+class BrowserCookie:
+    """Gives each browser a random `BROWSER_COOKIE` on its first visit to the page, kept as long as its
+    conversations are (`PARTNERBOT_CONVERSATION_DAYS`)."""
+
+    def __init__(self, app: ASGIApp, max_age_seconds: int):
+        self.app, self.max_age = app, max_age_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        if scope["type"] != "http" or f"{BROWSER_COOKIE}=".encode() in headers.get(b"cookie", b""):
+            await self.app(scope, receive, send)
+            return
+        cookie = f"{BROWSER_COOKIE}={secrets.token_urlsafe(24)}; Max-Age={self.max_age}; Path=/; HttpOnly; SameSite=Lax"
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+EDITOR = "editor"
+_NOT_EDITOR = "Only an editor may add, replace or delete documents."
+
+
+def page_role(service: ChatService, request: gr.Request | None) -> str:
+    """ "editor" or "reader": without a login anyone is an editor (as the API with auth off); with logins, the role
+    `PARTNERBOT_AUTH` gives the signed-in user. Read on every call: the page's own view is never trusted."""
+    app = service.settings.app
+    if not app.auth:
+        return EDITOR
+    login = app.logins().get(request.username or "") if request is not None else None
+    return login[1] if login else "reader"
+
+
 def documents_table(service: ChatService) -> list[list[Any]]:
-    return escaped_rows(
-        [[d["title"], d["date"], d["language"], d["passages"], d["doc_id"]] for d in service.documents()]
-    )
+    rows = [
+        [d["title"], d["date"], d["language"], d["passages"], d["source"], d["doc_id"]] for d in service.documents()
+    ]
+    return escaped_rows(rows)
+
+
+def removable_choices(service: ChatService) -> Any:
+    """The documents added through the app or the API, which editors may delete or replace here."""
+    added = [d for d in service.documents() if d["doc_id"].startswith(f"{UPLOADS}/")]
+    return gr.update(choices=[(f"{d['title']} ({d['doc_id']})", d["doc_id"]) for d in added], value=None)
 
 
 def sources_html(segments: list[SourceSegment]) -> str:
@@ -152,39 +217,98 @@ class ChatApp:
             return None
         return view.image
 
-    def respond(
-        self, message: str, history: list[Any], request: gr.Request | None = None
-    ) -> Iterator[tuple[str, list[Any], Any]]:
+    async def respond(
+        self, message: str, history: list[Any], conversation_id: str | None = None, request: gr.Request | None = None
+    ) -> AsyncIterator[tuple[str, list[Any], Any, Any]]:
+        """The answer, streamed: computed in the service's one pool, shared with the API (its bound, its refusal)."""
         previous = plain_history(history or [])
         chat = [shown(t["role"], t["content"]) for t in previous] + [shown("user", message)]
         # The answer is the message at this place of the conversation: feedback on it names that place.
         session, place = _session(request), len(chat)
         try:
             text = ""
-            for piece in self.service.stream(message, previous):
+            async for piece in self.service.pool.stream(lambda: self.service.stream(message, previous)):
                 if isinstance(piece, Answer):
-                    self.service.remember(session, place, piece)
-                    yield "", [*chat, shown("assistant", piece.answer)], sources_html(self.service.sources(piece))
+                    keep = self._keep
+                    conversation_id = await asyncio.to_thread(keep, request, conversation_id, message, piece.answer)
+                    self.service.remember(session, place, piece, conversation_id)
+                    sources = sources_html(self.service.sources(piece))
+                    yield "", [*chat, shown("assistant", piece.answer)], sources, conversation_id
                 else:
                     text += piece
-                    yield "", [*chat, shown("assistant", text)], gr.skip()
+                    yield "", [*chat, shown("assistant", text)], gr.skip(), gr.skip()
         except QuestionError as exc:
             self.service.remember(session, place, None)
-            yield message, [*chat, shown("assistant", exc.in_language(reader_language(request)))], ""
+            yield message, [*chat, shown("assistant", exc.in_language(reader_language(request)))], "", gr.skip()
         except NotReady as exc:  # asked while loading, and loading took longer than a question waits
             self.service.remember(session, place, None)
             said = f"{str(exc)[:1].upper()}{str(exc)[1:]}. Please ask again in a moment."
-            yield message, [*chat, shown("assistant", said)], ""
+            yield message, [*chat, shown("assistant", said)], "", gr.skip()
+        except QueueFull as exc:  # the question stays in its box, to ask again
+            self.service.remember(session, place, None)
+            yield message, [*chat, shown("assistant", str(exc))], "", gr.skip()
         except Exception as exc:  # an outage of the index must not kill the session
             log.exception("answering failed")
             self.service.remember(session, place, None)
-            yield message, [*chat, shown("assistant", _UNAVAILABLE.format(error=type(exc).__name__))], ""
+            yield message, [*chat, shown("assistant", _UNAVAILABLE.format(error=type(exc).__name__))], "", gr.skip()
+
+    def _keep(self, request: gr.Request | None, conversation_id: str | None, question: str, answer: str) -> str | None:
+        """Keep the turn in the owner's conversation (a new one when there is none, or it was deleted meanwhile);
+        the answer is shown whether or not it could be kept."""
+        owner = conversation_owner(request)
+        if not owner:
+            return None
+        conversations = self.service.conversations
+        try:
+            try:
+                return conversations.append_turn(owner, conversation_id, question, answer)
+            except UnknownConversation:
+                return conversations.append_turn(owner, None, question, answer)
+        except ConversationsUnavailable as exc:
+            log.error("conversation not kept: %s", exc)
+            gr.Warning(str(exc))
+            return conversation_id
+
+    def conversation_choices(self, conversation_id: str | None = None, request: gr.Request | None = None) -> Any:
+        """The owner's conversations to reopen, the most recent first, the current one selected."""
+        try:
+            kept = self.service.conversations.list(conversation_owner(request))
+        except ConversationsUnavailable as exc:
+            gr.Warning(str(exc))
+            return gr.skip()
+        choices = [(f"{c.title} · {time.strftime('%d %b %H:%M', time.localtime(c.updated))}", c.id) for c in kept]
+        return gr.update(choices=choices, value=conversation_id if conversation_id in {c.id for c in kept} else None)
+
+    def open_conversation(
+        self, conversation_id: str | None, request: gr.Request | None = None
+    ) -> tuple[list[Any], str | None, str]:
+        """A kept conversation in the chat, to read and to continue: follow-ups are read against it."""
+        if not conversation_id:
+            return [], None, ""
+        try:
+            messages = self.service.conversations.open(conversation_owner(request), conversation_id)
+        except (UnknownConversation, ConversationsUnavailable) as exc:
+            gr.Warning(str(exc))
+            return [], None, ""
+        self.service.remember(_session(request), 0, None)  # the answers of the previous chat take no more feedback
+        return [shown(m["role"], m["content"]) for m in messages], conversation_id, ""
+
+    def delete_conversation(self, conversation_id: str | None, request: gr.Request | None = None) -> Any:
+        if conversation_id:
+            try:
+                self.service.conversations.delete(conversation_id=conversation_id, owner=conversation_owner(request))
+            except (UnknownConversation, ConversationsUnavailable) as exc:
+                gr.Warning(str(exc))
+        return [], None, "", self.conversation_choices(None, request)
 
     # How often the indexing result shows an upload's progress.
     UPLOAD_POLL_SECONDS = 0.5
 
     def add_documents(self, files: list[str] | None, request: gr.Request | None = None) -> Iterator[tuple[str, Any]]:
         """Index the files in the background, showing how far it has come until it ends."""
+        if page_role(self.service, request) != EDITOR:
+            yield _NOT_EDITOR, gr.skip()
+            return
         if not files:
             yield "Choose one or more files first.", gr.skip()
             return
@@ -200,6 +324,75 @@ class ChatApp:
         while not job.finished.wait(self.UPLOAD_POLL_SECONDS):
             yield job.status(), gr.skip()
         yield job.status(), documents_table(self.service)
+
+    def editor_view(self, request: gr.Request | None = None) -> tuple[Any, Any, Any]:
+        """The upload panel and the document tools, shown to editors only (and refused to others on every call)."""
+        editor = page_role(self.service, request) == EDITOR
+        choices = removable_choices(self.service) if editor else gr.skip()
+        return gr.update(visible=editor), gr.update(visible=editor), choices
+
+    def document_choices(self) -> Any:
+        return removable_choices(self.service)
+
+    def propose_delete(self, doc_id: str | None, request: gr.Request | None = None) -> tuple[Any, Any, Any]:
+        return self._propose("delete", doc_id, None, request)
+
+    def propose_replace(
+        self, doc_id: str | None, file: str | None, request: gr.Request | None = None
+    ) -> tuple[Any, Any, Any]:
+        return self._propose("replace", doc_id, file, request)
+
+    def _propose(
+        self, action: str, doc_id: str | None, file: str | None, request: gr.Request | None
+    ) -> tuple[Any, Any, Any]:
+        """The confirmation step: what will happen, and the buttons to confirm or cancel."""
+        if page_role(self.service, request) != EDITOR:
+            gr.Warning(_NOT_EDITOR)
+            return None, gr.update(visible=False), ""
+        if not doc_id or (action == "replace" and not file):
+            gr.Warning("Choose an added document first" + (", and its new file." if action == "replace" else "."))
+            return None, gr.update(visible=False), ""
+        shown_id = _escaped(doc_id)
+        if action == "delete":
+            what = f"Delete **{shown_id}**? Its passages, facts and tables leave the index: answers stop citing it."
+        else:
+            what = (
+                f"Replace **{shown_id}** with **{_escaped(Path(file or '').name)}**? Answers will cite the new version."
+            )
+        return action, gr.update(visible=True), what
+
+    def confirm(
+        self, action: str | None, doc_id: str | None, file: str | None, request: gr.Request | None = None
+    ) -> Iterator[tuple[str, Any, Any, Any, None]]:
+        """Delete or replace the document, after the confirmation; the role is checked again here."""
+        hidden = gr.update(visible=False)
+        if page_role(self.service, request) != EDITOR:
+            yield _NOT_EDITOR, gr.skip(), gr.skip(), hidden, None
+            return
+        try:
+            if action == "delete" and doc_id:
+                report = self.service.delete_document(doc_id)  # as DELETE /api/documents/{id}
+                yield (
+                    f"Deleted {doc_id}. {report.summary()}",
+                    documents_table(self.service),
+                    self.document_choices(),
+                    hidden,
+                    None,
+                )
+                return
+            if action == "replace" and doc_id and file:
+                uploader = request.username if request is not None else None
+                job = self.service.replace_document(
+                    doc_id, (Path(file), Path(file).name), upload_owner(request), uploader
+                )
+                while not job.finished.wait(self.UPLOAD_POLL_SECONDS):
+                    yield job.status(), gr.skip(), gr.skip(), hidden, None
+                yield job.status(), documents_table(self.service), self.document_choices(), hidden, None
+                return
+        except PartnerbotError as exc:
+            yield str(exc), gr.skip(), gr.skip(), hidden, None
+            return
+        yield "Nothing to confirm.", gr.skip(), gr.skip(), hidden, None
 
     def cancel_upload(self, request: gr.Request | None = None) -> str:
         if self.service.cancel_upload(upload_owner(request)):
@@ -237,14 +430,19 @@ def build_app(service: ChatService) -> gr.Blocks:
         # Shown while `partnerbot serve` still loads its models (a question asked then waits for them).
         ready_line = gr.Markdown(getting_ready(), visible=not service.readiness.ready, elem_id="getting-ready")
         readiness_timer = gr.Timer(1.0, active=not service.readiness.ready)
+        conversation_id = gr.State(None)  # the kept conversation the chat continues (None: a new one)
         with gr.Row():
+            with gr.Column(scale=1, min_width=200):
+                conversations = gr.Dropdown(
+                    label="Your conversations / Vos conversations", choices=[], value=None, elem_id="conversations"
+                )
+                new = gr.Button("New conversation / Nouvelle")
+                forget = gr.Button("Delete this conversation / Supprimer", variant="stop")
             with gr.Column(scale=3):
                 # Answers quote documents: shown as text, never interpreted as HTML or Markdown.
                 chatbot = gr.Chatbot(label="Conversation", height=460, render_markdown=False, sanitize_html=True)
                 question = gr.Textbox(label="Your question / Votre question", placeholder="Ask… / Posez…")
-                with gr.Row():
-                    send = gr.Button("Ask / Demander", variant="primary")
-                    clear = gr.Button("Clear conversation / Effacer")
+                send = gr.Button("Ask / Demander", variant="primary")
                 for label, examples in texts.examples:
                     gr.Examples(list(examples), inputs=question, label=label)
             with gr.Column(scale=2):
@@ -264,13 +462,26 @@ def build_app(service: ChatService) -> gr.Blocks:
                 page_view = gr.Image(
                     label="Cited page / Page citée", type="pil", format="png", interactive=False, height=640
                 )
-        with gr.Accordion("What the bot knows", open=False):
+        with gr.Accordion("Documents", open=False):
             documents = gr.Dataframe(
                 value=lambda: documents_table(service),
-                headers=["Document", "Date", "Language", "Passages", "Id"],
-                datatype=["html", "html", "html", "number", "html"],
+                headers=["Document", "Date", "Language", "Passages", "Added", "Id"],
+                datatype=["html", "html", "html", "number", "html", "html"],
                 interactive=False,
             )
+            pending = gr.State(None)  # the action waiting for its confirmation: "delete" or "replace"
+            with gr.Group(visible=False) as editor_tools:  # editors only; every handler checks the role again
+                with gr.Row():
+                    chosen = gr.Dropdown(label="Added document to delete or replace", choices=[], value=None)
+                    replacement = gr.File(label="Its new version", file_types=suffixes, elem_id="replacement")
+                with gr.Row():
+                    delete = gr.Button("Delete…", variant="stop")
+                    replace = gr.Button("Replace…")
+                with gr.Row(visible=False) as confirmation:
+                    confirm_text = gr.Markdown()
+                    confirm = gr.Button("Confirm", variant="stop")
+                    keep = gr.Button("Cancel")
+                managed = gr.Textbox(label="Result", interactive=False, lines=2)
         with gr.Accordion("Who's who / Qui est qui", open=False):
             gr.Markdown("The people the documents name, with the role each document gives them, and its source.")
             whos_who = gr.Dataframe(
@@ -292,7 +503,7 @@ def build_app(service: ChatService) -> gr.Blocks:
                 wrap=True,
                 column_widths=["13%", "33%", "10%", "14%", "30%"],
             )
-        with gr.Accordion("Add documents", open=False):
+        with gr.Accordion("Add documents", open=False, visible=False) as upload_panel:
             gr.Markdown(
                 f"Types: {', '.join(suffixes)}; at most {settings.store.max_file_mb:g} MB a file and "
                 f"{settings.app.max_upload_files} files at a time. They are indexed in the background (questions are "
@@ -304,28 +515,48 @@ def build_app(service: ChatService) -> gr.Blocks:
                 cancel = gr.Button("Cancel indexing")
             added = gr.Textbox(label="Indexing result", interactive=False, lines=4)
 
-        ask_inputs, ask_outputs = [question, chatbot], [question, chatbot, sources]
-        question.submit(app.respond, ask_inputs, ask_outputs, api_name="ask").then(
-            app.page_choices, None, [page_choice, page_view], api_name=False
-        )
-        send.click(app.respond, ask_inputs, ask_outputs, api_name=False).then(
-            app.page_choices, None, [page_choice, page_view], api_name=False
-        )
+        ask_inputs, ask_outputs = [question, chatbot, conversation_id], [question, chatbot, sources, conversation_id]
+        # No limit of Gradio's own: the answers wait in the service's pool, the one bound shared with the API.
+        for trigger, name in ((question.submit, "ask"), (send.click, False)):
+            trigger(app.respond, ask_inputs, ask_outputs, api_name=name, concurrency_limit=None).then(
+                app.page_choices, None, [page_choice, page_view], api_name=False
+            ).then(app.conversation_choices, conversation_id, conversations, api_name=False)
         page_choice.change(app.show_page, page_choice, page_view, api_name=False)
-        clear.click(
-            lambda: ([], "", "", gr.update(choices=[], value=None, visible=False), None),
+        # Only a person's choice opens a conversation (`input`), not the list being refreshed.
+        conversations.input(
+            app.open_conversation, conversations, [chatbot, conversation_id, sources], api_name="open_conversation"
+        ).then(app.page_choices, None, [page_choice, page_view], api_name=False)
+        new.click(
+            lambda: ([], None, "", gr.update(choices=[], value=None, visible=False), None, gr.update(value=None)),
             None,
-            [chatbot, sources, question, page_choice, page_view],
+            [chatbot, conversation_id, sources, page_choice, page_view, conversations],
             api_name=False,
+        )
+        forget.click(
+            app.delete_conversation, conversation_id, [chatbot, conversation_id, sources, conversations], api_name=False
         )
         chatbot.like(app.record_feedback, None, None, api_name=False)
         # Each upload waits for its own background job (see ChatService.start_upload): up to 4 people follow theirs.
         add.click(app.add_documents, files, [added, documents], api_name="add_documents", concurrency_limit=4).then(
             app.facts_views, None, [whos_who, timeline], api_name=False
-        )
+        ).then(app.document_choices, None, chosen, api_name=False)
+        proposed = [pending, confirmation, confirm_text]
+        delete.click(app.propose_delete, chosen, proposed, api_name=False)
+        replace.click(app.propose_replace, [chosen, replacement], proposed, api_name=False)
+        keep.click(lambda: (None, gr.update(visible=False)), None, [pending, confirmation], api_name=False)
+        # The who's who and the timeline follow at once.
+        confirm.click(
+            app.confirm,
+            [pending, chosen, replacement],
+            [managed, documents, chosen, confirmation, pending],
+            api_name="manage_document",
+            concurrency_limit=4,
+        ).then(app.facts_views, None, [whos_who, timeline], api_name=False)
+        demo.load(app.editor_view, None, [upload_panel, editor_tools, chosen], api_name=False)
         cancel.click(app.cancel_upload, None, added, api_name="cancel_upload")
         demo.load(app.facts_views, None, [whos_who, timeline], api_name="facts")
         readiness_timer.tick(app.readiness, None, [ready_line, readiness_timer], api_name=False, queue=False)
+        demo.load(app.conversation_choices, None, conversations, api_name="conversations")
     return demo
 
 
@@ -342,9 +573,7 @@ def web_app(service: ChatService) -> FastAPI:
     from service.api import create_api
 
     settings = service.settings
-    auth = tuple(settings.app.auth.split(":", 1)) if settings.app.auth else None
-    if settings.app.auth and len(auth or ()) != 2:
-        raise PartnerbotError("PARTNERBOT_AUTH must look like user:password")
+    auth = [(user, password) for user, (password, _) in settings.app.logins().items()] or None
     failures = SlidingWindow(settings.app.login_failures, settings.app.login_window_seconds)
     # Gradio keeps uploaded files in this folder until they are indexed (then they are deleted): inside the data dir,
     # never in the machine's shared temporary folder where another app could serve them.
@@ -361,7 +590,12 @@ def web_app(service: ChatService) -> FastAPI:
         max_file_size=f"{settings.store.max_file_mb:g}mb",
         footer_links=["api"],
         show_error=False,
-        app_kwargs={"middleware": [Middleware(LoginThrottle, failures=failures)]},
+        app_kwargs={
+            "middleware": [
+                Middleware(LoginThrottle, failures=failures),
+                Middleware(BrowserCookie, max_age_seconds=int(settings.app.conversation_days * 86_400)),
+            ]
+        },
     )
 
 

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from core.errors import SettingsError
+
 ENV_PREFIX = "PARTNERBOT_"
 
 
@@ -105,6 +107,10 @@ class StoreSettings(Section):
     # `claims` skill answers relation questions from them and abstains when no claim holds the kind of thing asked.
     # On by default; off saves the parse (see README, Benchmarks, for its cost).
     claims: bool = Field(True, json_schema_extra=_env("claims"))
+    # Where the app keeps each user's conversations (store/conversations.py): a SQLAlchemy URL, so that several app
+    # processes sharing one Chroma server can share one database server too (postgresql+psycopg://…, with its
+    # driver installed). Unset: a SQLite file in the data dir.
+    conversations_db: str | None = Field(None, min_length=3, json_schema_extra=_env("conversations_url"))
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> StoreSettings:
@@ -139,6 +145,11 @@ class StoreSettings(Section):
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def conversations_url(self) -> str:
+        """The SQLAlchemy URL of the conversations' database: `conversations_db`, or a SQLite file in the data dir."""
+        return self.conversations_db or f"sqlite:///{(self.data_dir / 'conversations.sqlite').resolve()}"
 
     @property
     def incoming_dir(self) -> Path:
@@ -275,7 +286,9 @@ class AppSettings(Section):
 
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
-    auth: str | None = Field(None, description="user:password turns on the login page")
+    # The page's logins, comma-separated `user:password` entries; `editor:user:password` may also add, replace and
+    # delete documents in the app (the others only ask). Set, it turns on the login page.
+    auth: str | None = Field(None, description="[editor:]user:password, comma-separated, turns on the login page")
     max_upload_files: int = Field(20, ge=1, le=1000)
     # Failed logins a client (by IP address) may make within `login_window_seconds`; past them its logins are
     # refused until the oldest failure is that old. Ten leave room for typos; a guessing script stops at its tenth.
@@ -291,13 +304,21 @@ class AppSettings(Section):
     feedback_per_minute: int = Field(10, ge=1, le=10_000)
     feedback_per_session: int = Field(200, ge=1, le=1_000_000)
     feedback_max_chars: int = Field(5000, ge=100, le=1_000_000)
+    # Conversations kept for each user (or browser): messages of one conversation, past which its oldest are
+    # dropped (200 is 100 questions, far beyond a real conversation; follow-ups read only the last few turns);
+    # conversations a user keeps, past which the least recently used goes; and days a conversation nobody touched
+    # is kept. With answers of a few KB, a user's conversations stay within a few MB.
+    conversation_max_messages: int = Field(200, ge=2, le=100_000)
+    conversations_per_user: int = Field(100, ge=1, le=100_000)
+    conversation_days: float = Field(180.0, gt=0, le=36_500)
     # Bearer tokens of the HTTP API (/v1, /api, /healthz, /metrics), stored as the SHA-256 hex digests of the tokens,
     # comma-separated, so that the settings never hold a usable key (`partnerbot api-key` makes one). A digest written
     # `editor:DIGEST` may also add and delete documents; the others only ask. Set, or with PARTNERBOT_AUTH set, every
     # route refuses a request without a valid key or login.
     api_keys: str | None = Field(None, pattern=r"^\s*(editor:)?[0-9a-fA-F]{64}\s*(,\s*(editor:)?[0-9a-fA-F]{64}\s*)*$")
-    # Answers computed at once, by the app's queue and by the API's pool each: an answer is CPU work of 50-300 ms on
-    # two cores, so more threads only make each answer slower; 4 keeps both cores busy while one waits on the index.
+    # Answers computed at once, in the one pool the app and the API share (service/pool.py): an answer is CPU work of
+    # 50-300 ms on two cores, so more threads only make each answer slower; 4 keeps both cores busy while one waits
+    # on the index.
     workers: int = Field(4, ge=1, le=64)
     # Questions waiting for a worker before the next is refused (the API's 429, the app's "queue full"): 64 is
     # about 5 s of waiting at the measured 12 answers a second, the longest a person should be kept waiting.
@@ -324,6 +345,18 @@ class AppSettings(Section):
             if digest:
                 roles[digest.lower()] = role or "reader"
         return roles
+
+    def logins(self) -> dict[str, tuple[str, str]]:
+        """User -> (password, role "reader" or "editor") of the page's logins (`PARTNERBOT_AUTH`)."""
+        found: dict[str, tuple[str, str]] = {}
+        for entry in self.auth.split(",") if self.auth else []:
+            parts = entry.strip().split(":")
+            role = "editor" if len(parts) > 2 and parts[0] == "editor" else "reader"
+            user, _, password = ":".join(parts[1:] if role == "editor" else parts).partition(":")
+            if not user or not password:
+                raise SettingsError("PARTNERBOT_AUTH entries must look like user:password or editor:user:password")
+            found[user] = (password, role)
+        return found
 
     @property
     def auth_on(self) -> bool:

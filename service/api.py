@@ -14,11 +14,10 @@ import json
 import logging
 import shutil
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +32,8 @@ from bot.answer import Answer
 from core.errors import IndexProblem, NotRemovable, PartnerbotError, QuestionError, QuestionTooLong, UnknownDocument
 from core.settings import Settings
 from service.chat import ChatService, source_header
+from service.conversations import ConversationsUnavailable, UnknownConversation
+from service.pool import AnswerPool, QueueFull
 
 log = logging.getLogger("partnerbot.api")
 
@@ -61,10 +62,6 @@ class ApiError(Exception):
         return JSONResponse(body, status_code=self.status, headers=headers)
 
 
-class QueueFull(PartnerbotError):
-    """Every worker is busy and the waiting line is full."""
-
-
 def api_error(exc: BaseException) -> ApiError:
     """The HTTP error for a failure, with the message the app would show."""
     if isinstance(exc, ApiError):
@@ -75,6 +72,10 @@ def api_error(exc: BaseException) -> ApiError:
         return ApiError(400, str(exc), code="invalid_question")
     if isinstance(exc, QueueFull):
         return ApiError(429, str(exc), "rate_limit_error", "queue_full")
+    if isinstance(exc, UnknownConversation):
+        return ApiError(404, str(exc), code="conversation_not_found")
+    if isinstance(exc, ConversationsUnavailable):
+        return ApiError(503, str(exc), "server_error", "conversations_unavailable")
     if isinstance(exc, UnknownDocument):
         return ApiError(404, str(exc), code="document_not_found")
     if isinstance(exc, NotRemovable):
@@ -87,40 +88,6 @@ def api_error(exc: BaseException) -> ApiError:
     if isinstance(exc, PartnerbotError):
         return ApiError(400, str(exc), code="invalid_request")
     return ApiError(500, f"The answer failed ({type(exc).__name__}). Please try again in a moment.", "server_error")
-
-
-class AnswerPool:
-    """Answers computed in `workers` threads; at most `queue_size` more wait, and the next is refused (429). The
-    routes that do not answer (health, documents, metrics) never wait here."""
-
-    def __init__(self, workers: int, queue_size: int):
-        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="answer")
-        self._capacity = workers + queue_size
-        self._lock = threading.Lock()
-        self.pending = 0  # submitted and not finished
-        self.running = 0
-
-    @property
-    def waiting(self) -> int:
-        return self.pending - self.running
-
-    def submit(self, job: Callable[[], Any]) -> Future:
-        with self._lock:
-            if self.pending >= self._capacity:
-                raise QueueFull("Too many questions are waiting right now. Please try again in a moment.")
-            self.pending += 1
-
-        def run() -> Any:
-            with self._lock:
-                self.running += 1
-            try:
-                return job()
-            finally:
-                with self._lock:
-                    self.running -= 1
-                    self.pending -= 1
-
-        return self._executor.submit(run)
 
 
 class Metrics:
@@ -158,16 +125,17 @@ class KeyGuard:
         self.app, self.settings, self.metrics = app, settings, metrics
         self.roles = settings.app.api_key_roles()
 
-    def _role(self, scope: Scope) -> str | None:
-        """The role of the request's key; None without a valid one."""
+    def _key(self, scope: Scope) -> tuple[str | None, str]:
+        """The role of the request's key (None without a valid one), and who it is: the conversations it keeps
+        are its own."""
         headers = dict(scope.get("headers") or [])
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return None
+            return None, ""
         digest = hashlib.sha256(token.strip().encode()).hexdigest()
         # Every stored hash is compared, in constant time: the time taken says nothing about which was close.
         matches = [role for known, role in self.roles.items() if hmac.compare_digest(digest, known)]
-        return matches[0] if matches else None
+        return (matches[0], f"key:{digest[:16]}") if matches else (None, "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -176,8 +144,8 @@ class KeyGuard:
         app = self.settings.app
         api = is_api_path(scope["path"])
         guarded = app.auth_on if api else bool(app.api_keys and not app.auth)
-        role = self._role(scope) if guarded else EDITOR  # with auth off, anyone may, as in the app
-        scope.setdefault("state", {})["role"] = role
+        role, owner = self._key(scope) if guarded else (EDITOR, "api")  # with auth off, anyone may, as in the app
+        scope.setdefault("state", {}).update(role=role, owner=owner)
         if role is None:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
@@ -252,6 +220,12 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     question: str
     history: list[Turn] = Field(default_factory=list, description="the earlier turns, oldest first")
+    conversation_id: str | None = Field(
+        None,
+        max_length=64,
+        description='a kept conversation to continue (its turns are the history, and this one is kept in it); "new" '
+        "starts one. The reply names it.",
+    )
 
 
 def conversation(messages: Sequence[ChatMessage]) -> tuple[str, list[dict[str, str]]]:
@@ -301,7 +275,7 @@ def extras(answer: Answer) -> dict[str, Any]:
 def create_api(service: ChatService) -> FastAPI:
     """The API's routes, guarded and measured, over one service; mount the page in it to serve both."""
     settings = service.settings
-    pool = AnswerPool(settings.app.workers, settings.app.queue_size)
+    pool = service.pool  # shared with the app's answers: one bound for both
     metrics = Metrics(pool)
     started = int(time.time())
     # With a model generator, streamed pieces may be withdrawn when its wording fails the checks: then the reply is
@@ -310,24 +284,9 @@ def create_api(service: ChatService) -> FastAPI:
 
     async def answer_items(question: str, history: list[dict[str, str]], route: str) -> AsyncIterator[str | Answer]:
         """The answer's pieces, then the `Answer`, computed in the pool; errors are raised as `ApiError`."""
-        loop = asyncio.get_running_loop()
-        items: asyncio.Queue[Any] = asyncio.Queue()
-        done = object()
-
-        def produce() -> None:
-            try:
-                for item in service.stream(question, history):
-                    loop.call_soon_threadsafe(items.put_nowait, item)
-            except Exception as exc:  # handed to the request, which answers with it
-                loop.call_soon_threadsafe(items.put_nowait, exc)
-            loop.call_soon_threadsafe(items.put_nowait, done)
-
         began = time.perf_counter()
         try:
-            pool.submit(produce)
-            while (item := await items.get()) is not done:
-                if isinstance(item, Exception):
-                    raise item
+            async for item in pool.stream(lambda: service.stream(question, history)):
                 if isinstance(item, Answer):
                     metrics.latency.labels(route).observe(time.perf_counter() - began)
                     if item.abstained:
@@ -424,10 +383,21 @@ def create_api(service: ChatService) -> FastAPI:
         return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
     @api.post("/api/ask")
-    async def ask(body: AskRequest) -> dict[str, Any]:
-        """The answer with the fields of `partnerbot ask --json`."""
-        answer = await whole_answer(body.question, [t.model_dump() for t in body.history], "/api/ask")
-        return answer.model_dump(mode="json")
+    async def ask(request: Request, body: AskRequest) -> dict[str, Any]:
+        """The answer with the fields of `partnerbot ask --json` (and `conversation_id` when one is kept)."""
+        history = [t.model_dump() for t in body.history]
+        kept, owner = body.conversation_id, request.state.owner
+        try:
+            if kept and kept != "new":
+                history = await asyncio.to_thread(service.conversations.open, owner, kept)
+            answer = await whole_answer(body.question, history, "/api/ask")
+            if not kept:
+                return answer.model_dump(mode="json")
+            keep = service.conversations.append_turn
+            kept = await asyncio.to_thread(keep, owner, None if kept == "new" else kept, body.question, answer.answer)
+        except PartnerbotError as exc:
+            raise api_error(exc) from exc
+        return answer.model_dump(mode="json") | {"conversation_id": kept}
 
     @api.get("/api/documents")
     def documents() -> dict[str, Any]:
@@ -480,12 +450,15 @@ def create_api(service: ChatService) -> FastAPI:
         kinds = {"people": found.people, "events": found.events, "plans": found.plans}
         return {kind: [fact.model_dump(mode="json") for fact in facts] for kind, facts in kinds.items()}
 
+    # Its own thread: /healthz never waits behind answers, uploads or the page's events (which share the others).
+    health_thread = ThreadPoolExecutor(1, thread_name_prefix="healthz")
+
     @api.get("/healthz", response_model=None)
-    def healthz() -> dict[str, Any] | JSONResponse:
+    async def healthz() -> dict[str, Any] | JSONResponse:
         """Whether the index can be read, with its counts; runs beside the answers, never behind them. 503 with the
         status `starting` while `partnerbot serve` still warms up (questions wait for it meanwhile)."""
         try:
-            counts = service.health()
+            counts = await asyncio.get_running_loop().run_in_executor(health_thread, service.health)
         except PartnerbotError as exc:
             raise api_error(exc) from exc
         ready = service.readiness.ready

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -31,7 +32,9 @@ from ingest.pipeline import IngestReport, Progress, ingest, remove_documents
 from ingest.translation import TranslateReport, pending, translate_all
 from ingest.uploads import remove_refused, save_uploads
 from ingest.worker import IngestCancelled, Worker
+from service.conversations import Conversations
 from service.limits import SlidingWindow
+from service.pool import AnswerPool
 from service.processes import AnswerProcesses
 from service.readiness import Readiness
 from store.facts import FactIndex
@@ -56,7 +59,8 @@ class FeedbackError(PartnerbotError):
 class _Conversation:
     """The answers one session was given, by their place in its conversation, and the feedback it gave."""
 
-    answers: OrderedDict[int, tuple[str, Answer]] = field(default_factory=OrderedDict)  # place -> (id, answer)
+    # place -> (answer id, answer, the id of the kept conversation it belongs to)
+    answers: OrderedDict[int, tuple[str, Answer, str | None]] = field(default_factory=OrderedDict)
     feedback: int = 0
 
 
@@ -148,6 +152,16 @@ class ChatService:
         self._feedback_rate = SlidingWindow(app.feedback_per_minute, 60.0, keys=app.remembered_sessions)
         self.readiness = Readiness()  # `partnerbot serve` answers once warmed up (start_warm_up)
         self._processes: AnswerProcesses | None = None  # `answer_in_processes`
+
+    @functools.cached_property
+    def pool(self) -> AnswerPool:
+        """The one bounded pool where the app's and the API's answers are computed (`service/pool.py`)."""
+        return AnswerPool(self.settings.app.workers, self.settings.app.queue_size)
+
+    @functools.cached_property
+    def conversations(self) -> Conversations:
+        """The conversations people keep (opened on first use: the CLI and the evaluation never need them)."""
+        return Conversations(self.settings)
 
     def variant(self, **overrides: Any) -> ChatService:
         """The same documents answered with other settings (`retrieval_mode="dense"`, `generator="local"`)."""
@@ -257,9 +271,7 @@ class ChatService:
             self._index_changed()
             return report
 
-    def add_documents(
-        self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None
-    ) -> AddResult:
+    def add_documents(self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None) -> AddResult:
         """Keep uploaded (temporary path, original name) files under the data dir and index them; waits. Each is
         marked as an upload by `uploader` (None: anonymous) at this time."""
         job = self.start_upload(files, owner, uploader)
@@ -269,12 +281,17 @@ class ChatService:
         return job.result
 
     def start_upload(
-        self, files: list[tuple[Path, str]], owner: str = "", uploader: str | None = None
+        self,
+        files: list[tuple[Path, str]],
+        owner: str = "",
+        uploader: str | None = None,
+        replacing: Path | None = None,
     ) -> UploadJob:
         """Keep uploaded (temporary path, original name) files under the data dir and index them in the background
         (see `ingest.worker`): answers keep their speed meanwhile. One batch at a time per owner; the temporary
         files are deleted once the batch is indexed, refused files at once. Each file is marked as uploaded by
-        `uploader` (None: anonymous) at this time."""
+        `uploader` (None: anonymous) at this time. With `replacing` (an added document's file), the one file
+        takes its place once it is accepted: the old one stays when the new one is refused."""
         limit = self.settings.app.max_upload_files
         if len(files) > limit:
             raise PartnerbotError(f"At most {limit} files at a time.")
@@ -288,8 +305,11 @@ class ChatService:
             uploads = self.settings.store.documents_dir / "uploads"
             before = set(uploads.iterdir()) if uploads.is_dir() else set()
             saved, refused = save_uploads(files, self.settings.store)
+            if replacing is not None and saved:
+                saved = [_replace_file(replacing, saved[0])]
             if saved:  # under the uploads' lock: two batches never rewrite the manifest at once
-                _mark_uploads(self.settings.store.documents_dir, saved, uploader or "anonymous")
+                documents_dir = self.settings.store.documents_dir
+                _mark_uploads(documents_dir, saved, uploader or "anonymous", again=replacing is not None)
             job = UploadJob(owner, [name for _, name in files], AddResult(saved, refused))
             self._uploads[owner] = job
         created = [path for path in saved if path not in before]  # what a cancellation removes again
@@ -373,25 +393,36 @@ class ChatService:
         if self._processes is not None:
             self._processes.renew()
 
-    def delete_document(self, doc_id: str) -> IngestReport:
-        """Remove a document added through the app or the API: its file goes, and an ingest of the added documents
-        takes its passages and facts out of the index (the keyword index follows the index's version). A document
-        of the corpus folder is removed there, with `partnerbot ingest`: it would come back at the next one."""
+    def _added_file(self, doc_id: str) -> Path:
+        """The file of a document added through the app or the API; `UnknownDocument` or `NotRemovable` (one of the
+        corpus folder is removed there, with `partnerbot ingest`: it would come back at the next one)."""
         path = next((Path(m["path"]) for m in self.store.metadatas().values() if m["doc_id"] == doc_id), None)
         if path is None:
             raise UnknownDocument(f"No indexed document has the id {doc_id!r}.")
-        added = self.settings.store.documents_dir.resolve()
-        if not path.resolve().is_relative_to(added):
+        if not path.resolve().is_relative_to(self.settings.store.documents_dir.resolve()):
             raise NotRemovable(
                 f"{doc_id} was not added through the app: remove its file from {path.parent}, then run "
                 "`partnerbot ingest`."
             )
-        path.unlink(missing_ok=True)
+        return path
+
+    def delete_document(self, doc_id: str) -> IngestReport:
+        """Remove a document added through the app or the API: its file goes, and an ingest of the added documents
+        takes its passages and facts out of the index (the keyword index follows the index's version). The app's
+        delete and `DELETE /api/documents/{id}` both call this."""
+        self._added_file(doc_id).unlink(missing_ok=True)
         return self.ingest([self.settings.store.documents_dir])
 
+    def replace_document(
+        self, doc_id: str, file: tuple[Path, str], owner: str = "", uploader: str | None = None
+    ) -> UploadJob:
+        """A new version of an added document, indexed in the background in its place (see `start_upload`)."""
+        return self.start_upload([file], owner, uploader, replacing=self._added_file(doc_id))
+
     def health(self) -> dict[str, int]:
-        """The index's counts, read from it: an `IndexProblem` when it cannot be read."""
-        return {"passages": self.store.count(), "documents": len(self.documents())}
+        """The index's counts, read from it (two small reads, whatever its size): an `IndexProblem` when it cannot be
+        read."""
+        return {"passages": self.store.count(), "documents": self.store.document_count()}
 
     def warm_up(self) -> None:
         """Load what the first question would wait for: the keyword index, the embedding model and, with the claims
@@ -476,9 +507,12 @@ class ChatService:
             self._conversations.popitem(last=False)
         return conversation
 
-    def remember(self, session: str | None, place: int, answer: Answer | None) -> None:
+    def remember(
+        self, session: str | None, place: int, answer: Answer | None, conversation_id: str | None = None
+    ) -> None:
         """The answer given at `place` of a session's conversation (None: a message there that is no answer, a
-        refusal or an outage). What came after it is forgotten: the conversation was cleared or went back."""
+        refusal or an outage), kept in the conversation `conversation_id`. What came after it is forgotten: the
+        conversation was cleared or went back."""
         if not session:
             return
         with self._conversations_lock:
@@ -486,14 +520,16 @@ class ChatService:
             for later in [p for p in answers if p >= place]:
                 del answers[later]
             if answer is not None:
-                answers[place] = (uuid.uuid4().hex, answer)
+                answers[place] = (uuid.uuid4().hex, answer, conversation_id)
             while len(answers) > self.settings.app.remembered_answers:
                 answers.popitem(last=False)
 
     def last_answer(self, session: str | None) -> Answer | None:
         with self._conversations_lock:
             conversation = self._conversations.get(session) if session else None
-            return next(reversed(conversation.answers.values()))[1] if conversation and conversation.answers else None
+            if not conversation or not conversation.answers:
+                return None
+            return next(reversed(conversation.answers.values()))[1]
 
     def record_feedback(self, session: str | None, place: Any, liked: Any) -> None:
         """Append a thumbs up or down about the answer given at `place` of the session's conversation to the
@@ -512,10 +548,11 @@ class ChatService:
             if not self._feedback_rate.take(str(session)):
                 raise FeedbackError(f"At most {app.feedback_per_minute} feedbacks a minute: please wait a moment.")
             conversation.feedback += 1
-        answer_id, answer = found
+        answer_id, answer, conversation_id = found
         entry = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "answer_id": answer_id,
+            "conversation_id": conversation_id,  # joins the kept conversation (store/conversations.py)
             "question": answer.question,
             "answer": answer.answer[: app.feedback_max_chars],
             "liked": liked,
@@ -536,9 +573,21 @@ def source_header(citation: Citation, language: str) -> str:
     return f"{citation.title} — {date}{page} — {citation.doc_id}{read}{uploaded}"
 
 
-def _mark_uploads(documents_dir: Path, saved: list[Path], uploader: str) -> None:
+def _replace_file(old: Path, new: Path) -> Path:
+    """The file that replaces `old` with the content of the saved upload `new`: under the old name (the document
+    keeps its id) when the type is the same, else the new file, the old one deleted."""
+    if new.suffix.lower() != old.suffix.lower():
+        old.unlink(missing_ok=True)
+        return new
+    if new != old:
+        os.replace(new, old)
+    return old
+
+
+def _mark_uploads(documents_dir: Path, saved: list[Path], uploader: str, again: bool = False) -> None:
     """Record who uploaded each new file, and when, as its `source` in the manifest of the documents dir (which
-    ingest reads, by document id): the sources panel shows it. A file already there keeps its first uploader."""
+    ingest reads, by document id): the sources panel shows it. A file already there keeps its first uploader,
+    unless it is uploaded `again` (a replacement)."""
     manifest = documents_dir / MANIFEST_NAME
     try:
         entries = tomllib.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
@@ -546,7 +595,8 @@ def _mark_uploads(documents_dir: Path, saved: list[Path], uploader: str) -> None
         entries = {}  # written only here: a damaged one loses the marks, not the documents
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     for path in saved:
-        entries.setdefault(path.relative_to(documents_dir).as_posix(), {"source": f"uploaded by {uploader} on {when}"})
+        key, mark = path.relative_to(documents_dir).as_posix(), {"source": f"uploaded by {uploader} on {when}"}
+        entries[key] = mark if again else entries.get(key, mark)
     staging = manifest.with_name(f".{MANIFEST_NAME}.{os.getpid()}")  # a dot file: never read as a document
     staging.write_text(tomli_w.dumps(entries), encoding="utf-8")
     os.replace(staging, manifest)

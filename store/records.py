@@ -36,6 +36,7 @@ class DocumentRow(TypedDict):
     date: str
     language: str
     passages: int
+    source: str  # the manifest's: for an upload, by whom and when
 
 
 @dataclass(frozen=True)

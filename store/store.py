@@ -186,17 +186,28 @@ class Store:
         return found
 
     def documents(self) -> list[DocumentRow]:
-        """One row per indexed document: id, title, date, language and number of passages."""
+        """One row per indexed document: id, title, date, language, number of passages and source."""
         rows: dict[str, DocumentRow] = {}
         for meta in self.metadatas().values():
             row = rows.setdefault(
                 meta["doc_id"],
                 DocumentRow(
-                    doc_id=meta["doc_id"], title=meta["title"], date=meta["date"], language=meta["language"], passages=0
+                    doc_id=meta["doc_id"],
+                    title=meta["title"],
+                    date=meta["date"],
+                    language=meta["language"],
+                    passages=0,
+                    source=str(meta.get("source") or ""),
                 ),
             )
             row["passages"] += 1
         return sorted(rows.values(), key=lambda r: (r["date"], r["title"]))
+
+    def document_count(self) -> int:
+        """How many documents are indexed, from their records in the facts collection (one a document, written by
+        each ingest with its facts): their ids only, never every passage's metadata as `documents` reads."""
+        where = {"type": _DOCUMENT_RECORD}
+        return sum(len(page["ids"]) for page in self._get([], collection=self.facts_collection, where=where))
 
     def chunks(self, ids: list[str] | None = None) -> list[Chunk]:
         return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -83,6 +85,15 @@ def run_cli(
     return subprocess.run(
         [sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout
     )
+
+
+def app_replies(app: Any, message: str, history: list | None = None) -> list:
+    """What the app's `respond` (an async generator) yields for a message, in order."""
+
+    async def replies() -> list:
+        return [reply async for reply in app.respond(message, history or [])]
+
+    return asyncio.run(replies())
 
 
 def free_port() -> int:

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,7 +31,7 @@ from service import Answer, build_service
 from service.api import SOURCES, ChatMessage, conversation, create_api
 from store.store import Store
 from tests.conftest import CORPUS, SEED_DOC, free_port
-from tests.test_ui import RunningApp, serving
+from tests.test_ui import RunningApp, queue_call, serving
 
 KEY = "pb-test-key-for-the-api-tests-only"  # a reader's
 EDITOR_KEY = "pb-a-second-test-key"
@@ -161,6 +162,21 @@ def test_the_plain_endpoints_with_httpx(served):
     assert after["partnerbot_queue_length"] == 0
 
 
+@pytest.mark.integration
+def test_api_ask_keeps_a_conversation_that_only_its_key_reads_and_continues(served):
+    reader = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {KEY}"}, timeout=60)
+    first = reader.post("/api/ask", json={"question": QUESTION, "conversation_id": "new"}).json()
+    kept = first["conversation_id"]
+    assert "Debabrata Das" in first["answer"] and kept
+    # No history sent: the follow-up is read against the kept conversation.
+    follow_up = reader.post("/api/ask", json={"question": FOLLOW_UP, "conversation_id": kept}).json()
+    assert "Chandrashekar Ramanathan" in follow_up["answer"] and follow_up["conversation_id"] == kept
+    assert "Bangalore" in follow_up["standalone_question"]
+    editor = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {EDITOR_KEY}"}, timeout=60)
+    stranger = editor.post("/api/ask", json={"question": FOLLOW_UP, "conversation_id": kept})
+    assert stranger.status_code == 404 and stranger.json()["error"]["code"] == "conversation_not_found"
+
+
 def samples(api: httpx.Client) -> dict[str, float]:
     """The series of /metrics, by name and labels, parsed by prometheus_client's own parser."""
     from prometheus_client.parser import text_string_to_metric_families
@@ -281,8 +297,11 @@ def scripted(tmp_path, embedder):
 
 
 @pytest.mark.integration
-def test_a_slow_answer_fills_the_queue_429_while_healthz_answers_at_once(scripted, monkeypatch):
-    service, url = scripted
+def test_the_app_and_the_api_share_one_bounded_queue_and_healthz_answers_at_once(tmp_path, embedder, monkeypatch):
+    import ui
+
+    # One worker and one place in the queue, for the page and the API together.
+    service = build_service(Settings(data_dir=tmp_path / "data", chroma_url=None, workers=1, queue_size=1), embedder)
     release = threading.Event()
 
     def slow_stream(question, history=None):
@@ -291,11 +310,27 @@ def test_a_slow_answer_fills_the_queue_429_while_healthz_answers_at_once(scripte
 
     monkeypatch.setattr(service, "stream", slow_stream)
     ask = {"model": "partnerbot", "messages": [{"role": "user", "content": QUESTION}]}
-    with httpx.Client(base_url=url, timeout=30) as http, ThreadPoolExecutor(2) as pool:
-        first, second = (pool.submit(http.post, "/v1/chat/completions", json=ask) for _ in range(2))
+
+    def waiting_until(http: httpx.Client, answering: int, waiting: int) -> None:
         deadline = time.monotonic() + 10
-        while http.get("/healthz").json()["waiting"] < 1 and time.monotonic() < deadline:
+        while (health := http.get("/healthz").json())["waiting"] < waiting or health["answering"] < answering:
+            assert time.monotonic() < deadline, health
             time.sleep(0.05)
+
+    with (
+        in_process(ui.web_app(service)) as url,
+        httpx.Client(base_url=url, timeout=30) as http,
+        ThreadPoolExecutor(2) as pool,
+    ):
+        first = pool.submit(http.post, "/v1/chat/completions", json=ask)  # the API's question is answered
+        waiting_until(http, answering=1, waiting=0)
+        second = pool.submit(queue_call, url, "ask", [QUESTION, [], None], uuid.uuid4().hex)  # the page's waits
+        waiting_until(http, answering=1, waiting=1)
+
+        def unread(*_args):
+            raise AssertionError("/healthz read every passage's metadata")
+
+        monkeypatch.setattr(service.store, "metadatas", unread)  # documents are counted from their registry
         began = time.monotonic()
         health = http.get("/healthz")
         assert health.status_code == 200 and time.monotonic() - began < 1
@@ -303,9 +338,12 @@ def test_a_slow_answer_fills_the_queue_429_while_healthz_answers_at_once(scripte
         full = http.post("/v1/chat/completions", json=ask)
         assert full.status_code == 429 and full.json()["error"]["type"] == "rate_limit_error"
         assert "try again" in full.json()["error"]["message"]
+        refused = queue_call(url, "ask", [QUESTION, [], None], uuid.uuid4().hex)[-1]["output"]["data"]
+        assert refused[0] == QUESTION and "Too many questions are waiting" in str(refused[1][-1]["content"])
         release.set()
-        assert [f.result().status_code for f in (first, second)] == [200, 200]
+        assert first.result().status_code == 200
         assert first.result().json()["choices"][0]["message"]["content"] == "A scripted answer."
+        assert "A scripted answer." in str(second.result()[-1]["output"]["data"][1][-1]["content"])
 
 
 @pytest.mark.integration

@@ -19,7 +19,7 @@ from ingest.pipeline import ingest
 from ingest.uploads import safe_name, save_uploads
 from service import ChatService
 from store.store import Store
-from tests.conftest import CORPUS, SEED_DOC
+from tests.conftest import CORPUS, SEED_DOC, app_replies
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)
 
@@ -237,5 +237,5 @@ def test_the_app_refuses_a_bad_question_and_keeps_the_typed_text(bot, question, 
     import ui
 
     app = ui.ChatApp(ChatService(bot.settings, bot.store, bot))
-    *_, (kept, history, sources) = app.respond(question, [])
+    *_, (kept, history, sources, _) = app_replies(app, question)  # the last: the conversation, unchanged
     assert kept == question and message in history[-1]["content"] and sources == ""

@@ -17,7 +17,7 @@ from core.settings import Settings
 from ingest.pipeline import ingest
 from service import ChatService
 from store.store import Store
-from tests.conftest import CORPUS, ROOT, SEED_DOC, free_port, wait_for_http
+from tests.conftest import CORPUS, ROOT, SEED_DOC, app_replies, free_port, wait_for_http
 
 SIGNING_QUESTION = "When was the declaration of intent signed?"
 
@@ -139,7 +139,7 @@ def test_the_app_says_the_index_is_unavailable_instead_of_failing(tmp_path, embe
     app = ui.ChatApp(ChatService(settings, store, Bot(settings, store)))
     stop(server)
 
-    *_, (kept_question, history, sources) = app.respond(SIGNING_QUESTION, [])
+    *_, (kept_question, history, sources, _) = app_replies(app, SIGNING_QUESTION)
 
     assert kept_question == SIGNING_QUESTION  # the user's text is kept to send again
     assert "The document index is unavailable right now" in history[-1]["content"]
@@ -161,7 +161,7 @@ def test_an_unreachable_model_server_gives_the_quoted_answer_and_says_so(tmp_pat
     ingest([CORPUS], settings, store=store)
     app = ui.ChatApp(ChatService(settings, store, Bot(settings, store)))
 
-    *_, (_, history, sources) = app.respond(SIGNING_QUESTION, [])
+    *_, (_, history, sources, _) = app_replies(app, SIGNING_QUESTION)
 
     assert "10 janvier 2024" in history[-1]["content"]
     assert "The language model did not answer (error: " in sources and "ConnectionError" in sources

@@ -75,7 +75,11 @@ def serving(data_dir: Path, log_path: Path, **env_extra: str) -> Iterator[Runnin
         yield RunningApp(url, data_dir, page)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a stop slowed by a loaded machine: what it kept must survive a kill
+            process.kill()
+            process.wait(timeout=30)
 
 
 @contextlib.contextmanager
@@ -205,6 +209,67 @@ def test_a_person_uploads_a_document_and_asks_about_it_and_markup_stays_inert(pa
 
 
 @pytest.mark.browser
+def test_an_editor_replaces_then_deletes_an_added_document_after_confirming_and_its_answer_and_facts_go(
+    page, app, tmp_path
+):
+    note = tmp_path / "atelier-lumen-2031.txt"
+    note.write_text(
+        "Document fictif créé pour les tests.\nL'atelier Lumen de Norvelle aura lieu le 9 septembre 2031 à Tromsø.",
+        encoding="utf-8",
+    )
+    result, _ = Client(app.url, verbose=False).predict([handle_file(str(note))], api_name="/add_documents")
+    assert result.startswith("Added 1 file")
+    page.reload()
+    question = "Quand aura lieu l'atelier Lumen de Norvelle ?"
+    ask(page, question)
+    chat, sources = page.get_by_role("log", name="chatbot conversation"), page.locator("#sources")
+    expect(chat).to_contain_text("9 septembre 2031", timeout=30_000)
+    expect(sources).to_contain_text("uploads/atelier-lumen-2031.txt")
+    page.get_by_text("Timeline / Chronologie").click()
+    expect(page.get_by_role("row").filter(has_text="atelier Lumen").first).to_be_visible(timeout=10_000)
+
+    page.get_by_text("Documents", exact=True).click()
+    listed = page.get_by_role("gridcell", name="uploads/atelier-lumen-2031.txt")
+    expect(listed).to_have_count(1, timeout=10_000)
+    chosen = page.get_by_label("Added document to delete or replace")
+
+    # A new version replaces it, under the same id, after a confirmation.
+    version = tmp_path / "lumen-v2.txt"
+    version.write_text(note.read_text(encoding="utf-8").replace("9 septembre", "16 septembre"), encoding="utf-8")
+    chosen.click()
+    page.get_by_role("option", name="uploads/atelier-lumen-2031.txt").click()
+    page.locator("#replacement input[type=file]").set_input_files(str(version))
+    page.get_by_role("button", name="Replace…").click()
+    expect(page.get_by_text("Replace uploads/atelier-lumen-2031.txt with lumen-v2.txt?")).to_be_visible(timeout=10_000)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_label("Result")).to_have_value(re.compile("^Added 1 file"), timeout=120_000)
+    expect(listed).to_have_count(1)
+    page.get_by_role("button", name="New conversation / Nouvelle").click()
+    expect(chat).not_to_contain_text("9 septembre 2031")
+    ask(page, question)
+    expect(chat).to_contain_text("16 septembre 2031", timeout=30_000)
+
+    chosen.click()
+    page.get_by_role("option", name="uploads/atelier-lumen-2031.txt").click()
+    page.get_by_role("button", name="Delete…").click()
+    expect(page.get_by_text("Delete uploads/atelier-lumen-2031.txt?")).to_be_visible(timeout=10_000)
+    assert (app.data_dir / "documents" / "uploads" / "atelier-lumen-2031.txt").exists()  # not before confirming
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_label("Result")).to_have_value(
+        re.compile("^Deleted uploads/atelier-lumen-2031.txt"), timeout=60_000
+    )
+    expect(page.get_by_role("row").filter(has_text="atelier Lumen")).to_have_count(0, timeout=10_000)  # the timeline
+    expect(listed).to_have_count(0)
+
+    page.get_by_role("button", name="New conversation / Nouvelle").click()
+    expect(chat).not_to_contain_text("16 septembre 2031")
+    ask(page, question)
+    expect(sources).not_to_contain_text("uploads/atelier-lumen-2031.txt", timeout=30_000)
+    expect(chat).to_contain_text(question)
+    expect(chat).not_to_contain_text("septembre 2031")
+
+
+@pytest.mark.browser
 def test_thumbs_feedback_is_appended_to_the_log(page, app):
     ask(page, "Who is the president of aivancity?")
     chat = page.get_by_role("log", name="chatbot conversation")
@@ -223,7 +288,7 @@ def test_feedback_can_only_be_about_an_answer_the_server_gave_and_a_session_cann
     before = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     session = uuid.uuid4().hex
     question = "Who is the president of aivancity?"
-    asked = queue_call(app.url, "ask", [question, []], session)
+    asked = queue_call(app.url, "ask", [question, [], None], session)  # None: the conversation, kept by the server
     chat = asked[-1]["output"]["data"][1]
     assert "Tawhid Chtioui" in str(chat[1]["content"])
     forged = "x" * 1_000_000
@@ -287,21 +352,40 @@ def test_sources_over_the_api_are_escaped_and_an_upload_is_marked_as_one(app, tm
     assert "<mark>" in sources  # the quoted sentence, marked
 
 
-@pytest.mark.integration
-def test_with_auth_set_the_ui_and_api_refuse_strangers_and_uploads_name_the_user(tmp_path):
+@pytest.mark.browser
+def test_with_auth_set_strangers_are_refused_readers_only_ask_and_uploads_name_the_editor(tmp_path, browser):
     note = tmp_path / "note-2031-03-01.txt"  # fictional
     note.write_text("Le jury de Norvelle se réunira le 3 mars 2031 à Lyon.", encoding="utf-8")
-    with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret") as running:
+    logins = "editor:staff:s3cret, guest:fictional-pw"
+    with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH=logins) as running:
         assert httpx.get(running.url + "/config", timeout=10).status_code == 401
         with pytest.raises(AuthenticationError, match="credentials were not provided"):
             Client(running.url, verbose=False)
-        client = Client(running.url, auth=("staff", "s3cret"), verbose=False)
-        _, history, _ = client.predict("Who is the director of IIITB?", [], api_name="/ask")
+        guest = Client(running.url, auth=("guest", "fictional-pw"), verbose=False)
+        _, history, _ = guest.predict("Who is the director of IIITB?", [], api_name="/ask")
         assert history[-1]["role"] == "assistant"
-        # Uploaded by the logged-in user: the sources say who.
-        client.predict([handle_file(str(note))], api_name="/add_documents")
-        _, _, sources = client.predict("Quand se réunira le jury de Norvelle ?", [], api_name="/ask")
+        # A reader's calls to the editors' events, made without the page, are refused by the server.
+        refused, _ = guest.predict([handle_file(str(note))], api_name="/add_documents")
+        assert refused == "Only an editor may add, replace or delete documents."
+        assert guest.predict(None, None, api_name="/manage_document")[0] == refused
+        assert not (tmp_path / "data" / "documents" / "uploads").exists()
+        # Uploaded by the logged-in editor: the sources say who.
+        staff = Client(running.url, auth=("staff", "s3cret"), verbose=False)
+        staff.predict([handle_file(str(note))], api_name="/add_documents")
+        _, _, sources = staff.predict("Quand se réunira le jury de Norvelle ?", [], api_name="/ask")
         assert "uploads/note-2031-03-01.txt — uploaded by staff on " in sources
+
+        # In the page, a reader sees no upload panel and no document tools; an editor sees both.
+        for user, password, editor in (("guest", "fictional-pw", False), ("staff", "s3cret", True)):
+            context = browser.new_context()
+            assert context.request.post(running.url + "/login", form={"username": user, "password": password}).ok
+            page = context.new_page()
+            page.goto(running.url)
+            page.get_by_text("Documents", exact=True).click()
+            expect(page.get_by_role("gridcell", name="uploaded by staff on ").first).to_be_visible(timeout=30_000)
+            for tool in (page.get_by_text("Add documents"), page.get_by_role("button", name="Delete…")):
+                expect(tool).to_be_visible(timeout=10_000) if editor else expect(tool).to_be_hidden()
+            context.close()
 
 
 @pytest.mark.integration
@@ -355,7 +439,7 @@ def test_twenty_concurrent_sessions_are_all_answered(app):
 
 
 @pytest.mark.browser
-def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browser):
+def test_a_restart_keeps_the_index_the_uploads_the_feedback_and_the_browsers_conversations(tmp_path, browser):
     data_dir = tmp_path / "data"
     ingest([CORPUS], Settings(data_dir=data_dir, chroma_url=None))
     note = tmp_path / "calendrier.txt"
@@ -366,20 +450,49 @@ def test_a_restart_keeps_the_index_the_uploads_and_the_feedback(tmp_path, browse
         client = Client(running.url, verbose=False)
         result, _ = client.predict([handle_file(str(note))], api_name="/add_documents")
         assert result.startswith("Added 1 file")
-        page = browser.new_page()
+        context = browser.new_context()
+        page = context.new_page()
         page.goto(running.url)
+        chat = page.get_by_role("log", name="chatbot conversation")
+        ask(page, "Who is the director of IIITB?")
+        expect(chat).to_contain_text("Debabrata Das", timeout=30_000)
+        kept = page.get_by_label("Your conversations / Vos conversations")
+        expect(kept).to_have_value(re.compile("^Who is the director of IIITB"), timeout=10_000)  # kept: listed
+        page.get_by_role("button", name="New conversation / Nouvelle").click()
+        expect(chat).not_to_contain_text("Debabrata Das")
         ask(page, question)
-        expect(page.get_by_role("log", name="chatbot conversation")).to_contain_text("3 février 2026", timeout=30_000)
+        expect(chat).to_contain_text("3 février 2026", timeout=30_000)
         page.get_by_role("button", name="Dislike").last.click()
         expect(page.get_by_text(FEEDBACK_RECORDED)).to_be_visible(timeout=10_000)
-        page.close()
+        cookies = context.storage_state()  # the browser's cookie names its conversations across the restart
+        context.close()  # before the server stops: it waits for the page's open connections
 
     with serving(data_dir, tmp_path / "second.log") as running:
         _, history, _ = Client(running.url, verbose=False).predict(question, [], api_name="/ask")
         assert "3 février 2026" in str(history[-1]["content"])
+        context = browser.new_context(storage_state=cookies)
+        page = context.new_page()
+        page.goto(running.url)
+        page.get_by_label("Your conversations / Vos conversations").click()
+        # Both of this browser's conversations, the latest first; the other client's question is not among them.
+        options = page.get_by_role("option")
+        expect(options).to_have_count(2, timeout=10_000)
+        expect(options.first).to_contain_text(question)
+        page.get_by_role("option", name=re.compile("^Who is the director of IIITB")).click()
+        chat = page.get_by_role("log", name="chatbot conversation")
+        expect(chat).to_contain_text("Debabrata Das", timeout=10_000)
+        ask(page, "And who is the dean there?")  # read against the reopened conversation
+        expect(chat).to_contain_text("Chandrashekar Ramanathan", timeout=30_000)
+        expect(page.locator("#sources")).to_contain_text("[1] ", timeout=10_000)  # the answer's last piece is in
+        page.get_by_role("button", name="Delete this conversation / Supprimer").click()
+        expect(chat).not_to_contain_text("Debabrata Das", timeout=10_000)
+        page.get_by_label("Your conversations / Vos conversations").click()
+        expect(page.get_by_role("option")).to_have_count(1)
+        context.close()
     assert (data_dir / "documents" / "uploads" / "calendrier.txt").exists()
     feedback = [json.loads(line) for line in (data_dir / "feedback.jsonl").read_text().splitlines()]
     assert [(f["question"], f["liked"]) for f in feedback] == [(question, False)]
+    assert feedback[0]["conversation_id"]  # the feedback names the kept conversation it was given in
 
 
 @pytest.mark.integration
