@@ -46,8 +46,9 @@ def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
             str(tmp_path / "data"),
         ],
         cwd=ROOT,
-        # One example question warms the app here: the served start-up is measured by the real run.
-        env={**os.environ, "PARTNERBOT_WARM_UP_QUESTIONS": "1"},
+        # One example question warms the app here, answered in the server's own process: the served start-up and
+        # the answer processes are measured by the real run.
+        env={**os.environ, "PARTNERBOT_WARM_UP_QUESTIONS": "1", "PARTNERBOT_ANSWER_PROCESSES": "0"},
         capture_output=True,
         text=True,
         timeout=600,

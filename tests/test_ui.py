@@ -54,9 +54,12 @@ class RunningApp:
 
 @contextlib.contextmanager
 def serving(data_dir: Path, log_path: Path, **env_extra: str) -> Iterator[RunningApp]:
-    """`partnerbot serve` on a free loopback port, stopped when the block ends."""
+    """`partnerbot serve` on a free loopback port, stopped when the block ends. It answers in its own process after
+    one warm-up question: the answer processes and the full warm-up (each process loading the models and answering
+    the examples) are tested once, in `tests/test_serve.py`, not paid again by every served app here."""
     port = free_port()
-    env = {**os.environ, "PARTNERBOT_DATA_DIR": str(data_dir), **env_extra}
+    quick = {"PARTNERBOT_ANSWER_PROCESSES": "0", "PARTNERBOT_WARM_UP_QUESTIONS": "1"}
+    env = {**os.environ, **quick, "PARTNERBOT_DATA_DIR": str(data_dir), **env_extra}
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--port", str(port)],
