@@ -118,8 +118,7 @@ def label(row: TimelineRow, language: str, facts: FactIndex) -> str:
         return best[:1].upper() + best[1:]
     if all(isinstance(f, Plan) for f in row.facts):
         return _sentence_head(row.facts[0])
-    words = lang.data("time")["timeline"]
-    kind = words.get(language, words["en"]).get(row.kind, row.kind)
+    kind = _words(language).get(row.kind, row.kind)
     events = [f for f in row.facts if isinstance(f, Event)]
     parties = sorted({facts.display_name(o) for e in events for o in e.organisations})
     place = next((e.place for e in events if e.place), None)
@@ -166,15 +165,20 @@ def _sentence_head(fact: Event | Plan) -> str:
 
 def status(row: TimelineRow, language: str, today: date) -> str:
     """Past or upcoming as of `today`, and whether a later document replaced the date."""
-    words = lang.data("time")["timeline"]
-    said = words.get(language, words["en"])
+    said = _words(language)
     when = said["past"] if row.last_day < today else said["upcoming"]
     return f"{when} · {said['replaced']}" if row.replaced else when
 
 
 def kind_name(row: TimelineRow, language: str) -> str:
+    return _words(language).get(row.kind, row.kind).lower()
+
+
+@lru_cache(maxsize=4)
+def _words(language: str) -> dict[str, str]:
+    """The Timeline's words in `language` (`core/lang/time.toml` [timeline]), English for another language."""
     words = lang.data("time")["timeline"]
-    return words.get(language, words["en"]).get(row.kind, row.kind).lower()
+    return dict(words.get(language, words["en"]))
 
 
 def sources(row: TimelineRow) -> list[Event | Plan]:
