@@ -23,7 +23,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from eval.make_fixtures import fixed_zip, toml_string
+from eval.make_fixtures import fixed_zip
+from eval.make_tables_fixtures import write_manifest
 
 FOLDER = Path(__file__).parent / "fixtures_tables2"
 FIXED_TIME = datetime(2025, 6, 1)
@@ -224,26 +225,6 @@ def write_annex(path: Path) -> None:
     path.write_bytes(fixed_zip(out.getvalue()))
 
 
-def write_manifest(path: Path) -> None:
-    lines = [
-        "# Manifest of the FICTIONAL table fixtures (second held-out set), written by eval/make_tables2_fixtures.py.",
-        "# Every document listed here is invented for testing; never copy these files into corpus/.",
-        'ignore = ["README.md"]',
-        "",
-    ]
-    for file, (title, day, language, what) in sorted(MANIFEST.items()):
-        lines += [
-            f"[{toml_string(file)}]",
-            f"title = {toml_string(title)}",
-            f"date = {toml_string(day)}",
-            f"language = {toml_string(language)}",
-            f"source = {toml_string(f'Fictional fixture document: {what}, created for testing.')}",
-            "fictional = true",
-            "",
-        ]
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
 def main() -> None:
     FOLDER.mkdir(parents=True, exist_ok=True)
     write_budget(FOLDER / BUDGET)
@@ -252,7 +233,8 @@ def main() -> None:
     (FOLDER / EXPENSES).write_text(EXPENSES_TEXT, encoding="utf-8")
     (FOLDER / GRANTS).write_text(GRANTS_TEXT, encoding="utf-8")
     write_annex(FOLDER / ANNEX)
-    write_manifest(FOLDER / "manifest.toml")
+    heading = "the FICTIONAL table fixtures (second held-out set), written by eval/make_tables2_fixtures.py"
+    write_manifest(FOLDER / "manifest.toml", MANIFEST, heading)
     (FOLDER / "README.md").write_text(
         "# Fictional table fixtures (second held-out set)\n\nInvented documents (a budget with sub-totals and VAT, a "
         "two-sheet head-count workbook, a PDF schedule, a semicolon CSV with decimal commas, a Markdown table in k€, "

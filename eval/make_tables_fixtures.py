@@ -190,14 +190,19 @@ Fees are paid to the host institution; a waiver may be requested from the progra
 """
 
 
-def write_manifest(path: Path) -> None:
+def write_manifest(
+    path: Path,
+    manifest: dict[str, tuple[str, str, str, str]] | None = None,
+    heading: str = "the FICTIONAL table fixtures, written by eval/make_tables_fixtures.py",
+) -> None:
+    """The folder's manifest: each file (title, date, language, what it is) marked fictional."""
     lines = [
-        "# Manifest of the FICTIONAL table fixtures, written by eval/make_tables_fixtures.py.",
+        f"# Manifest of {heading}.",
         "# Every document listed here is invented for testing; never copy these files into corpus/.",
         'ignore = ["README.md"]',
         "",
     ]
-    for file, (title, day, language, what) in sorted(MANIFEST.items()):
+    for file, (title, day, language, what) in sorted((manifest or MANIFEST).items()):
         lines += [
             f"[{toml_string(file)}]",
             f"title = {toml_string(title)}",
