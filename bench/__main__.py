@@ -57,24 +57,22 @@ def serving(env: dict[str, str]) -> Iterator[tuple[int, float]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
+
+    def wait_for(path: str, timeout: float, within: float, pause: float, failure: str) -> None:
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                break
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout)
+                return
             except OSError:
-                if app.poll() is not None or time.perf_counter() - started > 120:
-                    raise SystemExit("the app did not start") from None
-                time.sleep(0.05)
+                if app.poll() is not None or time.perf_counter() - started > within:
+                    raise SystemExit(failure) from None
+                time.sleep(pause)
+
+    try:
+        wait_for("/", 1, 120, 0.05, "the app did not start")
         page = time.perf_counter() - started
-        while True:  # the load rows measure a warm app: `/healthz` says 200 once it is (503 while it starts)
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
-                break
-            except OSError:
-                if app.poll() is not None or time.perf_counter() - started > 300:
-                    raise SystemExit("the app did not get ready") from None
-                time.sleep(0.2)
+        # The load rows measure a warm app: `/healthz` says 200 once it is (503 while it starts).
+        wait_for("/healthz", 5, 300, 0.2, "the app did not get ready")
         yield port, page, app.pid
     finally:
         app.terminate()
