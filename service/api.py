@@ -316,6 +316,11 @@ def create_api(service: ChatService) -> FastAPI:
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return exc.response()
 
+    @api.exception_handler(PartnerbotError)
+    async def _partnerbot_error(_: Request, exc: PartnerbotError) -> JSONResponse:
+        """Any route's user-facing failure, answered with the message the app shows (`api_error`)."""
+        return api_error(exc).response()
+
     @api.exception_handler(RequestValidationError)
     async def _malformed(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(
@@ -387,26 +392,19 @@ def create_api(service: ChatService) -> FastAPI:
         """The answer with the fields of `partnerbot ask --json` (and `conversation_id` when one is kept)."""
         history = [t.model_dump() for t in body.history]
         kept, owner = body.conversation_id, request.state.owner
-        try:
-            if kept and kept != "new":
-                history = await asyncio.to_thread(service.conversations.open, owner, kept)
-            answer = await whole_answer(body.question, history, "/api/ask")
-            if not kept:
-                return answer.model_dump(mode="json")
-            keep = service.conversations.append_turn
-            kept = await asyncio.to_thread(keep, owner, None if kept == "new" else kept, body.question, answer.answer)
-        except PartnerbotError as exc:
-            raise api_error(exc) from exc
+        if kept and kept != "new":
+            history = await asyncio.to_thread(service.conversations.open, owner, kept)
+        answer = await whole_answer(body.question, history, "/api/ask")
+        if not kept:
+            return answer.model_dump(mode="json")
+        keep = service.conversations.append_turn
+        kept = await asyncio.to_thread(keep, owner, None if kept == "new" else kept, body.question, answer.answer)
         return answer.model_dump(mode="json") | {"conversation_id": kept}
 
     @api.get("/api/documents")
     def documents() -> dict[str, Any]:
         """The indexed documents: id, title, date, language, passages."""
-        try:
-            rows = service.documents()
-        except PartnerbotError as exc:
-            raise api_error(exc) from exc
-        return {"documents": rows}
+        return {"documents": service.documents()}
 
     @api.post("/api/documents")
     def add_documents(request: Request, files: list[UploadFile]) -> dict[str, Any]:
@@ -419,11 +417,8 @@ def create_api(service: ChatService) -> FastAPI:
                 with path.open("wb") as out:
                     shutil.copyfileobj(upload.file, out)
                 received.append((path, upload.filename or "document"))
-            try:
-                # Marked as uploaded through the API (a key names no person; its role is all the server knows).
-                result = service.add_documents(received, uploader="an API editor key")
-            except PartnerbotError as exc:
-                raise api_error(exc) from exc
+            # Marked as uploaded through the API (a key names no person; its role is all the server knows).
+            result = service.add_documents(received, uploader="an API editor key")
         return {
             "added": [p.name for p in result.saved],
             "refused": [{"name": e.path.name, "reason": e.reason} for e in result.refused],
@@ -434,19 +429,13 @@ def create_api(service: ChatService) -> FastAPI:
     def delete_document(request: Request, doc_id: str) -> dict[str, Any]:
         """Remove a document added through the app or the API, its passages and facts; editors only."""
         editor_only(request)
-        try:
-            report = service.delete_document(doc_id)
-        except PartnerbotError as exc:
-            raise api_error(exc) from exc
+        report = service.delete_document(doc_id)
         return {"deleted": doc_id, "summary": report.summary()}
 
     @api.get("/api/facts")
     def facts() -> dict[str, Any]:
         """The people, events and plans of the documents, each with its source (as `partnerbot facts --json`)."""
-        try:
-            found = service.facts()
-        except PartnerbotError as exc:
-            raise api_error(exc) from exc
+        found = service.facts()
         kinds = {"people": found.people, "events": found.events, "plans": found.plans}
         return {kind: [fact.model_dump(mode="json") for fact in facts] for kind, facts in kinds.items()}
 
@@ -457,10 +446,7 @@ def create_api(service: ChatService) -> FastAPI:
     async def healthz() -> dict[str, Any] | JSONResponse:
         """Whether the index can be read, with its counts; runs beside the answers, never behind them. 503 with the
         status `starting` while `partnerbot serve` still warms up (questions wait for it meanwhile)."""
-        try:
-            counts = await asyncio.get_running_loop().run_in_executor(health_thread, service.health)
-        except PartnerbotError as exc:
-            raise api_error(exc) from exc
+        counts = await asyncio.get_running_loop().run_in_executor(health_thread, service.health)
         ready = service.readiness.ready
         health = {"status": "ok" if ready else "starting", "ready": ready, **counts}
         health |= {"answering": pool.running, "waiting": pool.waiting}
