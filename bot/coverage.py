@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from bot.question import Question
 from core import lang
 from core.glossary import concepts
+from core.lang import vocabulary as vocab
 from core.text import content_words, fold, guess_language, words
 
 # A word of at least this many letters may be misspelt; a shorter one is compared as written (or as the start of a
@@ -33,8 +34,7 @@ def asks_a_date(q: Question) -> bool:
 def subject_terms(q: Question) -> list[str]:
     """The words that name what a date question is about: its terms without those of the kind of event
     ("deadline", "date limite", "trip") nor those of asking for a date ("when", "date")."""
-    kinds = lang.patterns("facts", "event_kind")
-    kind_words = {w for _, pattern in kinds for m in pattern.finditer(q.folded) for w in words(m[0])}
+    kind_words = {w for _, pattern in vocab.EVENT_KINDS for m in pattern.finditer(q.folded) for w in words(m[0])}
     dating = lang.word_set("questions", "date_words")
     return [t for t in q.terms if fold(t) not in kind_words and fold(t) not in dating]
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from bot.skills.base import superseded
 from core import lang
 from core.dates import DateSpan, month_numbers
+from core.lang import vocabulary as vocab
 from core.text import content_words, fold, guess_language
 from store.fact_records import Event, Plan
 from store.facts import FactIndex
@@ -81,7 +82,7 @@ def timeline(facts: FactIndex) -> list[TimelineRow]:
 def _names_kind(plan: Plan, kind: str) -> bool:
     """Does the plan's sentence name an event of that kind ("l'école", "the committee")?"""
     folded = fold(plan.sentence.text)
-    return any(found == kind and pattern.search(folded) for found, pattern in lang.patterns("facts", "event_kind"))
+    return any(found == kind and pattern.search(folded) for found, pattern in vocab.EVENT_KINDS)
 
 
 def _says(row: TimelineRow, plan: Plan) -> bool:

@@ -96,9 +96,7 @@ def _markers(key: str) -> str:
 def find_dates(text: str, reference: date | None = None) -> list[DateSpan]:
     """The dates of `text`, left to right, without overlaps. A date without a year takes the year of
     `reference` (the document's date), when there is one."""
-    folded = fold(text)
-    if len(folded) != len(text):  # folding changed the length (ligatures): match on the text itself
-        folded = text.lower()
+    folded = _searchable(text)
     taken: list[tuple[int, int]] = []
     found: list[DateSpan] = []
     for name, pattern in _patterns():
@@ -114,6 +112,13 @@ def find_dates(text: str, reference: date | None = None) -> list[DateSpan]:
             if span is not None:
                 found.append(span)
     return sorted(found, key=lambda s: s.start)
+
+
+def _searchable(text: str) -> str:
+    """The text the patterns are matched on, offset for offset: folded, or lower case where folding changed the
+    length (ligatures)."""
+    folded = fold(text)
+    return folded if len(folded) == len(text) else text.lower()
 
 
 def _span(name: str, match: re.Match[str], text: str, start: int, end: int, reference: date | None) -> DateSpan | None:
@@ -147,9 +152,7 @@ def relative_dates(text: str, previous: date | None, j_day: date | None) -> list
     """The dates `text` gives relative to another (`core/lang/time.toml` [relative]): "la veille", "the next day",
     "two weeks later" from the latest day named before them (in `text`, else `previous`); "J-7", "D+2" from the day
     the document calls "J" (`j_day`). None where that day is unknown: no date is guessed."""
-    folded = fold(text)
-    if len(folded) != len(text):
-        folded = text.lower()
+    folded = _searchable(text)
     numbers, units, rows = _relative()
     matches = [(row, match) for row, pattern in rows for match in pattern.finditer(folded)]
     if not matches:
