@@ -144,4 +144,11 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     host = host or settings.app.host
     port = port if port is not None else settings.app.port
     print(f"partnerbot: the app on http://{host}:{port}/, its API under /v1 and /api", flush=True)
-    uvicorn.run(Starting(settings, build, "partnerbot"), host=host, port=port, log_level="warning", lifespan="on")
+    uvicorn.run(
+        Starting(settings, build, "partnerbot"),
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=settings.app.shutdown_grace_seconds,
+    )

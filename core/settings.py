@@ -336,6 +336,10 @@ class AppSettings(Section):
     # background at start, before the app says it is ready: the first answers after start cost 0.9-1.7 s each
     # (first parses, sentence vectors, spelling corrections), paid there instead of by the first people asking.
     warm_up_questions: int = Field(6, ge=0, le=50)
+    # How long `partnerbot serve`, told to stop, waits for the requests in progress before it closes what is still
+    # open: an answer takes under 2 s even under load, but an open page keeps Gradio's event stream open for as
+    # long as it stays open, and without a bound a stop waited for every browser tab to close.
+    shutdown_grace_seconds: float = Field(5.0, ge=0, le=600)
 
     def api_key_roles(self) -> dict[str, str]:
         """The SHA-256 hex digest of each accepted API key (lower case) -> its role, "reader" or "editor"."""
