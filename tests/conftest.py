@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import os
 import shutil
 import socket
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +88,37 @@ def run_cli(
     return subprocess.run(
         [sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout
     )
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli_here(*args: str, data_dir: Path, **settings: str) -> CliResult:
+    """`partnerbot ARGS` through its entry point `cli.main.main`, in this process, with its output captured: the
+    command as a person runs it, without paying a new interpreter and its language pipelines (10-15 s each on a
+    slow two-core machine) again. `run_cli` starts a real process, for what only a process shows (its exit,
+    another process writing the index)."""
+    from cli.main import main
+
+    env = {"PARTNERBOT_DATA_DIR": str(data_dir)}
+    env |= {f"PARTNERBOT_{name.upper()}": value for name, value in settings.items()}
+    saved = {name: os.environ.get(name) for name in env}
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return CliResult(code, out.getvalue(), err.getvalue())
 
 
 def app_replies(app: Any, message: str, history: list | None = None) -> list:

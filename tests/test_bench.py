@@ -1,72 +1,63 @@
-"""The benchmark harness end to end, a smoke of seconds on a tiny index (the real run is `make bench`): every row but
-the translation (the packaged model's own tests cover it), with two users asking one question each in the app and
-through the API."""
+"""The benchmark harness: a smoke of seconds (the ingest row on two documents, measured in its own process and
+reported), and the report drawn from a recorded run of the other rows. The rows themselves run in `make bench`: the
+cold starts, the load runs through the app and the API, OCR and the scale rows take minutes, and the servers and
+answers they drive are tested on their own (tests/test_ui.py, tests/test_api.py, tests/test_serve.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from bench.__main__ import plot, table
 from tests.conftest import ROOT
+
+# The JSON a run of `python -m bench --sizes 60 --documents 2 --users 2 --questions 1 --load-index corpus` wrote on
+# this machine, with a second scale row (its size changed) so that the plot has a line to draw.
+SAMPLE = Path(__file__).parent / "data" / "bench_sample.json"
 
 
 @pytest.mark.integration
-def test_the_bench_measures_and_reports_on_a_small_index(tmp_path):
+def test_the_bench_measures_the_ingest_row_in_its_own_process_and_writes_the_report(tmp_path):
     out = tmp_path / "out"
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--sizes",
-            "60",
-            "--runs",
-            "1",
-            "--documents",
-            "2",
-            "--rows",
-            "ingest,scale,ocr,facts,cold,load,api",
-            "--ocr-pages",
-            "1",
-            "--load-index",
-            "corpus",
-            "--cold-questions",
-            "2",
-            "--users",
-            "2",
-            "--questions",
-            "1",
-            "--out",
-            str(out),
-            "--data-dir",
-            str(tmp_path / "data"),
-        ],
+        [sys.executable, "-m", "bench", "--rows", "ingest", "--documents", "2", "--runs", "1", "--out", str(out)],
         cwd=ROOT,
-        # One example question warms the app here, answered in the server's own process: the served start-up and
-        # the answer processes are measured by the real run.
-        env={**os.environ, "PARTNERBOT_WARM_UP_QUESTIONS": "1", "PARTNERBOT_ANSWER_PROCESSES": "0"},
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads((out / "bench.json").read_text())
-    ingest = data["ingest"]
-    assert ingest["chunks"] > 5 and 0.5 < ingest["ratio_to_raw"] < 3 and ingest["reingest_share"] < 0.5
-    (row,) = data["scale"]
-    assert row["size"] == 60 and row["answer_accuracy"] > 0.8
-    assert data["facts"]["facts"] == 10_000 and "person by typo" in data["facts"]["lookup_median_ms"]
-    assert 0 < row["retrieval_p50_ms"] <= row["retrieval_p95_ms"]
-    cold = data["cold_start"]
-    assert 0 < cold["served_page_s"] <= cold["ready_s"] and cold["first_question_s"] > 0  # the page before the app
-    for load in (data["load"], data["api"]):
-        assert (load["served"], load["errors"]) == (2, 0), load["error_examples"]
-    assert data["ocr"]["pages"] == 1 and "translate" not in data
-    assert data["inprocess"]["questions"] == 2 and data["load"]["server_cpu"] > 0
-    assert "| 2 clients x 1 questions through the API (openai client) | 2 | 0 |" in (out / "bench.md").read_text()
-    assert "| passages |" in (out / "bench.md").read_text()
-    assert (out / "latency.png").read_bytes()[:4] == b"\x89PNG"
+    ingest = json.loads((out / "bench.json").read_text())["ingest"]
+    # What the measurement checked as it ran: every passage indexed, the unchanged re-ingest added nothing. Times
+    # are only reported: how they compare is for `make bench` to show, not for a test to bound.
+    assert ingest["documents"] == 2 and ingest["chunks"] > 5 and ingest["facts"] > 0
+    assert ingest["pipeline_s"] > 0 and ingest["raw_encode_s"] > 0 and ingest["reingest_s"] > 0
+    report = (out / "bench.md").read_text()
+    assert f"| passages (2 documents) | {ingest['chunks']} |" in report and "latency" not in report
+    assert not (out / "latency.png").exists()  # no scale row, no plot
+
+
+@pytest.mark.unit
+def test_the_report_has_a_table_for_each_measured_row_and_plots_latency_against_size(tmp_path):
+    result = json.loads(SAMPLE.read_text())
+    report = table(result)
+    for heading in (
+        "| ingest | value |",
+        "| start | value |",
+        "| passages | dense recall@20 |",
+        "| facts lookup (10,000 facts",
+        "| load run, at once",
+        "| OCR (Tesseract",
+    ):
+        assert heading in report
+    assert "| 2 clients x 1 questions through the API (openai client) | 2 | 0 |" in report
+    assert "| 1,000 | " in report and "| 60 | " in report
+    # A row that was not measured is left out, not printed empty.
+    assert "translation" not in report and "upload" not in report
+    assert "| ingest |" not in table({key: value for key, value in result.items() if key != "ingest"})
+    plot(result["scale"], tmp_path / "latency.png")
+    assert (tmp_path / "latency.png").read_bytes()[:4] == b"\x89PNG"

@@ -23,7 +23,7 @@ from eval.template import COLUMNS as TEMPLATE_COLUMNS
 from eval.template import EXAMPLES
 from ingest.pipeline import ingest
 from service import ChatService, build_service
-from tests.conftest import CORPUS, ROOT, run_cli
+from tests.conftest import CORPUS, ROOT, run_cli, run_cli_here
 
 
 def gold(expect=None, answerable=True, **fields) -> GoldQuestion:
@@ -189,7 +189,7 @@ def test_runner_end_to_end_writes_results_metrics_and_report(tmp_path):
     ingest([CORPUS], settings)
     small = tmp_path / "small.jsonl"
     small.write_text("\n".join(json.dumps(r) for r in RUNNER_ROWS), encoding="utf-8")
-    result = run_cli(
+    result = run_cli_here(
         "eval",
         "--gold",
         str(small),
@@ -245,7 +245,7 @@ def test_with_extra_documents_uses_a_temporary_index_and_the_baseline_guards(tmp
     baseline.write_text(json.dumps({"accuracy": 1.0, "tolerance": 0.02, "lang_strict": True}), encoding="utf-8")
     data_dir = tmp_path / "data"
     args = ["eval", "--gold", str(gold_file), "--with", str(extra), "--quiet", "--results", str(tmp_path / "r.jsonl")]
-    loose = run_cli(*args, data_dir=data_dir)
+    loose = run_cli_here(*args, data_dir=data_dir)
     assert loose.returncode == 0, loose.stderr
     assert "temporary index: 2 documents" in loose.stdout
     assert not (data_dir / "chroma").exists()  # the configured index never sees the extra documents
@@ -254,13 +254,13 @@ def test_with_extra_documents_uses_a_temporary_index_and_the_baseline_guards(tmp
     # The extractive composer quotes the French sentence, whose date is in French only: language-strict scoring
     # fails the English question, which puts the run more than 2 points under the baseline. The reader states the
     # date in English.
-    strict = run_cli(*args, "--lang-strict", "--baseline", str(baseline), data_dir=data_dir, composer="extractive")
+    strict = run_cli_here(*args, "--lang-strict", "--baseline", str(baseline), data_dir=data_dir, composer="extractive")
     assert strict.returncode == 4, strict.stdout + strict.stderr
     assert "below the baseline" in strict.stdout
-    reader = run_cli(*args, "--lang-strict", "--baseline", str(baseline), data_dir=data_dir)
+    reader = run_cli_here(*args, "--lang-strict", "--baseline", str(baseline), data_dir=data_dir)
     assert reader.returncode == 0, reader.stdout + reader.stderr
     # A baseline measured another way is not compared with this run.
-    mismatched = run_cli(*args, "--baseline", str(baseline), data_dir=data_dir)
+    mismatched = run_cli_here(*args, "--baseline", str(baseline), data_dir=data_dir)
     assert mismatched.returncode == 4 and "lang_strict=True" in mismatched.stdout
 
 

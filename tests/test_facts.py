@@ -16,7 +16,7 @@ from ingest.facts.propose import propose
 from ingest.pipeline import ingest
 from service.chat import ChatService
 from store.facts import FactIndex
-from tests.conftest import run_cli
+from tests.conftest import run_cli_here
 from tests.test_generation import scripted
 
 # Fictional documents: every person, organisation and date here is invented for the tests.
@@ -325,10 +325,10 @@ def test_cli_facts_prints_people_and_the_timeline_or_json(tmp_path):
     folder.mkdir()
     (folder / "minutes.md").write_text(MINUTES, encoding="utf-8")
     data = tmp_path / "data"
-    assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
-    people = run_cli("facts", "--people", data_dir=data)
+    assert run_cli_here("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
+    people = run_cli_here("facts", "--people", data_dir=data)
     assert people.returncode == 0 and "Ravi Kannan" in people.stdout and "Dean of Research" in people.stdout
-    timeline = run_cli("facts", "--events", "--language", "fr", data_dir=data)
+    timeline = run_cli_here("facts", "--events", "--language", "fr", data_dir=data)
     assert "14 mars 2031" in timeline.stdout and "2 juin 2031" in timeline.stdout
-    lines = run_cli("facts", "--people", "--json", data_dir=data).stdout.splitlines()
+    lines = run_cli_here("facts", "--people", "--json", data_dir=data).stdout.splitlines()
     assert {json.loads(line)["type"] for line in lines} == {"person"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eval.gold import KINDS, load_gold
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli_here
 
 HELDOUT = ROOT / "eval" / "heldout.jsonl"
 BASELINE = ROOT / "eval" / "baseline.json"
@@ -32,7 +32,7 @@ def test_the_heldout_set_covers_every_kind_both_languages_and_english_about_fren
 @pytest.mark.integration
 def test_the_default_bot_keeps_its_heldout_accuracy(tmp_path: Path):
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    result = run_cli(
+    result = run_cli_here(
         "eval",
         "--gold",
         baseline["gold"],
@@ -44,7 +44,6 @@ def test_the_default_bot_keeps_its_heldout_accuracy(tmp_path: Path):
         "--results",
         str(tmp_path / "heldout.jsonl"),
         data_dir=tmp_path / "data",
-        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     rows = [json.loads(line) for line in (tmp_path / "heldout.jsonl").read_text(encoding="utf-8").splitlines()]

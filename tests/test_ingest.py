@@ -14,7 +14,7 @@ from ingest.loaders import load_file
 from ingest.pipeline import ingest
 from models.embeddings import Embedder
 from store.store import Store
-from tests.conftest import CORPUS, ROOT, SEED_DOC, run_cli
+from tests.conftest import CORPUS, ROOT, SEED_DOC, run_cli_here
 
 SIGNING_SENTENCE = "signée le 10 janvier 2024"
 
@@ -202,7 +202,7 @@ def test_cli_exit_code_says_files_were_skipped(tmp_path):
     folder.mkdir()
     (folder / "good.txt").write_text("Un document valide.", encoding="utf-8")
     (folder / "bad.xyz").write_text("?", encoding="utf-8")
-    result = run_cli("ingest", "--quiet", str(folder), data_dir=tmp_path / "data")
+    result = run_cli_here("ingest", "--quiet", str(folder), data_dir=tmp_path / "data")
     assert result.returncode == 3, result.stderr
     assert "1 documents: 1 chunks added" in result.stdout
     assert "bad.xyz" in result.stdout and "unsupported" in result.stdout

@@ -9,7 +9,7 @@ from core.settings import Settings
 from store.lexical import LexicalIndex
 from store.records import Chunk
 from store.store import Store
-from tests.conftest import SEED_DOC, run_cli
+from tests.conftest import SEED_DOC, run_cli, run_cli_here
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_ingest_saves_the_keyword_index_and_a_restart_loads_it_instead_of_readin
     tmp_path, folder, embedder
 ):
     data = tmp_path / "data"
-    assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
+    assert run_cli_here("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
     saved = list((data / "lexical" / "partnerbot").iterdir())
     assert len(saved) == 1 and (saved[0] / "chunk_ids.txt").is_file()
 
@@ -62,7 +62,7 @@ def test_ingest_saves_the_keyword_index_and_a_restart_loads_it_instead_of_readin
 @pytest.mark.integration
 def test_a_damaged_saved_index_is_rebuilt(tmp_path, folder, embedder):
     data = tmp_path / "data"
-    assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
+    assert run_cli_here("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
     (saved,) = (data / "lexical" / "partnerbot").iterdir()
     for file in saved.iterdir():
         file.write_bytes(b"\x00garbage")
@@ -79,12 +79,13 @@ def test_a_damaged_saved_index_is_rebuilt(tmp_path, folder, embedder):
 @pytest.mark.integration
 def test_a_running_bot_sees_text_another_process_changed_without_changing_the_passage_count(tmp_path, folder, embedder):
     data = tmp_path / "data"
-    assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
+    assert run_cli_here("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
     bot = lexical_bot(data, embedder, recheck_seconds=0.0)
     count = bot.store.count()
     assert "ALPHAVILLE" in bot.retriever.invoke("ALPHAVILLE")[0].page_content
 
     (folder / "code.txt").write_text("Le mot de passe du wifi du campus est OMEGAPOLIS.", encoding="utf-8")
+    # Another process writes the index: the running bot must see the change on disk.
     assert run_cli("ingest", "--quiet", str(folder), data_dir=data).returncode == 0
 
     assert bot.store.count() == count
