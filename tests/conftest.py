@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from core.settings import Settings
+from ingest.pipeline import ingest
 from models.embeddings import Embedder, load_embedder
 from store.store import Store
 
@@ -169,3 +170,59 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+class RunningApp:
+    def __init__(self, url: str, data_dir: Path, startup_s: float):
+        self.url, self.data_dir, self.startup_s = url, data_dir, startup_s
+        self.killed = False  # set when, told to stop, it had not stopped within 30 s
+
+
+@contextlib.contextmanager
+def serving(data_dir: Path, log_path: Path, **env_extra: str) -> Iterator[RunningApp]:
+    """`partnerbot serve` on a free loopback port, stopped when the block ends. It answers in its own process after
+    one warm-up question: the answer processes and the full warm-up (each process loading the models and answering
+    the examples) are tested once, in `tests/test_serve.py`, not paid again by every served app here. Told to stop,
+    it waits a second for the clients still connected (a test's Gradio client keeps its event stream open)."""
+    port = free_port()
+    quick = {
+        "PARTNERBOT_ANSWER_PROCESSES": "0",
+        "PARTNERBOT_WARM_UP_QUESTIONS": "1",
+        "PARTNERBOT_SHUTDOWN_GRACE_SECONDS": "1",
+    }
+    env = {**os.environ, **quick, "PARTNERBOT_DATA_DIR": str(data_dir), **env_extra}
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    running = RunningApp(f"http://127.0.0.1:{port}", data_dir, 0.0)
+    try:
+        wait_for_http(running.url + "/", process, timeout=120)
+        running.startup_s = time.monotonic() - started
+        # The page comes first, the app as it loads: under 500 once the app answers (401 with a key or login on,
+        # 200 once warm; 503 while it starts).
+        wait_for_http(running.url + "/healthz", process, timeout=120)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a stop slowed by a loaded machine: what it kept must survive a kill
+            process.kill()
+            process.wait(timeout=30)
+            running.killed = True
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory) -> Iterator[RunningApp]:
+    """The app served over the corpus, shared by the tests that only ask, upload or read its pages."""
+    folder = tmp_path_factory.mktemp("app")
+    settings = Settings(data_dir=folder / "data", chroma_url=None)
+    ingest([CORPUS], settings)
+    with serving(settings.store.data_dir, folder / "app.log") as running:
+        print(f"app served its page {running.startup_s:.1f} s after start")
+        yield running

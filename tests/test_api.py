@@ -30,8 +30,8 @@ from ingest.pipeline import ingest
 from service import Answer, build_service
 from service.api import SOURCES, ChatMessage, conversation, create_api
 from store.store import Store
-from tests.conftest import CORPUS, SEED_DOC, free_port
-from tests.test_ui import RunningApp, queue_call, serving
+from tests.conftest import CORPUS, SEED_DOC, RunningApp, free_port, serving
+from tests.test_ui import queue_call
 
 KEY = "pb-test-key-for-the-api-tests-only"  # a reader's
 EDITOR_KEY = "pb-a-second-test-key"
