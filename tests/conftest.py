@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import io
 import os
 import shutil
@@ -225,4 +226,31 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
     ingest([CORPUS], settings)
     with serving(settings.store.data_dir, folder / "app.log") as running:
         print(f"app served its page {running.startup_s:.1f} s after start")
+        yield running
+
+
+# The served app with logins and API keys (`served`): a reader's and an editor's of each; fictional, for tests only.
+API_KEY = "pb-test-key-for-the-api-tests-only"
+EDITOR_API_KEY = "pb-a-second-test-key"
+READER_LOGIN = ("reader", "fictional-password")
+EDITOR_LOGIN = ("staff", "s3cret")
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory, embedder) -> Iterator[RunningApp]:
+    """`partnerbot serve` over the corpus, with the page's logins and the API keys on, a reader's and an editor's of
+    each: shared by the API's tests and the page's role tests."""
+    folder = tmp_path_factory.mktemp("served")
+    settings = Settings(data_dir=folder / "data", chroma_url=None)
+    ingest([CORPUS], settings, store=Store(settings, embedder=embedder))
+    with serving(
+        settings.store.data_dir,
+        folder / "serve.log",
+        PARTNERBOT_AUTH=f"{':'.join(READER_LOGIN)}, editor:{':'.join(EDITOR_LOGIN)}",
+        PARTNERBOT_API_KEYS=f"{sha256(API_KEY)}, editor:{sha256(EDITOR_API_KEY)}",
+    ) as running:
         yield running

@@ -5,7 +5,6 @@ on an in-process server whose answers are scripted."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 import time
 import uuid
@@ -26,42 +25,18 @@ from pydantic import ValidationError
 
 from core.errors import IndexProblem
 from core.settings import Settings
-from ingest.pipeline import ingest
 from service import Answer, build_service
 from service.api import SOURCES, ChatMessage, conversation, create_api
-from store.store import Store
-from tests.conftest import CORPUS, SEED_DOC, RunningApp, free_port, serving
+from tests.conftest import API_KEY, EDITOR_API_KEY, READER_LOGIN, SEED_DOC, free_port, sha256
 from tests.test_ui import queue_call
 
-KEY = "pb-test-key-for-the-api-tests-only"  # a reader's
-EDITOR_KEY = "pb-a-second-test-key"
-LOGIN = ("reader", "fictional-password")
 QUESTION = "Who is the director of IIITB?"
 FOLLOW_UP = "And who is the dean there?"
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory, embedder) -> Iterator[RunningApp]:
-    """`partnerbot serve` over the corpus, with the page's login and two API keys on: a reader's, an editor's."""
-    folder = tmp_path_factory.mktemp("api")
-    settings = Settings(data_dir=folder / "data", chroma_url=None)
-    ingest([CORPUS], settings, store=Store(settings, embedder=embedder))
-    with serving(
-        settings.store.data_dir,
-        folder / "serve.log",
-        PARTNERBOT_AUTH=":".join(LOGIN),
-        PARTNERBOT_API_KEYS=f"{sha256(KEY)}, editor:{sha256(EDITOR_KEY)}",
-    ) as running:
-        yield running
-
-
 @pytest.fixture(scope="module")
 def client(served) -> OpenAI:
-    return OpenAI(base_url=f"{served.url}/v1", api_key=KEY, max_retries=0)
+    return OpenAI(base_url=f"{served.url}/v1", api_key=API_KEY, max_retries=0)
 
 
 def reply(client: OpenAI, *messages: tuple[str, str]) -> tuple[str, dict]:
@@ -118,7 +93,7 @@ def test_the_openai_client_sees_401_and_413_with_the_apps_messages(served, clien
 
 @pytest.mark.integration
 def test_langchain_chat_openai_in_a_two_step_chain(served):
-    model = ChatOpenAI(base_url=f"{served.url}/v1", api_key=KEY, model="partnerbot", max_retries=0)
+    model = ChatOpenAI(base_url=f"{served.url}/v1", api_key=API_KEY, model="partnerbot", max_retries=0)
     answer_only = RunnableLambda(lambda text: text.split(f"\n\n{SOURCES}\n")[0])
 
     def follow_up(first: str) -> list:
@@ -133,7 +108,7 @@ def test_langchain_chat_openai_in_a_two_step_chain(served):
 
 @pytest.mark.integration
 def test_the_plain_endpoints_with_httpx(served):
-    api = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {KEY}"}, timeout=60)
+    api = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60)
     before = samples(api)
     asked = api.post("/api/ask", json={"question": FOLLOW_UP, "history": [{"role": "user", "content": QUESTION}]})
     assert asked.status_code == 200
@@ -164,7 +139,7 @@ def test_the_plain_endpoints_with_httpx(served):
 
 @pytest.mark.integration
 def test_api_ask_keeps_a_conversation_that_only_its_key_reads_and_continues(served):
-    reader = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {KEY}"}, timeout=60)
+    reader = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60)
     first = reader.post("/api/ask", json={"question": QUESTION, "conversation_id": "new"}).json()
     kept = first["conversation_id"]
     assert "Debabrata Das" in first["answer"] and kept
@@ -172,7 +147,7 @@ def test_api_ask_keeps_a_conversation_that_only_its_key_reads_and_continues(serv
     follow_up = reader.post("/api/ask", json={"question": FOLLOW_UP, "conversation_id": kept}).json()
     assert "Chandrashekar Ramanathan" in follow_up["answer"] and follow_up["conversation_id"] == kept
     assert "Bangalore" in follow_up["standalone_question"]
-    editor = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {EDITOR_KEY}"}, timeout=60)
+    editor = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {EDITOR_API_KEY}"}, timeout=60)
     stranger = editor.post("/api/ask", json={"question": FOLLOW_UP, "conversation_id": kept})
     assert stranger.status_code == 404 and stranger.json()["error"]["code"] == "conversation_not_found"
 
@@ -221,7 +196,7 @@ def auth_matrix(url: str, keys: dict[str, str | None]) -> dict[str, dict[str, in
 
 @pytest.mark.integration
 def test_with_auth_on_every_route_refuses_strangers_and_the_page_still_answers_after_its_login(served):
-    matrix = auth_matrix(served.url, {"no key": None, "wrong key": "wrong-key", "reader": KEY})
+    matrix = auth_matrix(served.url, {"no key": None, "wrong key": "wrong-key", "reader": API_KEY})
     print("\n".join(f"{route:50} {statuses}" for route, statuses in matrix.items()))
     for method, route in API_ROUTES:
         assert matrix[f"{method} {route}"] == {"no key": 401, "wrong key": 401, "reader": 200}, route
@@ -229,11 +204,12 @@ def test_with_auth_on_every_route_refuses_strangers_and_the_page_still_answers_a
         assert matrix[f"{method} {route}"] == {"no key": 401, "wrong key": 401, "reader": 403}, route
     for method, route in PAGE_ROUTES:  # Gradio's own routes: its login, not an API key
         assert set(matrix[f"{method} {route}"].values()) == {401}, route
-    logged_in = Client(served.url, auth=LOGIN, verbose=False)
+    logged_in = Client(served.url, auth=READER_LOGIN, verbose=False)
     _, history, _ = logged_in.predict("When was the declaration of intent signed?", [], api_name="/ask")
     assert "10 janvier 2024" in str(history[-1]["content"])
     # The editor's key asks too; what an editor may do beyond is the test below.
-    assert httpx.get(f"{served.url}/v1/models", headers={"Authorization": f"Bearer {EDITOR_KEY}"}).status_code == 200
+    editor = {"Authorization": f"Bearer {EDITOR_API_KEY}"}
+    assert httpx.get(f"{served.url}/v1/models", headers=editor).status_code == 200
 
 
 FICTIONAL = (
@@ -245,7 +221,7 @@ ABOUT_IT = "Who is the Head of Robotics at the Northwind Institute?"
 
 @pytest.mark.integration
 def test_an_editor_uploads_a_document_asks_about_it_and_deletes_it_and_its_answer_goes(served):
-    editor = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {EDITOR_KEY}"}, timeout=120)
+    editor = httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {EDITOR_API_KEY}"}, timeout=120)
     added = editor.post(
         "/api/documents",
         files=[("files", ("lumen workshop.md", FICTIONAL.encode())), ("files", ("tool.exe", b"MZ"))],
@@ -368,11 +344,11 @@ def test_an_index_that_cannot_be_read_is_503_with_the_message_the_app_shows(scri
 def test_with_keys_and_no_login_the_page_needs_a_key_too(tmp_path, embedder):
     import ui
 
-    settings = Settings(data_dir=tmp_path / "data", chroma_url=None, api_keys=sha256(KEY))
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None, api_keys=sha256(API_KEY))
     with in_process(ui.web_app(build_service(settings, embedder))) as url:
         for route in ("/", "/config", "/gradio_api/info", "/healthz"):
             assert httpx.get(url + route).status_code == 401, route
-            assert httpx.get(url + route, headers={"Authorization": f"Bearer {KEY}"}).status_code == 200, route
+            assert httpx.get(url + route, headers={"Authorization": f"Bearer {API_KEY}"}).status_code == 200, route
 
 
 @pytest.mark.unit
@@ -393,9 +369,9 @@ def test_the_conversation_is_the_last_user_message_and_the_turns_before_it_witho
 
 @pytest.mark.unit
 def test_api_keys_are_configured_by_their_hash_never_in_clear():
-    settings = Settings(api_keys=f"{sha256(KEY)}, editor:{sha256(EDITOR_KEY).upper()}")
-    assert settings.app.api_key_roles() == {sha256(KEY): "reader", sha256(EDITOR_KEY): "editor"}
+    settings = Settings(api_keys=f"{sha256(API_KEY)}, editor:{sha256(EDITOR_API_KEY).upper()}")
+    assert settings.app.api_key_roles() == {sha256(API_KEY): "reader", sha256(EDITOR_API_KEY): "editor"}
     assert settings.app.auth_on
     with pytest.raises(ValidationError):
-        Settings(api_keys=KEY)
+        Settings(api_keys=API_KEY)
     assert not Settings().app.auth_on

@@ -27,7 +27,7 @@ from bench.scans import save_scan, scan, typed_pdf
 from core.settings import Settings
 from ingest.pipeline import ingest
 from service import build_service
-from tests.conftest import CORPUS, serving
+from tests.conftest import CORPUS, EDITOR_LOGIN, READER_LOGIN, serving
 from tests.test_ocr import FR_AGREEMENT
 from ui import FEEDBACK_RECORDED
 
@@ -305,39 +305,41 @@ def test_sources_over_the_api_are_escaped_and_an_upload_is_marked_as_one(app, tm
 
 
 @pytest.mark.browser
-def test_with_auth_set_strangers_are_refused_readers_only_ask_and_uploads_name_the_editor(tmp_path, browser):
+def test_with_auth_set_strangers_are_refused_readers_only_ask_and_uploads_name_the_editor(tmp_path, browser, served):
     note = tmp_path / "note-2031-03-01.txt"  # fictional
     note.write_text("Le jury de Norvelle se réunira le 3 mars 2031 à Lyon.", encoding="utf-8")
-    logins = "editor:staff:s3cret, guest:fictional-pw"
-    with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH=logins) as running:
-        assert httpx.get(running.url + "/config", timeout=10).status_code == 401
-        with pytest.raises(AuthenticationError, match="credentials were not provided"):
-            Client(running.url, verbose=False)
-        guest = Client(running.url, auth=("guest", "fictional-pw"), verbose=False)
-        _, history, _ = guest.predict("Who is the director of IIITB?", [], api_name="/ask")
-        assert history[-1]["role"] == "assistant"
-        # A reader's calls to the editors' events, made without the page, are refused by the server.
-        refused, _ = guest.predict([handle_file(str(note))], api_name="/add_documents")
-        assert refused == "Only an editor may add, replace or delete documents."
-        assert guest.predict(None, None, api_name="/manage_document")[0] == refused
-        assert not (tmp_path / "data" / "documents" / "uploads").exists()
-        # Uploaded by the logged-in editor: the sources say who.
-        staff = Client(running.url, auth=("staff", "s3cret"), verbose=False)
-        staff.predict([handle_file(str(note))], api_name="/add_documents")
-        _, _, sources = staff.predict("Quand se réunira le jury de Norvelle ?", [], api_name="/ask")
-        assert "uploads/note-2031-03-01.txt — uploaded by staff on " in sources
+    assert httpx.get(served.url + "/config", timeout=10).status_code == 401
+    with pytest.raises(AuthenticationError, match="credentials were not provided"):
+        Client(served.url, verbose=False)
+    reader = Client(served.url, auth=READER_LOGIN, verbose=False)
+    _, history, _ = reader.predict("Who is the director of IIITB?", [], api_name="/ask")
+    assert history[-1]["role"] == "assistant"
+    # A reader's calls to the editors' events, made without the page, are refused by the server.
+    refused, _ = reader.predict([handle_file(str(note))], api_name="/add_documents")
+    assert refused == "Only an editor may add, replace or delete documents."
+    assert reader.predict(None, None, api_name="/manage_document")[0] == refused
+    assert not (served.data_dir / "documents" / "uploads" / note.name).exists()
+    # Uploaded by the logged-in editor: the sources say who.
+    staff = Client(served.url, auth=EDITOR_LOGIN, verbose=False)
+    added, _ = staff.predict([handle_file(str(note))], api_name="/add_documents")
+    assert added.startswith("Added 1 file"), added
+    # Asked "where", not "when": beside the corpus, "Quand se réunira le jury de Norvelle ?" is answered with the
+    # corpus's own meeting dates (a "when" whose subject the cited passage does not name; see the notes of issue 22).
+    _, _, sources = staff.predict("Où se réunira le jury de Norvelle ?", [], api_name="/ask")
+    assert f"uploads/{note.name} — uploaded by {EDITOR_LOGIN[0]} on " in sources
 
-        # In the page, a reader sees no upload panel and no document tools; an editor sees both.
-        for user, password, editor in (("guest", "fictional-pw", False), ("staff", "s3cret", True)):
-            context = browser.new_context()
-            assert context.request.post(running.url + "/login", form={"username": user, "password": password}).ok
-            page = context.new_page()
-            page.goto(running.url)
-            page.get_by_text("Documents", exact=True).click()
-            expect(page.get_by_role("gridcell", name="uploaded by staff on ").first).to_be_visible(timeout=30_000)
-            for tool in (page.get_by_text("Add documents"), page.get_by_role("button", name="Delete…")):
-                expect(tool).to_be_visible(timeout=10_000) if editor else expect(tool).to_be_hidden()
-            context.close()
+    # In the page, a reader sees no upload panel and no document tools; an editor sees both.
+    for (user, password), editor in ((READER_LOGIN, False), (EDITOR_LOGIN, True)):
+        context = browser.new_context()
+        assert context.request.post(served.url + "/login", form={"username": user, "password": password}).ok
+        page = context.new_page()
+        page.goto(served.url)
+        page.get_by_text("Documents", exact=True).click()
+        uploaded = f"uploaded by {EDITOR_LOGIN[0]} on "
+        expect(page.get_by_role("gridcell", name=uploaded).first).to_be_visible(timeout=30_000)
+        for tool in (page.get_by_text("Add documents"), page.get_by_role("button", name="Delete…")):
+            expect(tool).to_be_visible(timeout=10_000) if editor else expect(tool).to_be_hidden()
+        context.close()
 
 
 @pytest.mark.integration
