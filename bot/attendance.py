@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 from weakref import WeakKeyDictionary
 
@@ -111,6 +112,10 @@ def _candidates(q: Question, facts: FactIndex) -> list[Event]:
         events = of_kind or ([] if q.event_kind not in MEETINGS else events)
     for asked in q.dates:
         events = [e for e in events if e.date and overlaps(e, asked)]
+    if not q.dates and find_dates(q.text, date(2000, 1, 1)):
+        # "la réunion du 26 mars": a day without its year fits that day of any year the events have.
+        by_year = {year: find_dates(q.text, date(int(year), 1, 1)) for year in {e.date[:4] for e in events if e.date}}
+        events = [e for e in events if e.date and any(overlaps(e, d) for d in by_year[e.date[:4]])]
     if q.organisations and len(events) > 1:
         named = {fold(n) for o in q.organisations for n in facts.organisation_names(o)}
         events = [e for e in events if named & {fold(o) for o in e.organisations}] or events

@@ -140,6 +140,12 @@ def test_two_meetings_on_different_days_are_not_one_event():
 
 
 @pytest.mark.unit
+def test_a_day_asked_without_its_year_fits_the_event_of_that_day():
+    found = attendance(_question("Who attended the board meeting of 2 September?", "people"), _facts())
+    assert found is not None and found.present == ["Gil Orsk", "Ada Quill"]
+
+
+@pytest.mark.unit
 def test_the_list_and_the_count_say_the_names_are_fewer_than_the_printed_count():
     listed = _answer(_facts(), _question("Who attended the board meeting of 6 May 2031?", "people"))
     counted = _answer(_facts(), _question("How many people attended the board meeting of 6 May 2031?", "count"))
