@@ -35,7 +35,7 @@ Status = Literal["present", "excused", "absent", "unknown"]
 class Attendance:
     """The people of one event: there, excused, the head count the documents print, and where each is said."""
 
-    events: list[Event]  # the facts' events that are this one event, the best named first
+    events: list[Event]  # the facts' events that are this one event, the one naming most people first
     present: list[str] = field(default_factory=list)
     excused: list[str] = field(default_factory=list)
     stated: int | None = None  # the head count the documents print, if any
@@ -90,7 +90,7 @@ def attendance(q: Question, facts: FactIndex) -> Attendance | None:
     key = keys.pop()
     ordered = sorted(
         (e for e in facts.events if occurrence_key(e) == key),
-        key=lambda e: (e not in events, -len(e.participants) - len(e.excused)),
+        key=lambda e: (-len(e.participants) - len(e.excused), e not in events),
     )
     found = Attendance(ordered)
     for event in ordered:
@@ -119,8 +119,10 @@ def _candidates(q: Question, facts: FactIndex) -> list[Event]:
     if q.organisations and len(events) > 1:
         named = {fold(n) for o in q.organisations for n in facts.organisation_names(o)}
         events = [e for e in events if named & {fold(o) for o in e.organisations}] or events
-    if len({occurrence_key(e) for e in events}) > 1 and q.terms:
-        asked_concepts = concepts(q.terms)
+    if len({occurrence_key(e) for e in events}) > 1:
+        # All the question's words, names too: "the Tidewater partners meeting" names the event by a name that the
+        # recogniser may have taken for a person's.
+        asked_concepts = concepts(content_words(q.text))
 
         def score(e: Event) -> int:
             return len(asked_concepts & concepts(content_words(f"{e.title} {e.doc_title} {e.place or ''}")))
