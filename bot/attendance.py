@@ -105,7 +105,7 @@ def attendance(q: Question, facts: FactIndex) -> Attendance | None:
 
 def _candidates(q: Question, facts: FactIndex) -> list[Event]:
     """The events that fit the question, as `bot.skills.base.find_event` narrows them, the place's words counted with
-    the title's ("the meeting in Cork")."""
+    the title's ("the meeting in <town>")."""
     events = list(facts.events)
     if q.event_kind:
         of_kind = [e for e in events if same_kind(e.kind, q.event_kind)]
@@ -120,7 +120,7 @@ def _candidates(q: Question, facts: FactIndex) -> list[Event]:
         named = {fold(n) for o in q.organisations for n in facts.organisation_names(o)}
         events = [e for e in events if named & {fold(o) for o in e.organisations}] or events
     if len({occurrence_key(e) for e in events}) > 1:
-        # All the question's words, names too: "the Tidewater partners meeting" names the event by a name that the
+        # All the question's words, names too: "the <Name> partners meeting" names the event by a name that the
         # recogniser may have taken for a person's.
         asked_concepts = concepts(content_words(q.text))
 
@@ -133,7 +133,7 @@ def _candidates(q: Question, facts: FactIndex) -> list[Event]:
 
 
 def _a_person(name: str, facts: FactIndex) -> bool:
-    """Not an organisation the recogniser took for a person ("Seabright Labs"): no known organisation's name, no
+    """Not an organisation the recogniser took for a person ("<Name> Labs"): no known organisation's name, no
     word that heads organisations' names."""
     folded = {fold(w).rstrip("s") for w in words(name)} | {fold(w) for w in words(name)}
     return not facts.organisations_in(name) and not folded & vocab.ORGANISATION_HEADS

@@ -21,7 +21,7 @@ class Participants(Skill):
 
     def first(self, q: Question) -> bool:
         # A head count the documents print for the event: before the figures of running text, which may take another
-        # event's ("six people attended" for "how many attended the workshop?").
+        # event's ("N people attended" for "how many attended the workshop?").
         found = self._attendance(q) if q.kind == "count" and _names_people(q) else None
         return found is not None and found.stated is not None
 
@@ -57,7 +57,7 @@ class Participants(Skill):
             # A printed head count larger than the names known: say both, never a shorter list as if it were all.
             m = draft.cite_span(found.count_sentence) if found.count_sentence else n
             # Both read, not written: the names counted, and the figure read from the quoted sentence in words or
-            # digits ("onze participants"), which the claim check compares as digits only.
+            # digits ("eleven participants"), which the claim check compares as digits only.
             draft.derived += [str(len(people)), str(found.count)]
             if not people:
                 draft.direct = self.say(q, "count_only", count=found.count, event=label, n=m)
