@@ -81,6 +81,7 @@ class Reader:
             text = abstention(q.language, None)
             return Composition(text, True, [], [text], kind=q.kind, generator="reader")
         if draft is not None and (composition := self._render(draft, q)) is not None:
+            composition.abstained = draft.undecided
             return composition
         return self._from_evidence(q, documents)
 

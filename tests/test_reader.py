@@ -219,9 +219,9 @@ def test_the_questions_users_asked_about_the_seed_article(tmp_path, embedder):
     for name in ("Amod Bhat", "Laetitia Quilichini", "Axel Guyon", "Debabrata Das", "Dinesh Babu", "Chandrashekar"):
         assert name in roles
     assert first_sentence(bot.ask("Combien de personnes ont participé à la réunion de mars 2025 ?")).startswith("6 ")
-    assert first_sentence(bot.ask("Was Tawhid Chtioui among the participants of the March 2025 meeting?")).startswith(
-        "No."
-    )
+    # "Parmi les participants, on retrouve …" names some participants, not all: not named is not "No" (issue 22).
+    unnamed = bot.ask("Was Tawhid Chtioui among the participants of the March 2025 meeting?")
+    assert unnamed.abstained and unnamed.direct.startswith("The documents do not say") and "Amod Bhat" in unnamed.direct
     two_step = first_sentence(bot.ask("Which organisation does the dean of academics belong to, and who directs it?"))
     assert "IIITB" in two_step and "Debabrata Das" in two_step
     assert "May" in first_sentence(bot.ask("When is the mirror learning trip planned?"))

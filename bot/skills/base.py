@@ -39,6 +39,7 @@ class Draft:
     derived: list[str] = field(default_factory=list)  # numbers the reader counted itself
     subject: str | None = None  # what the answer names, that a second question may point back to
     abstain: bool = False  # the facts settle that the documents do not say
+    undecided: bool = False  # says the documents do not settle it, quoting what they say: an abstention that cites
 
     def cite(self, fact: FactBase) -> int:
         """The fact's sentence; for an event, also the line that dates or places it when that is another."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.attendance import asks_attendance
 from bot.question import Question
 from bot.skills.base import Draft, Skill, common, day_of, overlaps, same_kind, title_of, when_text
 from core import lang
@@ -22,6 +23,8 @@ class When(Skill):
     def plan(self, q: Question) -> Draft | None:
         if q.kind != "date" and not (q.kind == "yes-no" and q.event_kind):
             return None
+        if q.kind == "yes-no" and q.people and asks_attendance(q.folded):
+            return None  # "did X attend the meeting of <date>?" asks who was there (`participants`), not when
         dated = self.dated(q)
         if not dated:
             return None
