@@ -245,6 +245,14 @@ def test_an_extreme_and_a_negation_from_the_bot(table_bot):
 
 
 @pytest.mark.integration
+def test_a_share_passes_the_claim_check_with_the_rows_it_is_computed_from(table_bot):
+    bot, *_ = table_bot
+    share = bot.ask("What share of the contributions does Institut Exemple provide?")
+    assert share.generator == "reader" and share.direct.startswith("Institut Exemple: €40,000 of €80,000")
+    assert "that is 50%" in share.direct and any("Fondation Imaginaire" in q for q in share.quotes)
+
+
+@pytest.mark.integration
 def test_a_changed_document_replaces_its_tables_and_a_removed_one_loses_them(table_bot, embedder):
     _, folder, settings, _ = table_bot
     store = Store(settings, embedder=embedder)  # a store of its own: the module's bot keeps its view
