@@ -553,8 +553,8 @@ def _phrases(q: Question, rest: set[str], headers: set[str]) -> list[str]:
     for token in re.findall(r"\w[\w-]*", q.text):
         folded = fold(token)
         eligible = (
-            folded not in STOPWORDS
-            and len(folded) > 2
+            # "IT equipment": an acronym is a word, though "it" is a stopword.
+            ((folded not in STOPWORDS and len(folded) > 2) or (token.isupper() and len(token) > 1))
             and keys(token) <= rest
             and not find_quantities(f"{token} x", q.language)
         )
