@@ -253,6 +253,23 @@ def test_a_share_passes_the_claim_check_with_the_rows_it_is_computed_from(table_
 
 
 @pytest.mark.integration
+def test_a_french_total_ending_with_a_rows_figure_passes_the_claim_check(tmp_path, embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    # Fictional: a total "25 100 €" whose last group is the figure of a row, "100 €".
+    (folder / "frais-2031.csv").write_text("Poste,Montant (€)\nSalles,100\nRepas,25000\n", encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
+    store = Store(settings, embedder=embedder)
+    ingest([folder], settings, store=store)
+    bot = Bot(settings, store)
+    answer = bot.ask("Quel est le montant total des frais ?")
+    assert answer.generator == "reader" and answer.direct.startswith("25\u202f100\xa0€ au total")
+    # The tables skill claims it, so its passages are not reranked sentence by sentence; a question of prose is.
+    assert bot.composer.from_tables(analyse("Quel est le montant total des frais ?", "fr"))
+    assert not bot.composer.from_tables(analyse("Qui préside le comité ?", "fr"))
+
+
+@pytest.mark.integration
 def test_a_changed_document_replaces_its_tables_and_a_removed_one_loses_them(table_bot, embedder):
     _, folder, settings, _ = table_bot
     store = Store(settings, embedder=embedder)  # a store of its own: the module's bot keeps its view
