@@ -1,8 +1,10 @@
 """Answers from the documents' tables (store/tables.py): which table and column a question is about (its header's
 words, their French/English equivalents of `core/lang/tables.toml`), which rows (the labels it names), and what to do
 with them: a cell, a sum (a printed total first, said when the rows add up to another figure), an average, the
-largest or smallest, the rows with nothing, a count of rows, a difference. Figures are written in the asker's
-language with their currency (Babel); the rows used are cited. Amounts in several currencies are never added up.
+largest or smallest, the rows with nothing, a count of rows, a difference (of two rows, or of two columns of a row),
+a share of the total. Rows and headers named in another language are found by the multilingual embedder. Figures
+are written in the asker's language with their currency (Babel); the rows used are cited. Amounts in several
+currencies are never added up.
 
 Also the figures of running text (`Quantities`): "how many members" answered by "neuf membres".
 """
@@ -610,8 +612,8 @@ def _name_by_meaning(
 def _columns_by_meaning(
     table: Table, phrases: list[str], used: set[str], similar: Similar, settings: AnswerSettings
 ) -> set[int]:
-    """Columns named in another language ("PhD students" for "Doctorants", "nights" for "Nuitées"): a phrase close
-    to one header and clearly closer to it than to the others."""
+    """Columns named in another language ("PhD students" for "Doctorants", "administrative staff" for "Personnels
+    administratifs"): a phrase close to one header and clearly closer to it than to the others."""
     if len(table.header) < 2 or not phrases:
         return set()
     least, lead = settings.table_header_similarity, settings.table_header_margin
