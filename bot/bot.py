@@ -103,9 +103,14 @@ class Bot:
                     spell=self._spell,
                 ),
             )
-        ) | RunnablePassthrough.assign(
-            documents=_timed("retrieve", lambda s: self.retriever.invoke(s["parsed"].standalone))
-        )
+        ) | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self._retrieve(s["parsed"])))
+
+    def _retrieve(self, q: Question) -> list[Any]:
+        """The passages of the question; unreranked when a table answers it (`Reader.from_tables`)."""
+        reader = getattr(self.composer, "base", self.composer)
+        if isinstance(reader, Reader) and reader.from_tables(q):
+            return self.retriever.model_copy(update={"reranker": None}).invoke(q.standalone)
+        return self.retriever.invoke(q.standalone)
 
     def _spell(self, text: str) -> str:
         answer = self.settings.answer

@@ -24,6 +24,7 @@ from bot.question import Question, analyse
 from bot.scoring import SentenceScorer
 from bot.skills import Context, Draft, Skill, registered
 from bot.skills.base import common
+from bot.skills.tables import Tables
 from core import lang
 from core.dates import find_dates, format_iso
 from core.glossary import concepts
@@ -44,6 +45,17 @@ class Reader:
     @property
     def today(self) -> date:
         return self.settings.answer.today or date.today()
+
+    def from_tables(self, q: Question) -> bool:
+        """Whether the tables skill claims the question (a figure of a table, or an abstention on one): its answer
+        cites table rows, so the passages retrieved beside need no sentence reranking, which on a long sheet embeds
+        every row of every candidate passage (seconds for a question about a 10,000-row workbook)."""
+        tables = self.store.tables.tables()
+        if q.instruction or not tables:
+            return False
+        answer = self.settings.answer
+        context = Context(self.store.facts(), self.today, answer, tables=tables, similar=self.scorer.similarities)
+        return Tables(context).first(q)
 
     def stream(self, question: Question, documents: list[Document]) -> Iterator[str | Composition]:
         composition = self.compose(question, documents)
@@ -122,7 +134,9 @@ class Reader:
         checked = draft.direct
         for rendered, original in draft.glossed.items():
             checked = checked.replace(rendered, original)
-        for number in draft.derived:
+        # Longest first: "100 €" of one row must not be struck out of the total "25 413 100 €" (a French figure's
+        # groups are separated by spaces, not digits).
+        for number in sorted(draft.derived, key=len, reverse=True):
             checked = re.sub(rf"(?<!\d){number}(?!\d)", "", checked, count=1)
         if ungrounded_facts(checked, evidence, q.text):
             return None  # a claim the quotes do not hold is never shown

@@ -12,6 +12,7 @@ from functools import cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as _babel_percent
 from text_to_num import alpha2digit, text2num
 
 from core import lang
@@ -170,3 +171,10 @@ def format_figure(value: float, language: str, currency: str | None = None) -> s
     if math.isclose(rounded, round(rounded)):
         return format_decimal(round(rounded), locale=locale)
     return format_decimal(rounded, locale=locale)
+
+
+def format_percent(share: float, language: str) -> str:
+    """A share (0.226) as a percentage in the asker's language, to a tenth: "22,6 %" / "22.6%"."""
+    locale = LOCALES.get(language, LOCALES["en"])
+    pattern = Locale.parse(locale).percent_formats[None].pattern.replace("0", "0.#", 1)
+    return _babel_percent(share, format=pattern, locale=locale)

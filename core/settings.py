@@ -253,14 +253,24 @@ class AnswerSettings(Section):
     # Rows a table answer names and cites at most ("24,300 € in total: travel 12,000 €, …"): a sum over a long sheet
     # names its first rows and says how many more, so that the answer stays a sentence.
     table_parts: int = Field(12, ge=1, le=200)
-    # A question's word names a row in another language ("travel" for "Voyages") when the embedder puts it this close
-    # to the row's label (e5 query-passage cosine), and this much closer than to any other label: measured on budget
-    # and head-count labels, right pairs scored 0.85-0.90 with a lead of 0.02-0.06, unrelated words at most 0.84.
+    # A phrase of the question names a row in another language ("flight tickets" for "Billets d'avion") when the
+    # embedder puts it this close to the row's label (e5 query-passage cosine), and this much closer than to any other
+    # label. Measured on budget, grant and head-count labels: right phrases 0.867-0.911 with a lead of 0.039-0.103,
+    # right single words 0.854-0.890 with a lead of 0.018-0.075 ("housing" for "Hébergement" 0.854/0.029); wrong
+    # ones up to 0.861 with a lead of at most 0.021 ("restauration" for "Location de salles" 0.854/0.016,
+    # "transport" for "Urban mobility" 0.861/0.021).
     table_match_similarity: float = Field(0.85, ge=0, le=1)
-    table_match_margin: float = Field(0.015, ge=0, le=1)
+    table_match_margin: float = Field(0.025, ge=0, le=1)
     # Tables with more distinct row labels than this are matched by words only: embedding them all would cost more
     # than an answer may take.
     table_match_labels: int = Field(500, ge=2, le=100_000)
+    # A phrase of the question names a column in another language ("PhD students" for "Doctorants") when the embedder
+    # puts it this close to the header, and this much closer than to any other header. Measured on the headers of
+    # head-count, budget and expense tables: right pairs 0.885-0.889 with a lead of 0.045-0.083 ("PhD students",
+    # "administrative staff"); wrong ones up to 0.879 ("postdoctoral" for "Doctorants"), "stagiaires" for "Catégorie"
+    # 0.863, "researchers" for "Site" 0.860: headers are short, so only a close phrase names one.
+    table_header_similarity: float = Field(0.88, ge=0, le=1)
+    table_header_margin: float = Field(0.04, ge=0, le=1)
 
 
 class LLMSettings(Section):

@@ -11,9 +11,10 @@ import pytest
 
 from bot import Bot
 from bot.question import analyse
+from bot.scoring import SentenceScorer
 from bot.skills.base import Context
 from bot.skills.tables import Quantities, Tables
-from core.numbers import find_quantities, format_figure, header_scale, parse_amount
+from core.numbers import find_quantities, format_figure, format_percent, header_scale, parse_amount
 from core.settings import AnswerSettings, Settings
 from ingest.loaders import LoadOptions
 from ingest.pipeline import ingest
@@ -244,6 +245,31 @@ def test_an_extreme_and_a_negation_from_the_bot(table_bot):
 
 
 @pytest.mark.integration
+def test_a_share_passes_the_claim_check_with_the_rows_it_is_computed_from(table_bot):
+    bot, *_ = table_bot
+    share = bot.ask("What share of the contributions does Institut Exemple provide?")
+    assert share.generator == "reader" and share.direct.startswith("Institut Exemple: €40,000 of €80,000")
+    assert "that is 50%" in share.direct and any("Fondation Imaginaire" in q for q in share.quotes)
+
+
+@pytest.mark.integration
+def test_a_french_total_ending_with_a_rows_figure_passes_the_claim_check(tmp_path, embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    # Fictional: a total "25 100 €" whose last group is the figure of a row, "100 €".
+    (folder / "frais-2031.csv").write_text("Poste,Montant (€)\nSalles,100\nRepas,25000\n", encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
+    store = Store(settings, embedder=embedder)
+    ingest([folder], settings, store=store)
+    bot = Bot(settings, store)
+    answer = bot.ask("Quel est le montant total des frais ?")
+    assert answer.generator == "reader" and answer.direct.startswith("25\u202f100\xa0€ au total")
+    # The tables skill claims it, so its passages are not reranked sentence by sentence; a question of prose is.
+    assert bot.composer.from_tables(analyse("Quel est le montant total des frais ?", "fr"))
+    assert not bot.composer.from_tables(analyse("Qui préside le comité ?", "fr"))
+
+
+@pytest.mark.integration
 def test_a_changed_document_replaces_its_tables_and_a_removed_one_loses_them(table_bot, embedder):
     _, folder, settings, _ = table_bot
     store = Store(settings, embedder=embedder)  # a store of its own: the module's bot keeps its view
@@ -411,3 +437,80 @@ def test_the_rows_are_named_by_the_column_that_tells_them_apart():
     )
     assert _ask([table], "Quel est le poste le plus coûteux ?", "fr").direct.startswith("Coordination")
     assert _ask([table], "Quel est le poste le moins cher ?", "fr").direct.startswith("Communication")
+
+
+# Shares, differences and averages computed; rows and columns named in another language
+
+
+def _ask_with(tables, question: str, language: str, similar=None):
+    context = Context(FactIndex([]), date(2025, 6, 1), AnswerSettings(), tables=tables, similar=similar)
+    return Tables(context).plan(analyse(question, language))
+
+
+@pytest.mark.unit
+def test_a_share_of_the_printed_total_or_of_the_rows_sum_is_computed():
+    draft = _ask([_table(BUDGET)], "Quelle part du budget total représentent les voyages ?", "fr")
+    # 12 000 of the printed 21 500: the figures it is computed from are named, the total row cited.
+    assert draft.direct.startswith("Voyages : 12\u202f000\xa0€ sur 21\u202f500\xa0€") and "55,8\xa0%" in draft.direct
+    unprinted = _table(BUDGET[:-1])
+    assert "55.8%" in _ask([unprinted], "What share of the budget goes to Voyages?", "en").direct
+    assert format_percent(0.2263, "fr") == "22,6\xa0%" and format_percent(0.3, "en") == "30%"
+    # A column of percentages is read, not divided again.
+    rates = _table([["Theme", "Accepted (%)"], ["Ecology", "35 %"], ["Health", "22 %"]], "en")
+    cell = _ask([rates], "What percentage was accepted in Ecology?", "en").direct
+    assert cell.startswith("Ecology, accepted (%): 35") and " of " not in cell
+
+
+@pytest.mark.unit
+def test_a_difference_between_two_columns_of_one_row_and_years_it_does_not_hold():
+    heads = _table([["Site", "2029", "2030"], ["Nord", 412, 471], ["Sud", 296, 289]], "en")
+    draft = _ask([heads], "How many more students did Nord have in 2030 than in 2029?", "en")
+    assert draft.direct.startswith("Nord: 2029 412, 2030 471; a difference of 59")
+    assert _ask([heads], "How many more students did Nord have in 2030 than in 2021?", "en").abstain
+    amounts = _table([["Poste", "Montant HT (€)", "Montant TTC (€)"], ["Salles", 4500, 5400], ["Repas", 900, 990]])
+    draft = _ask([amounts], "Quelle est la différence entre le montant TTC et le montant HT des salles ?", "fr")
+    assert "écart de 900\xa0€" in draft.direct
+
+
+@pytest.mark.unit
+def test_an_average_and_a_long_sum_say_how_many_rows_they_used():
+    rows = [["Mission", "Cost (€)"]] + [[f"Route {chr(65 + n) * 3}", 100 * (n + 1)] for n in range(20)]
+    table = _table(rows, "en")
+    total = _ask([table], "What is the total cost of the missions?", "en")
+    assert total.direct.startswith("€21,000 in total") and "(+8)" in total.direct
+    assert "8" in total.derived  # counted, not quoted: the claim check must not look for it in the rows
+    average = _ask([table], "What is the average cost of a mission?", "en")
+    assert average.direct.startswith("€1,050 on average over 20 rows") and "20" in average.derived
+
+
+@pytest.mark.unit
+def test_the_smallest_is_asked_with_la_plus_followed_by_a_word_of_the_smallest():
+    steps = _table([["Étape", "Durée (jours)"], ["Lancement", 2], ["Mission", 10], ["Restitution", 1]])
+    assert _ask([steps], "Quelle étape est la plus courte ?", "fr").direct.startswith("Restitution")
+    assert _ask([steps], "Quelle étape est la plus longue ?", "fr").direct.startswith("Mission")
+
+
+@pytest.fixture(scope="module")
+def similar(embedder):
+    """The bot's own comparison by meaning, with the session's multilingual embedder."""
+    return SentenceScorer(embedder, Settings().answer.word_weight, 1000).similarities
+
+
+@pytest.mark.integration
+def test_rows_and_columns_named_in_another_language_by_the_embedder(similar):
+    budget = _table(
+        [
+            ["Catégorie", "Poste", "Montant (€)"],
+            ["Fonctionnement", "Billets d'avion", 14200],
+            [None, "Matériel informatique", 6250],
+            [None, "Location de salles", 4500],
+        ]
+    )
+    draft = _ask_with([budget], "How much is budgeted for flight tickets?", "en", similar)
+    assert draft.direct.startswith("Billets d'avion, montant (€): €14,200")
+    heads = _table([["Site", "Enseignants-chercheurs", "Doctorants"], ["Nord", 54, 37], ["Sud", 39, 12]])
+    assert _ask_with([heads], "How many PhD students does Nord have?", "en", similar).direct.startswith(
+        "Nord, doctorants: 37"
+    )
+    # A word close to no label nor header does not pick one: catering is in no row of the budget.
+    assert _ask_with([budget], "How much is budgeted for catering?", "en", similar).abstain

@@ -1,8 +1,10 @@
 """Answers from the documents' tables (store/tables.py): which table and column a question is about (its header's
 words, their French/English equivalents of `core/lang/tables.toml`), which rows (the labels it names), and what to do
 with them: a cell, a sum (a printed total first, said when the rows add up to another figure), an average, the
-largest or smallest, the rows with nothing, a count of rows, a difference. Figures are written in the asker's
-language with their currency (Babel); the rows used are cited. Amounts in several currencies are never added up.
+largest or smallest, the rows with nothing, a count of rows, a difference (of two rows, or of two columns of a row),
+a share of the total. Rows and headers named in another language are found by the multilingual embedder. Figures
+are written in the asker's language with their currency (Babel); the rows used are cited. Amounts in several
+currencies are never added up.
 
 Also the figures of running text (`Quantities`): "how many members" answered by "neuf membres".
 """
@@ -19,15 +21,16 @@ from bot.skills.base import Draft, Skill
 from core import lang
 from core.dates import format_iso
 from core.glossary import concepts
-from core.numbers import find_quantities, format_figure
+from core.numbers import find_quantities, format_figure, format_percent
 from core.settings import AnswerSettings
-from core.text import STOPWORDS, content_words, fold, stem, words
+from core.text import STOPWORDS, fold, stem, words
 from store.fact_records import Span
 from store.tables import Cell, Row, Table
 
 # How close each of some words is to each of some texts (the multilingual embedder): a row of scores a word.
 Similar = Callable[[list[str], list[str]], list[list[float]]]
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_CONCEPT = re.compile(r"[t#]\d+")  # a key of a concept of the vocabulary (`keys`), not a word's stem
 
 
 @cache
@@ -76,6 +79,8 @@ class _Match:
     concept: bool = False  # one of them is a word of the vocabulary ("lieu" for "where"), not a name
     leftover: set[str] = field(default_factory=set)  # question words the table does not explain
     by_words: bool = False  # a row is named in its own words, not only by meaning across languages
+    second: int | None = None  # another figure column the question names ("the TTC and the HT amount")
+    rows_kind: bool = False  # the question names what the rows are ("which step …"): a text column's header
 
 
 class Tables(Skill):
@@ -137,7 +142,9 @@ class Tables(Skill):
         numeric = best.column is not None and best.table.column_kind(best.column) in ("number", "money")
         which = bool(lang.pattern("tables", "question.which").search(q.folded))
         operated = operation is not None and (
-            (numeric and (strong or bool(best.rows))) or (operation == "none" and strong and which)
+            (numeric and (strong or bool(best.rows)))
+            or (operation == "none" and strong and which)
+            or (operation in ("max", "min") and numeric and which and best.rows_kind)  # "which step is shortest"
         )
         if best.column is not None and not best.header_score and not money and len(best.leftover) > 1:
             return None  # a figure column the question does not name, and words the table does not explain
@@ -151,8 +158,9 @@ class Tables(Skill):
         said = f"{best.table.doc_title} {best.table.name} " + " ".join(best.table.header)
         if not _YEAR.search(said):
             said += f" {best.table.doc_date}"
-        if years and not years & set(_YEAR.findall(said)) and not any(y in r.quote for r in best.rows for y in years):
-            return "abstain" if figures and strong and numeric else None  # the table is of another year
+        held = set(_YEAR.findall(said)) | {y for r in best.rows for y in years if y in r.quote}
+        if years - held:
+            return "abstain" if figures and strong and numeric else None  # a year the table does not hold
         sure = figures and strong and numeric  # a question about this table's figures
         if sure and operation is None and best.leftover and not best.rows:
             return "abstain"  # a row the table does not hold ("communication", "the chemistry programme")
@@ -171,6 +179,10 @@ class Tables(Skill):
             return self._count(q, draft, rows, found.label)
         body = table.body()
         header = _shown_header(table.header[column])
+        if operation == "share" and found.rows and "%" not in table.header[column]:
+            return self._share(q, draft, table, column, found)
+        if operation == "difference" and len(found.rows) == 1 and found.second is not None:
+            return self._columns_difference(q, draft, table, found, column, found.second)
         if operation == "difference" and len(found.rows) == 2:
             a, b = (r.cells[column] for r in found.rows)
             if a.value is None or b.value is None or a.currency != b.currency:
@@ -219,12 +231,14 @@ class Tables(Skill):
         self._cite(draft, found.rows)
         if len(found.rows) == 1:
             row = found.rows[0]
-            what = f"{row.label()}, {header}"
+            what = f"{_name(row, table, found.label)}, {header}"
             draft.direct = self.say(
                 q, "cell", what=what, value=self._figure(draft, row.cells[column], q), n=draft.numbers[row.chunk_id]
             )
         else:
-            values = "; ".join(f"{r.label()} {self._figure(draft, r.cells[column], q)}" for r in found.rows)
+            values = "; ".join(
+                f"{_name(r, table, found.label)} {self._figure(draft, r.cells[column], q)}" for r in found.rows
+            )
             draft.direct = self.say(q, "cells", what=header, values=values, marks=_marks(draft, found.rows))
         return draft
 
@@ -258,7 +272,9 @@ class Tables(Skill):
         parts = ", ".join(f"{r.cells[label].text} {self._figure(draft, c, q)}" for r, c in shown)
         if len(cells) > limit:
             parts += f", … (+{len(cells) - limit})"
+            draft.derived.append(str(len(cells) - limit))  # counted, not quoted: the claim check must not seek it
         if operation == "average":
+            draft.derived.append(str(len(cells)))  # the rows counted, not quoted
             self._cite(draft, [r for r, _ in shown])
             value = self._value(draft, computed / len(cells), currency, q)
             marks = _marks(draft, [r for r, _ in shown])
@@ -279,6 +295,65 @@ class Tables(Skill):
         self._cite(draft, [r for r, _ in shown])
         value = self._value(draft, computed, currency, q)
         draft.direct = self.say(q, "total", value=value, parts=parts, marks=_marks(draft, [r for r, _ in shown]))
+        return draft
+
+    def _share(self, q: Question, draft: Draft, table: Table, column: int, found: _Match) -> Draft | None:
+        """The share of the column's total the named rows hold: of its printed total (the largest, a grand total
+        rather than a sub-total), else of the sum of its rows; never across currencies."""
+        rows = found.rows
+        cells = [r.cells[column] for r in rows]
+        body = [r for r in table.body() if r.cells[column].value is not None]
+        if any(c.value is None for c in cells) or len({r.cells[column].currency for r in body}) > 1:
+            return None
+        printed = [r for r in table.totals() if r.cells[column].value is not None]
+        total_row = max(printed, key=lambda r: r.cells[column].value or 0.0) if printed else None
+        whole = total_row.cells[column].value if total_row else sum(r.cells[column].value or 0.0 for r in body)
+        if not whole or not all(r.chunk_id for r in rows):
+            return None
+        part = sum(c.value or 0.0 for c in cells)
+        currency = cells[0].currency
+        share = format_percent(part / whole, q.language)
+        draft.derived.append(re.escape(share))
+        labels = ", ".join(_name(r, table, found.label) for r in rows)
+        values = {
+            "labels": labels,
+            "part": self._value(draft, part, currency, q) if len(rows) > 1 else self._figure(draft, cells[0], q),
+            "share": share,
+        }
+        self._cite(draft, rows)
+        if total_row is not None and total_row.chunk_id:
+            self._cite(draft, [total_row])
+            values |= {"whole": self._figure(draft, total_row.cells[column], q), "label": total_row.label()}
+            draft.direct = self.say(q, "share_printed", marks=_marks(draft, [*rows, total_row]), **values)
+            return draft
+        shown = body[: self.context.settings.table_parts]
+        self._cite(draft, shown)
+        count = str(len(body))
+        draft.derived.append(count)
+        values |= {"whole": self._value(draft, whole, currency, q), "count": count}
+        draft.direct = self.say(q, "share", marks=_marks(draft, [*rows, *shown]), **values)
+        return draft
+
+    def _columns_difference(
+        self, q: Question, draft: Draft, table: Table, found: _Match, first: int, second: int
+    ) -> Draft | None:
+        """ "The difference between the TTC and the HT amount of room hire": two figures of one row."""
+        row = found.rows[0]
+        a, b = row.cells[first], row.cells[second]
+        if a.value is None or b.value is None or a.currency != b.currency or not row.chunk_id:
+            return None
+        n = draft.cite_span(_span(row))
+        draft.direct = self.say(
+            q,
+            "difference_columns",
+            label=_name(row, table, found.label),
+            first=_shown_header(table.header[first]),
+            a=self._figure(draft, a, q),
+            second=_shown_header(table.header[second]),
+            b=self._figure(draft, b, q),
+            value=self._value(draft, abs(a.value - b.value), a.currency, q),
+            n=n,
+        )
         return draft
 
     def _count(self, q: Question, draft: Draft, rows: list[Row], label: int) -> Draft | None:
@@ -338,10 +413,20 @@ def _fit(
             used |= keys(text)
     rest = asked - used
     by_words = bool(named)  # rows the question names in their own words (not only by meaning, across languages)
-    if similar is not None and text_columns:
-        _name_by_meaning(table, q, rest, named, used, similar, settings, text_columns[0])
+    meant: set[int] = set()  # columns a phrase of the question names in another language ("PhD students")
+    if similar is not None:
+        headers = set().union(*header_keys)
+        phrases = _phrases(q, rest, headers)
+        if text_columns:
+            # Words of the vocabulary alone ("fund") name columns and operations, not rows.
+            naming = [p for p in phrases if any(not _CONCEPT.fullmatch(k) for k in keys(p))]
+            rows_label = max(text_columns, key=lambda i: prepared.distinct[i])
+            _name_by_meaning(table, naming, named, used, similar, settings, rows_label)
+        # A column is named by a phrase none of whose words a header holds or a row took.
+        unnamed = [p for p in phrases if not keys(p) & (used | headers)]
+        meant = _columns_by_meaning(table, unnamed, used, similar, settings)
         rest = asked - used
-    scores = [len(rest & header_keys[i]) for i in range(width)]
+    scores = [len(rest & header_keys[i]) + (i in meant) for i in range(width)]
     counted = _counted(q)
     count_rows = (
         q.kind == "count"
@@ -355,7 +440,14 @@ def _fit(
     matched = [i for i in candidates if scores[i] > 0 and (operation is None or kinds[i] != "date")]
     if matched:
         wants_text = q.kind in ("person", "organisation", "place")
-        column = max(matched, key=lambda i: (scores[i], (i in text_columns) == wants_text))
+        # Alike scores: the header named by words that are not also the title's ("VAT" over "budget" in a budget).
+        own = [len((rest - prepared.title_keys) & header_keys[i]) for i in range(width)]
+        column = max(matched, key=lambda i: (scores[i], own[i], (i in text_columns) == wants_text))
+    second = None
+    if operation == "difference" and column is not None:
+        # "between the cash and the in-kind contribution": another figure column the question names, alike in kind.
+        others = [i for i in matched if i != column and kinds[i] == kinds[column] and scores[i] > 0]
+        second = max(others, key=lambda i: scores[i]) if others else None
     dated = [i for i in value_columns if kinds[i] == "date"]
     when = False  # a "when" question answered from a date column: the column counts as named
     if q.kind == "date" and operation is None and dated and (column is None or kinds[column] != "date"):
@@ -366,7 +458,9 @@ def _fit(
         # "Which item is funded by no one?": an empty text column the question names, other than the rows' names.
         named_texts = [i for i in text_columns if scores[i] > 0 and i != (text_columns[0] if text_columns else -1)]
         column = named_texts[0] if named_texts else None
-    if column is None and (money or named):
+    # "Which step is the shortest?": the rows' kind is named, and the table has one figure column.
+    rows_kind = any(scores[i] for i in text_columns)
+    if column is None and (money or named or (operation in ("max", "min") and rows_kind)):
         # No header named: the table's one amount (for "how much", "budget"), or its one figure column.
         figures = [i for i in value_columns if kinds[i] == ("money" if money else kinds[i]) and kinds[i] != "date"]
         column = figures[0] if len(figures) == 1 else None
@@ -399,8 +493,10 @@ def _fit(
     rows = [r for found in named.values() for r in found]
     rows = sorted({id(r): r for r in rows}.values(), key=lambda r: r.number)
     shared = rest & header_keys[column] if column is not None else set()
-    concept = when or any(re.fullmatch(r"[t#]\d+", k) for k in shared)
-    return _Match(table, column, label, rows, score, len(shared) + when, concept, leftover, by_words)
+    by_meaning = column in meant  # a header named in another language counts as a word of the vocabulary
+    concept = when or by_meaning or any(_CONCEPT.fullmatch(k) for k in shared)
+    header_score = len(shared) + when + by_meaning
+    return _Match(table, column, label, rows, score, header_score, concept, leftover, by_words, second, rows_kind)
 
 
 @dataclass
@@ -451,34 +547,80 @@ def _prepare(table: Table) -> _Prepared:
     return prepared
 
 
+def _phrases(q: Question, rest: set[str], headers: set[str]) -> list[str]:
+    """Runs of one to three consecutive words of the question not yet matched, with a word no header holds, as
+    written ("flight tickets", "PhD students"): a phrase is compared by meaning better than its words one by one.
+    Numbers in words are left out ("three" is close to every "Week 3")."""
+    runs: list[list[str]] = [[]]
+    for token in re.findall(r"\w[\w-]*", q.text):
+        folded = fold(token)
+        eligible = (
+            # "IT equipment": an acronym is a word, though "it" is a stopword.
+            ((folded not in STOPWORDS and len(folded) > 2) or (token.isupper() and len(token) > 1))
+            and keys(token) <= rest
+            and not find_quantities(f"{token} x", q.language)
+        )
+        if eligible:
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    # A phrase with a word that no header holds ("montant TTC" names a column, not a row).
+    return [
+        phrase
+        for run in runs
+        for n in (3, 2, 1)
+        for i in range(len(run) - n + 1)
+        if keys(phrase := " ".join(run[i : i + n])) - headers
+    ]
+
+
+def _closest(phrases: list[str], texts: list[str], similar: Similar, least: float, lead: float) -> dict[str, int]:
+    """Phrase -> the text it is close to (at least `least`) and clearly closer to than to any other (by `lead`); the
+    longer phrases first, each word used once ("flight tickets" rather than "tickets")."""
+    found: dict[str, int] = {}
+    taken: set[str] = set()
+    scored = zip(phrases, similar(phrases, texts), strict=True)
+    for phrase, sims in sorted(scored, key=lambda item: (-len(item[0].split()), -max(item[1]))):
+        order = sorted(range(len(texts)), key=lambda i: -sims[i])
+        if sims[order[0]] >= least and sims[order[0]] - sims[order[1]] >= lead and not set(phrase.split()) & taken:
+            found[phrase] = order[0]
+            taken |= set(phrase.split())
+    return found
+
+
 def _name_by_meaning(
     table: Table,
-    q: Question,
-    rest: set[str],
+    phrases: list[str],
     named: dict[str, list[Row]],
     used: set[str],
     similar: Similar,
     settings: AnswerSettings,
     label: int,
 ) -> None:
-    """Rows named in another language ("travel" for "Voyages"): a word of the question that the multilingual
-    embedder finds close to one label, clearly closer than to the others."""
+    """Rows named in another language ("travel" for "Voyages", "flight tickets" for "Billets d'avion"): a phrase of
+    the question that the multilingual embedder finds close to one label of the column that tells rows apart."""
     labels = list(dict.fromkeys(r.cells[label].text for r in table.body() if r.cells[label].text))
-    if len(labels) < 2 or len(labels) > settings.table_match_labels:
+    if len(labels) < 2 or len(labels) > settings.table_match_labels or not phrases:
         return
-    # Numbers in words are left out: "three" is close to every "Week 3".
-    candidates = [
-        w for w in content_words(q.text) if keys(w) <= rest and len(w) > 2 and not find_quantities(f"{w} x", q.language)
-    ]
-    if not candidates:
-        return
-    for word, sims in zip(candidates, similar(candidates, labels), strict=True):
-        order = sorted(range(len(labels)), key=lambda i: -sims[i])
-        best, second = sims[order[0]], sims[order[1]]
-        if best >= settings.table_match_similarity and best - second >= settings.table_match_margin:
-            text = labels[order[0]]
-            named.setdefault(text, []).extend(r for r in table.body() if r.cells[label].text == text)
-            used |= keys(word)
+    closest = _closest(phrases, labels, similar, settings.table_match_similarity, settings.table_match_margin)
+    for phrase, index in closest.items():
+        text = labels[index]
+        named.setdefault(text, []).extend(r for r in table.body() if r.cells[label].text == text)
+        used |= keys(phrase)
+
+
+def _columns_by_meaning(
+    table: Table, phrases: list[str], used: set[str], similar: Similar, settings: AnswerSettings
+) -> set[int]:
+    """Columns named in another language ("PhD students" for "Doctorants", "administrative staff" for "Personnels
+    administratifs"): a phrase close to one header and clearly closer to it than to the others."""
+    if len(table.header) < 2 or not phrases:
+        return set()
+    least, lead = settings.table_header_similarity, settings.table_header_margin
+    closest = _closest(phrases, table.header, similar, least, lead)
+    for phrase in closest:
+        used |= keys(phrase)
+    return set(closest.values())
 
 
 def _counted(q: Question) -> set[str] | None:
@@ -499,6 +641,15 @@ def _span(row: Row) -> Span:
 def _marks(draft: Draft, rows: list[Row]) -> str:
     numbers = sorted({draft.numbers[r.chunk_id] for r in rows if r.chunk_id in draft.numbers})
     return " " + "".join(f"[{n}]" for n in numbers) if numbers else ""
+
+
+def _name(row: Row, table: Table, label: int) -> str:
+    """What names a row: its first text, or its cell of the labels' column when other rows share that first text
+    ("Location de salles", not the "Fonctionnement" of three rows)."""
+    first = row.label()
+    if len(_prepare(table).rows_of.get(first, ())) > 1 and row.cells[label].text:
+        return row.cells[label].text
+    return first
 
 
 def _shown_header(header: str) -> str:
