@@ -417,7 +417,9 @@ def _fit(
     if similar is not None:
         headers = set().union(*header_keys)
         phrases = _phrases(q, rest, headers)
-        if text_columns:
+        if text_columns and table.language != q.language:
+            # Meaning names rows across languages only: in the table's own language a row is named in its words, and
+            # a close phrase is another thing with the same head word ("travel insurance form", "Registration form").
             # Words of the vocabulary alone ("fund") name columns and operations, not rows.
             naming = [p for p in phrases if any(not _CONCEPT.fullmatch(k) for k in keys(p))]
             rows_label = max(text_columns, key=lambda i: prepared.distinct[i])
