@@ -114,8 +114,6 @@ class ProgrammeDay(FactBase):
         return f"{self.number}\x00{self.date}\x00{self.sentence.start}"
 
 
-
-
 class Argument(BaseModel):
     """One argument of a claim: its role (agent, theme, recipient, attribute, a modifier's preposition, or `mention`
     for an entity of the sentence no argument holds), its type and its words (`span`)."""
@@ -139,8 +137,6 @@ class Claim(FactBase):
 
     def key(self) -> str:
         return f"{self.sentence.start}\x00{self.relation}\x00{self.relation_text}"
-
-
 
 
 Fact = Annotated[Person | Organisation | Event | Plan | ProgrammeDay | Claim, Field(discriminator="type")]

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -24,6 +24,9 @@ from core.settings import Settings
 from ingest.pipeline import ingest
 from models.embeddings import Embedder, load_embedder
 from store.store import Store
+
+if TYPE_CHECKING:
+    from bot import Bot
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -78,6 +81,19 @@ def corpus_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     shutil.copytree(CORPUS, folder)
     return folder
+
+
+def bot_over(documents: dict[str, str], tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Bot:
+    """A bot over an index of these fictional documents (file name -> text), built in temporary folders."""
+    from bot import Bot
+
+    folder = tmp_path_factory.mktemp("docs")
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("index") / "data", chroma_url=None)
+    store = Store(settings, embedder=embedder)
+    ingest([folder], settings, store=store)
+    return Bot(settings, store)
 
 
 def run_cli(

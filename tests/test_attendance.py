@@ -16,10 +16,9 @@ from bot.skills.participants import Participants
 from core.dates import find_dates
 from core.settings import Settings
 from core.text import content_words, fold
-from ingest.pipeline import ingest
 from store.fact_records import Argument, Claim, Event, Person, Span
 from store.facts import FactIndex
-from store.store import Store
+from tests.conftest import bot_over
 
 MINUTES, EMAIL, OTHER = "minutes-2031-05-06.md", "email-2031-05-08.txt", "minutes-2031-09-02.md"
 
@@ -203,13 +202,8 @@ also attended the meeting.
 
 @pytest.fixture(scope="module")
 def attendance_bot(tmp_path_factory, embedder) -> Bot:
-    folder = tmp_path_factory.mktemp("attendance-docs")
-    (folder / "minutes-larkspur-2031-05-06.md").write_text(FICTIONAL_MINUTES, encoding="utf-8")
-    (folder / "email-larkspur-2031-05-08.txt").write_text(FICTIONAL_EMAIL, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("attendance") / "data", chroma_url=None)
-    store = Store(settings, embedder=embedder)
-    ingest([folder], settings, store=store)
-    return Bot(settings, store)
+    documents = {"minutes-larkspur-2031-05-06.md": FICTIONAL_MINUTES, "email-larkspur-2031-05-08.txt": FICTIONAL_EMAIL}
+    return bot_over(documents, tmp_path_factory, embedder)
 
 
 @pytest.mark.integration

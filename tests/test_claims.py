@@ -12,6 +12,7 @@ from ingest.pipeline import ingest
 from models.claims import claims_of, question_claim, row_claim
 from models.nlp import parses
 from store.store import Store
+from tests.conftest import bot_over
 
 # Fictional documents written for these tests.
 MINUTES = """Fictional document created for testing: minutes of the Tern Valley working group.
@@ -98,13 +99,8 @@ def test_a_relative_clause_is_an_inner_question_answered_first():
 
 @pytest.fixture(scope="module")
 def claims_bot(tmp_path_factory, embedder) -> Bot:
-    folder = tmp_path_factory.mktemp("claims-docs")
-    (folder / "minutes-2031-03-03.md").write_text(MINUTES, encoding="utf-8")
-    (folder / "agreement-2031-04-01.md").write_text(AGREEMENT, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("claims") / "data", chroma_url=None)
-    store = Store(settings, embedder=embedder)
-    ingest([folder], settings, store=store)
-    return Bot(settings, store)
+    documents = {"minutes-2031-03-03.md": MINUTES, "agreement-2031-04-01.md": AGREEMENT}
+    return bot_over(documents, tmp_path_factory, embedder)
 
 
 @pytest.mark.integration
