@@ -20,7 +20,7 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service import Answer, ChatService, FeedbackError, PartnerbotError, QuestionError, SourceSegment
+from service import Answer, ChatService, CitedTable, FeedbackError, PartnerbotError, QuestionError, SourceSegment
 from service.chat import UPLOADS
 from service.conversations import ConversationsUnavailable, UnknownConversation
 from service.limits import SlidingWindow
@@ -141,10 +141,42 @@ def removable_choices(service: ChatService) -> Any:
     return gr.update(choices=[(f"{d['title']} ({d['doc_id']})", d["doc_id"]) for d in added], value=None)
 
 
+def rows_table_html(table: CitedTable) -> str:
+    """A cited table's header and the rows the answer used, every cell escaped, the cells it used in <mark>."""
+
+    def row(tag: str, cells: list[str], marked: list[int], total: bool = False) -> str:
+        shown = [f"<mark>{_escaped(c)}</mark>" if i in marked else _escaped(c) for i, c in enumerate(cells)]
+        attribute = ' class="total"' if total else ""
+        return f"<tr{attribute}>" + "".join(f"<{tag}>{c}</{tag}>" for c in shown) + "</tr>"
+
+    caption = f"<caption>{_escaped(table.name)}</caption>" if table.name else ""
+    body = "".join(row("td", r.cells, r.marked, r.total) for r in table.rows)
+    # white-space: normal, as the panel keeps the passages' line breaks, which would space the table's cells out.
+    return (
+        f'<table class="cited-rows" style="white-space: normal">{caption}<thead>{row("th", table.header, [])}</thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+# A cited table's rows in the narrow sources panel: small type and tight cells, so that a few columns fit its width.
+SOURCES_CSS = """
+#sources table.cited-rows { font-size: 0.8em; border-collapse: collapse; margin: 0.2em 0 1em; width: auto; }
+#sources table.cited-rows th, #sources table.cited-rows td { padding: 0.15em 0.45em; }
+#sources table.cited-rows caption { text-align: left; font-style: italic; }
+"""
+
+
+def _segment_html(segment: SourceSegment) -> str:
+    if isinstance(segment, CitedTable):
+        return rows_table_html(segment)
+    text, label = segment
+    return f"<mark>{_escaped(text)}</mark>" if label == "cited" else _escaped(text)
+
+
 def sources_html(segments: list[SourceSegment]) -> str:
     """The sources panel as HTML, every character of the documents escaped (for the page and for any client of the
-    API alike), the sentences the answer rests on marked."""
-    parts = [f"<mark>{_escaped(text)}</mark>" if label == "cited" else _escaped(text) for text, label in segments]
+    API alike), the sentences the answer rests on marked, a cited table's rows as a small table."""
+    parts = [_segment_html(segment) for segment in segments]
     return f'<div class="sources" style="white-space: pre-wrap">{"".join(parts)}</div>' if parts else ""
 
 
@@ -589,6 +621,7 @@ def web_app(service: ChatService) -> FastAPI:
         auth=auth,
         max_file_size=f"{settings.store.max_file_mb:g}mb",
         footer_links=["api"],
+        css=SOURCES_CSS,
         show_error=False,
         app_kwargs={
             "middleware": [

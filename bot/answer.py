@@ -5,6 +5,21 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
+class CitedRow(BaseModel):
+    number: int = Field(description="the row's 1-based number in its sheet, or in its table")
+    cells: list[str] = Field(description="the row's cells as the document writes them")
+    total: bool = Field(default=False, description="a printed total")
+    marked: list[int] = Field(default_factory=list, description="the cells the answer used: their columns")
+
+
+class CitedTable(BaseModel):
+    """The table rows a citation's passage holds that the answer used, with their table's header."""
+
+    name: str = Field(default="", description="the sheet's name, or the table's caption")
+    header: list[str]
+    rows: list[CitedRow] = Field(default_factory=list)
+
+
 class Citation(BaseModel):
     doc_id: str
     title: str
@@ -21,6 +36,7 @@ class Citation(BaseModel):
     translation: str | None = Field(default=None, description="a checked machine translation of the quote")
     ocr: bool = Field(default=False, description="the page was read by OCR: the words may be misread")
     ocr_confidence: float = Field(default=0.0, description="Tesseract's mean word confidence on the page, 0-100")
+    table: CitedTable | None = Field(default=None, description="the table rows of the passage the answer used")
 
 
 class Answer(BaseModel):

@@ -129,6 +129,7 @@ class Reader:
             citation.quote = " ".join(s for c, s in draft.sentences if c == chunk_id and s in chunk.text)
             if not citation.quote:
                 return None
+            citation.table = draft.tables.get(chunk_id)
             citations.append(citation)
         evidence = [c.quote for c in citations]
         checked = draft.direct

@@ -1,6 +1,6 @@
 """The application service: what the CLI, the app, the evaluation and the bench do with partnerbot."""
 
-from bot.answer import Answer
+from bot.answer import Answer, CitedRow, CitedTable
 from core.errors import PartnerbotError, QuestionError
 from service.chat import AddResult, ChatService, FeedbackError, SourceSegment
 from service.wiring import build_service
@@ -9,6 +9,8 @@ __all__ = [
     "AddResult",
     "Answer",
     "ChatService",
+    "CitedRow",
+    "CitedTable",
     "FeedbackError",
     "PartnerbotError",
     "QuestionError",

@@ -20,7 +20,7 @@ from typing import Any
 import tomli_w
 
 from bot import timeline
-from bot.answer import Answer, Citation
+from bot.answer import Answer, Citation, CitedTable
 from bot.bot import Bot
 from core.dates import format_iso
 from core.errors import LoadError, NotRemovable, PartnerbotError, UnknownDocument
@@ -45,8 +45,8 @@ from store.store import Store
 
 log = logging.getLogger("partnerbot.service")
 
-# (text, label): label "cited" marks the sentences an answer rests on.
-SourceSegment = tuple[str, str | None]
+# (text, label): label "cited" marks the sentences an answer rests on; a cited table's rows follow its passage.
+SourceSegment = tuple[str, str | None] | CitedTable
 # Documents added through the app are ingested from the documents dir, where they lie under this folder.
 UPLOADS = "uploads"
 
@@ -201,10 +201,12 @@ class ChatService:
         for n, citation in enumerate(answer.citations, start=1):
             segments.append((f"[{n}] {source_header(citation, answer.language)}\n", None))
             segments += _highlighted(citation)
+            if citation.table is not None and citation.table.rows:
+                segments.append(citation.table)
             if citation.translation:
                 said = "Machine translation of the quote" if answer.language == "en" else "Traduction automatique"
                 segments.append((f"{said}: « {citation.translation} »\n\n", None))
-        return [(text, label) for text, label in segments if text]
+        return [s for s in segments if isinstance(s, CitedTable) or s[0]]
 
     # Translation
 

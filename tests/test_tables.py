@@ -233,6 +233,10 @@ def test_a_sum_names_its_parts_and_cites_the_rows(table_bot):
     assert answer.direct.startswith("€80,000 in total")
     assert "Institut Exemple €40,000" in answer.direct and "Fondation Imaginaire €15,000" in answer.direct
     assert any("Institut Exemple" in q and "€40,000" in q for q in answer.quotes)  # the rows themselves
+    # The citation carries the rows with their header, the figures added up marked, for the sources panel.
+    shown = [r for c in answer.citations if c.table for r in c.table.rows]
+    assert {r.cells[0] for r in shown} >= {"Institut Exemple", "Fondation Imaginaire"}
+    assert all(r.cells[r.marked[0]].startswith("€") and len(r.marked) == 1 for r in shown)
 
 
 @pytest.mark.integration

@@ -26,10 +26,10 @@ from playwright.sync_api import Page, expect, sync_playwright
 from bench.scans import save_scan, scan, typed_pdf
 from core.settings import Settings
 from ingest.pipeline import ingest
-from service import build_service
-from tests.conftest import CORPUS, EDITOR_LOGIN, READER_LOGIN, serving
+from service import CitedRow, CitedTable, build_service
+from tests.conftest import CORPUS, EDITOR_LOGIN, READER_LOGIN, ROOT, serving
 from tests.test_ocr import FR_AGREEMENT
-from ui import FEEDBACK_RECORDED
+from ui import FEEDBACK_RECORDED, rows_table_html, sources_html
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags without which Chromium reaches for the network this machine does not have.
@@ -571,3 +571,80 @@ TRIP = """Document fictif créé pour les tests.
 Le voyage d'études des étudiants de l'Institut Polytechnique de Norvelle aura lieu en mai 2031.
 Les étudiants visiteront les laboratoires de recherche et présenteront leurs projets.
 """
+
+
+@pytest.mark.unit
+def test_a_cited_tables_rows_are_an_escaped_table_with_the_used_cells_marked():
+    table = CitedTable(
+        name="Budget <2031>",
+        header=["Poste", "Montant <b>€</b>"],
+        rows=[
+            CitedRow(number=2, cells=["<script>alert(1)</script>", "1 200 €"], marked=[1]),
+            CitedRow(number=3, cells=["TOTAL", "1 200 €"], total=True, marked=[0, 1]),
+        ],
+    )
+    shown = rows_table_html(table)
+    assert "<script>" not in shown and "<b>" not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "<caption>Budget &lt;2031&gt;</caption>" in shown and "<th>Montant &lt;b&gt;€&lt;/b&gt;</th>" in shown
+    rows = re.findall(r"<tr( class=\"total\")?>(.*?)</tr>", shown)
+    assert rows[1] == ("", "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td><mark>1 200 €</mark></td>")
+    assert rows[2] == (' class="total"', "<td><mark>TOTAL</mark></td><td><mark>1 200 €</mark></td>")
+    # In the panel, under its citation's passage; the passages around it stay text.
+    panel = sources_html([("[1] budget.csv\n", None), ("Poste: <i>x</i>", "cited"), table])
+    assert panel.index("<mark>Poste: &lt;i&gt;x&lt;/i&gt;</mark>") < panel.index('<table class="cited-rows"')
+
+
+# Where the screenshots of table answers are kept, for the tables issue's closing note.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "reports" / "screenshots"
+
+
+@pytest.mark.browser
+def test_table_answers_show_their_cited_rows_as_a_small_table_in_the_sources(browser, tmp_path):
+    # A fictional CSV of partners' contributions (eval/fixtures_tables), served alone.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(ROOT / "eval" / "fixtures_tables" / "partner-contributions-2025.csv", folder)
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
+    ingest([folder], settings)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    asked = [
+        # (question, the answer's start, the cited rows, the marked cells, screenshot)
+        (
+            "How much do the partners contribute in total?",
+            "€80,000 in total",
+            ["Institut Vasselin", "Kestrel Polytechnic", "Fondation Orvale", "Agence Marbrière"],
+            ["€40,000", "€25,000", "€15,000", "€0"],
+            "table-sum.png",
+        ),
+        (
+            "Which partner hosts the most students?",
+            "Institut Vasselin",
+            ["Institut Vasselin"],
+            ["Institut Vasselin", "12"],
+            "table-extreme.png",
+        ),
+        (
+            "Which partner contributes nothing?",
+            "Agence Marbrière",
+            ["Agence Marbrière"],
+            ["Agence Marbrière", "€0"],
+            "table-negation.png",
+        ),
+    ]
+    with (
+        serving(settings.store.data_dir, tmp_path / "app.log") as running,
+        app_page(browser, running.url, {"width": 1280, "height": 900}) as page,
+    ):
+        chat = page.get_by_role("log", name="chatbot conversation")
+        rows = page.locator("#sources table.cited-rows tbody tr")
+        for question, answer, cited, marked, name in asked:
+            page.get_by_role("button", name="New conversation / Nouvelle").click()
+            ask(page, question)
+            expect(chat).to_contain_text(answer, timeout=30_000)
+            expect(rows).to_have_count(len(cited), timeout=10_000)  # this answer's rows, not the last one's
+            expect(page.locator("#sources table.cited-rows thead")).to_contain_text("Contribution 2025")
+            expect(rows).to_contain_text(cited)
+            expect(page.locator("#sources table.cited-rows mark")).to_have_text(marked)
+            for path in (tmp_path / name, SCREENSHOTS / name):
+                page.screenshot(path=str(path))
+            assert (SCREENSHOTS / name).stat().st_size < 300_000

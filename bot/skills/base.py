@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from bot.answer import CitedTable
 from bot.question import Question
 from core import lang
 from core.dates import DateSpan, find_dates, format_iso
@@ -40,6 +41,7 @@ class Draft:
     subject: str | None = None  # what the answer names, that a second question may point back to
     abstain: bool = False  # the facts settle that the documents do not say
     undecided: bool = False  # says the documents do not settle it, quoting what they say: an abstention that cites
+    tables: dict[str, CitedTable] = field(default_factory=dict)  # chunk id -> the table rows of it the answer used
 
     def cite(self, fact: FactBase) -> int:
         """The fact's sentence; for an event, also the line that dates or places it when that is another."""
@@ -63,6 +65,8 @@ class Draft:
         direct = re.sub(r"\[(\d+)\]", lambda m: f"[{renumbered.get(int(m[1]), m[1])}]", other.direct)
         self.direct = f"{self.direct} {direct}"
         self.glossed |= other.glossed
+        for chunk_id, table in other.tables.items():
+            self.tables.setdefault(chunk_id, table)
         self.derived += other.derived
         self.partial = self.partial or other.partial
 

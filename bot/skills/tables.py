@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from bot.answer import CitedRow, CitedTable
 from bot.question import Question
 from bot.skills.base import Draft, Skill
 from core import lang
@@ -98,7 +99,10 @@ class Tables(Skill):
             return None
         if found == "abstain":
             return Draft(kind="quantity", abstain=True)
-        return self.answer(q, found)
+        draft = self.answer(q, found)
+        if draft is not None:
+            _show_rows(draft, found, _operation(q.folded))
+        return draft
 
     # Which table, column and rows
 
@@ -638,6 +642,21 @@ def _nothing(cell: Cell) -> bool:
 
 def _span(row: Row) -> Span:
     return Span(start=0, end=0, text=row.quote, chunk_id=row.chunk_id)
+
+
+def _show_rows(draft: Draft, found: _Match, operation: str | None) -> None:
+    """The cited rows of the table, by passage, for the sources panel: the header, the rows, and the cells whose figures
+    the answer used marked (the rows' names too when the answer is a row: a count, "which … the most", "… none")."""
+    table = found.table
+    marked = [c for c in (found.column, found.second) if c is not None]
+    if not marked or operation in ("none", "max", "min"):
+        marked.append(found.label)
+    cited = set(draft.sentences)
+    for row in table.rows:
+        if (row.chunk_id, row.quote) in cited:
+            shown = draft.tables.setdefault(row.chunk_id, CitedTable(name=table.name, header=table.header))
+            cells = [c.text for c in row.cells]
+            shown.rows.append(CitedRow(number=row.number, cells=cells, total=row.total, marked=sorted(marked)))
 
 
 def _marks(draft: Draft, rows: list[Row]) -> str:
