@@ -18,7 +18,6 @@ from ingest.pipeline import ingest
 from ingest.programmes import extract_programme
 from store.fact_records import Event, Span
 from store.store import Store
-from tests.conftest import bot_over
 
 # A deck's slides, joined as the loader joins them: the days give only their numbers.
 DECK = """Study week in Tromsø (fictional document for testing)
@@ -368,21 +367,3 @@ def test_a_date_answers_only_the_thing_the_question_names(question, language, se
     from store.facts import FactIndex
 
     assert covers(analyse(question, language, FactIndex([])), [sentence], 0.75) is answers
-
-
-@pytest.mark.integration
-def test_a_when_about_a_thing_no_event_names_is_not_answered_with_another_events_dates(tmp_path_factory, embedder):
-    # Fictional. The first document's meeting is an event of the kind asked ("se réunira": a meeting); the jury of the
-    # second is named by no event of that kind. Its date is answered from its sentence, never the other meeting's.
-    bot = bot_over(
-        {
-            "compte-rendu-2031-05-12.md": "Compte rendu fictif.\n\nLe comité de pilotage de l'Agence Ostrea s'est "
-            "réuni le 12 mai 2031 à Rennes, en présence de Mme Irène Valcourt, directrice de l'Agence.\n",
-            "note-2031-02-01.txt": "Note fictive. Le jury de Norvelle se réunira le 3 mars 2031 à Lyon.\n",
-        },
-        tmp_path_factory,
-        embedder,
-    )
-    answer = bot.ask("Quand se réunira le jury de Norvelle ?")
-    assert "12 mai 2031" not in answer.answer, answer.answer
-    assert "3 mars 2031" in answer.answer, answer.answer

@@ -83,10 +83,6 @@ class When(Skill):
         if not candidates:
             return []
         top = max(s for s, _ in candidates)
-        if top == 1000 and telling:
-            # Events of the kind asked, none of which says what the question names beside the kind ("the jury of
-            # <place>" among other meetings): their dates answer another question.
-            return []
         best = [f for s, f in candidates if s == top]
         return sorted(best, key=lambda f: (f.doc_date, first_day(f) or date.min))
 
