@@ -18,7 +18,7 @@ from typing import Literal
 from weakref import WeakKeyDictionary
 
 from bot.question import Question
-from bot.skills.base import MEETINGS, overlaps, same_kind
+from bot.skills.base import MEETINGS, of_kind_and_days, of_organisations, overlaps
 from core import lang
 from core.dates import find_dates
 from core.glossary import concepts
@@ -104,21 +104,14 @@ def attendance(q: Question, facts: FactIndex) -> Attendance | None:
 
 
 def _candidates(q: Question, facts: FactIndex) -> list[Event]:
-    """The events that fit the question, as `bot.skills.base.find_event` narrows them, the place's words counted with
-    the title's ("the meeting in <town>")."""
-    events = list(facts.events)
-    if q.event_kind:
-        of_kind = [e for e in events if same_kind(e.kind, q.event_kind)]
-        events = of_kind or ([] if q.event_kind not in MEETINGS else events)
-    for asked in q.dates:
-        events = [e for e in events if e.date and overlaps(e, asked)]
+    """The events that fit the question, narrowed as `bot.skills.base.find_event` narrows them, a day asked without
+    its year fitting any year, the place's words counted with the title's ("the meeting in <town>")."""
+    events = of_kind_and_days(q, list(facts.events))
     if not q.dates and find_dates(q.text, date(2000, 1, 1)):
         # "la réunion du 26 mars": a day without its year fits that day of any year the events have.
         by_year = {year: find_dates(q.text, date(int(year), 1, 1)) for year in {e.date[:4] for e in events if e.date}}
         events = [e for e in events if e.date and any(overlaps(e, d) for d in by_year[e.date[:4]])]
-    if q.organisations and len(events) > 1:
-        named = {fold(n) for o in q.organisations for n in facts.organisation_names(o)}
-        events = [e for e in events if named & {fold(o) for o in e.organisations}] or events
+    events = of_organisations(q, facts, events)
     if len({occurrence_key(e) for e in events}) > 1:
         # All the question's words, names too: "the <Name> partners meeting" names the event by a name that the
         # recogniser may have taken for a person's.

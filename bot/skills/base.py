@@ -127,18 +127,30 @@ def same_kind(event_kind: str, asked: str | None) -> bool:
     return asked is None or event_kind == asked or {event_kind, asked} <= MEETINGS
 
 
-def find_event(q: Question, facts: FactIndex, with_participants: bool = False) -> Event | None:
-    """The one event the question is about: of its kind, in its month or day, with its people; None when the
-    question does not single one out."""
-    events = [e for e in facts.events if not with_participants or e.participants]
+def of_kind_and_days(q: Question, events: list[Event]) -> list[Event]:
+    """The events of the kind the question asks about (any event when it asks about a meeting the facts give no kind
+    for), on the days it names."""
     if q.event_kind:
         of_kind = [e for e in events if same_kind(e.kind, q.event_kind)]
         events = of_kind or ([] if q.event_kind not in MEETINGS else events)
     for asked in q.dates:
         events = [e for e in events if e.date and overlaps(e, asked)]
+    return events
+
+
+def of_organisations(q: Question, facts: FactIndex, events: list[Event]) -> list[Event]:
+    """Among several events, those of the organisations the question names (all of them when none is)."""
     if q.organisations and len(events) > 1:
         named = {fold(n) for o in q.organisations for n in facts.organisation_names(o)}
         events = [e for e in events if named & {fold(o) for o in e.organisations}] or events
+    return events
+
+
+def find_event(q: Question, facts: FactIndex, with_participants: bool = False) -> Event | None:
+    """The one event the question is about: of its kind, in its month or day, with its people; None when the
+    question does not single one out."""
+    events = of_kind_and_days(q, [e for e in facts.events if not with_participants or e.participants])
+    events = of_organisations(q, facts, events)
     if len(events) > 1 and q.terms:
         scored = [(len(concepts(q.terms) & concepts(content_words(e.title + " " + e.doc_title))), e) for e in events]
         best = max(s for s, _ in scored)
