@@ -24,6 +24,7 @@ chat: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # The browser tests drive Debian's Chromium; install it when it is missing (root on CI and dev machines).
 chromium:
