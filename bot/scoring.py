@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -83,6 +84,28 @@ class SentenceScorer:
             while len(self._queries) > _QUERY_CACHE:
                 self._queries.popitem(last=False)
         return vector
+
+    def warm(self, texts: Iterable[str], limit: int, batch: int = 32) -> int:
+        """Embed up to `limit` of `texts` not cached yet, `batch` at a time (a question arriving meanwhile waits for
+        one small batch at the embedder, not for all of them); how many were embedded. `texts` is read lazily, and
+        no further than needed."""
+        limit = min(limit, self.cache_size)
+        pending: list[str] = []
+        done = 0
+        for text in texts if limit > 0 else ():
+            with self._lock:
+                cached = text in self._cache
+            if cached or text in pending:
+                continue
+            pending.append(text)
+            if len(pending) == batch:
+                self._vectors(pending)
+                done, pending = done + len(pending), []
+            if done + len(pending) >= limit:
+                break
+        if pending:
+            self._vectors(pending)
+        return done + len(pending)
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         """The texts' embeddings, from the cache when it has them."""

@@ -346,6 +346,12 @@ class AppSettings(Section):
     # background at start, before the app says it is ready: the first answers after start cost 0.9-1.7 s each
     # (first parses, sentence vectors, spelling corrections), paid there instead of by the first people asking.
     warm_up_questions: int = Field(6, ge=0, le=50)
+    # Then the sentences of the first passages read from the index are embedded for the reranker and the evidence,
+    # which a question retrieving passages never scored pays at once. On the realistic index (corpus + fixtures, 760
+    # sentences; machine loaded, load average 8) the first 10 held-out questions after the warm-up took p50 1.26 s,
+    # p95 2.09 s without it, 0.47 s and 0.56 s with it, for 30 s more of warm-up. 2,000 covers such an index
+    # (about 250 passages) for about a minute of warm-up at that rate; a larger index gets its first 2,000.
+    warm_up_sentences: int = Field(2000, ge=0, le=1_000_000)
     # How long `partnerbot serve`, told to stop, waits for the requests in progress before it closes what is still
     # open: an answer takes under 2 s even under load, but an open page keeps Gradio's event stream open for as
     # long as it stays open, and without a bound a stop waited for every browser tab to close.

@@ -440,6 +440,12 @@ class ChatService:
         examples = [question for _, questions in self.app_texts().examples for question in questions]
         for question in examples[: self.settings.app.warm_up_questions]:
             self.bot.ask(question)
+        passages = self.store.passage_texts()
+        warmed = self.bot.scorer.warm(
+            (sentence for text in passages for sentence in sentences(text) or [text]),
+            self.settings.app.warm_up_sentences,
+        )
+        log.info("warm-up: %d sentences embedded", warmed)
 
     def start_warm_up(self) -> threading.Thread:
         """Warm up in the background; questions asked meanwhile wait for it (`readiness`). A failure is logged and

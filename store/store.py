@@ -209,6 +209,11 @@ class Store:
         where = {"type": _DOCUMENT_RECORD}
         return sum(len(page["ids"]) for page in self._get([], collection=self.facts_collection, where=where))
 
+    def passage_texts(self) -> Iterator[str]:
+        """Every passage's text, read page by page as it is consumed: a caller that wants a few reads a few pages."""
+        for page in self._get(["documents"]):
+            yield from page["documents"] or []
+
     def chunks(self, ids: list[str] | None = None) -> list[Chunk]:
         return [
             Chunk(id=i, text=t, metadata=m)

@@ -31,3 +31,38 @@ def test_concurrent_scoring_with_a_cache_smaller_than_the_questions_needs(embedd
     expected = [alone.score("Où a eu lieu la réunion ?", g) for g in groups]
     assert [s for r in results[:8] for s in r] == pytest.approx([s for e in expected for s in e], abs=1e-5)
     assert len(scorer._cache) <= 4
+
+
+def test_warm_embeds_each_new_sentence_once_up_to_its_limit_and_reads_no_further(embedder):
+    scorer = SentenceScorer(embedder, Settings().answer.word_weight, 1000)
+    scorer.vectors(["Already scored."])
+    read: list[str] = []
+
+    def texts():
+        for text in ["Already scored.", "One.", "One.", "Two.", "Three.", "Four.", "Five."]:
+            read.append(text)
+            yield text
+
+    assert scorer.warm(texts(), limit=3, batch=2) == 3
+    assert list(scorer._cache) == ["Already scored.", "One.", "Two.", "Three."]
+    assert read == ["Already scored.", "One.", "One.", "Two.", "Three."]  # a lazy source is read no further
+    assert scorer.warm(iter(["One.", "Two."]), limit=10) == 0
+
+
+def test_the_served_warm_up_embeds_the_index_sentences_a_first_question_would_wait_for(embedder, tmp_path_factory):
+    from core.text import sentences
+    from service.chat import ChatService
+    from tests.conftest import bot_over
+
+    documents = {
+        "visit.md": "# Fictional visit\n\nThe fictional Norvane delegation visited Lisbon on 3 May 2031. "
+        "It met the rector of the fictional Tavora Institute.\n\nA dinner followed at the harbour.",
+        "budget.md": "# Fictional budget\n\nThe fictional travel grant is 4,000 euros. It is paid in June 2031.",
+    }
+    bot = bot_over(documents, tmp_path_factory, embedder)
+    service = ChatService(bot.settings, bot.store, bot)
+    bot.scorer.clear()
+    service.warm_up()
+    passages = list(bot.store.passage_texts())
+    assert passages
+    assert all(s in bot.scorer._cache for text in passages for s in sentences(text) or [text])
