@@ -117,7 +117,8 @@ def cold_starts(runs: int, env: dict[str, str], questions: int) -> dict:
 
 def app_asker(url: str) -> Ask:
     """One person in the app, through Gradio's own client (its queue, streaming and history): each held-out question
-    in its own conversation, the turns it follows up on sent as the page sends them."""
+    in its own conversation, the turns it follows up on sent as the page sends them, to the page's own event
+    (`ask_page`: the answer, the cited pages and the conversations' list, as a browser gets them)."""
     from gradio_client import Client
 
     client = Client(url, verbose=False)
@@ -125,7 +126,7 @@ def app_asker(url: str) -> Ask:
     def ask(question: str, history: list[dict[str, str]]) -> None:
         # Gradio's Chatbot takes a message's content as a list of parts, as the page sends it.
         turns = [{"role": t["role"], "content": [{"type": "text", "text": t["content"]}]} for t in history]
-        client.predict(question, turns, api_name="/ask")
+        client.predict(question, turns, api_name="/ask_page")
 
     return ask
 
