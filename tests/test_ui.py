@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
+import itertools
 import json
 import os
 import re
@@ -16,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urljoin
 
+import gradio as gr
 import httpx
 import pytesseract
 import pytest
@@ -30,7 +33,7 @@ from ingest.pipeline import ingest
 from service import CitedRow, CitedTable, build_service
 from tests.conftest import CORPUS, EDITOR_LOGIN, READER_LOGIN, ROOT, serving
 from tests.test_ocr import FR_AGREEMENT
-from ui import FEEDBACK_RECORDED, rows_table_html, sources_html
+from ui import FEEDBACK_RECORDED, ChatApp, rows_table_html, sources_html
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags without which Chromium reaches for the network this machine does not have.
@@ -109,6 +112,48 @@ def test_the_api_answers_with_sources(app):
     assert reply["role"] == "assistant" and "10 janvier 2024" in str(reply["content"])
     cited = re.findall(r"<mark>(.*?)</mark>", sources, re.DOTALL)
     assert any("signée le 10 janvier 2024" in text for text in cited)
+
+
+@pytest.mark.integration
+def test_the_pages_question_is_one_event_that_also_lists_its_cited_pages_and_the_kept_conversation(app):
+    config = httpx.get(app.url + "/config", timeout=10).json()
+    asked = next(d for d in config["dependencies"] if d.get("api_name") == "ask_page")
+    # Nothing is chained after it: one request and one queue turn a question (there were three).
+    assert not [d for d in config["dependencies"] if d.get("trigger_after") == asked["id"]]
+    question = "When was the declaration of intent signed?"
+    messages = queue_call(app.url, "ask_page", [question, [], None], uuid.uuid4().hex)
+    completed = [m for m in messages if m.get("msg") == "process_completed"]
+    assert len(completed) == 1 and completed[0]["success"], messages
+    box, chat, sources, state, pages, view, listed = completed[0]["output"]["data"]
+    assert state is None  # the kept conversation's id stays on the server, in the session's State
+    assert box == "" and "10 janvier 2024" in str(chat[-1]["content"]) and "<mark>" in sources
+    assert pages["__type__"] == "update" and pages["choices"] == [] and pages["visible"] is False and view is None
+    # The conversation the turn was kept in is listed, titled by its question, and selected.
+    assert listed["value"] and [c[1] for c in listed["choices"]] == [listed["value"]]
+    assert listed["choices"][0][0].startswith(question[:20])
+
+
+@pytest.mark.integration
+def test_without_answer_processes_the_pages_question_streams_pieces_then_lists_the_kept_conversation(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
+    ingest([CORPUS], settings)
+    app = ChatApp(build_service(settings))  # answers in this thread's pool: the bot's pieces as they come
+    question, reader = "When was the declaration of intent signed?", gr.Request(username="reader")
+
+    async def replies() -> list[tuple]:
+        return [reply async for reply in app.respond_on_page(question, [], None, reader)]
+
+    *pieces, last = asyncio.run(replies())
+    assert pieces, "no piece was streamed before the whole answer"
+    texts = [piece[1][-1]["content"] for piece in pieces]
+    assert all(len(a) < len(b) and b.startswith(a) for a, b in itertools.pairwise(texts))
+    # A piece changes the conversation only: the sources, the pages and the conversations' list wait for the answer.
+    assert all(piece[2:] == (gr.skip(),) * 5 for piece in pieces)
+    box, chat, sources, kept, pages, view, listed = last
+    assert box == "" and "10 janvier 2024" in chat[-1]["content"] and "<mark>" in sources
+    assert pages["visible"] is False and view is None  # the corpus cites no PDF page
+    assert kept and listed["value"] == kept and [c[1] for c in listed["choices"]] == [kept]
+    assert app.service.conversations.open("user:reader", kept)[-1]["content"] == chat[-1]["content"]
 
 
 @pytest.mark.browser
