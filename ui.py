@@ -279,6 +279,9 @@ class ChatApp:
         async def last(*reply: Any) -> tuple[Any, ...]:
             return (*reply, *(await self._listed(conversation_id, request) if on_page else ()))
 
+        # The box is emptied and the question shown at once; after that only a refusal writes the box (the question
+        # put back, to ask again): a next question typed while this one is answered is no longer wiped by its answer.
+        yield "", chat, gr.skip(), gr.skip(), *unchanged
         try:
             text = ""
             async for piece in self.service.pool.stream(lambda: self.service.stream(message, previous)):
@@ -287,10 +290,10 @@ class ChatApp:
                     conversation_id = await asyncio.to_thread(keep, request, conversation_id, message, piece.answer)
                     self.service.remember(session, place, piece, conversation_id)
                     sources = sources_html(self.service.sources(piece))
-                    yield await last("", [*chat, shown("assistant", piece.answer)], sources, conversation_id)
+                    yield await last(gr.skip(), [*chat, shown("assistant", piece.answer)], sources, conversation_id)
                 else:
                     text += piece
-                    yield "", [*chat, shown("assistant", text)], gr.skip(), gr.skip(), *unchanged
+                    yield gr.skip(), [*chat, shown("assistant", text)], gr.skip(), gr.skip(), *unchanged
         except QuestionError as exc:
             self.service.remember(session, place, None)
             said = exc.in_language(reader_language(request))

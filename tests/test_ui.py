@@ -126,7 +126,8 @@ def test_the_pages_question_is_one_event_that_also_lists_its_cited_pages_and_the
     assert len(completed) == 1 and completed[0]["success"], messages
     box, chat, sources, state, pages, view, listed = completed[0]["output"]["data"]
     assert state is None  # the kept conversation's id stays on the server, in the session's State
-    assert box == "" and "10 janvier 2024" in str(chat[-1]["content"]) and "<mark>" in sources
+    # The box was emptied by the first reply; the answer leaves it as it is (what was typed meanwhile stays).
+    assert box == {"__type__": "update"} and "10 janvier 2024" in str(chat[-1]["content"]) and "<mark>" in sources
     assert pages["__type__"] == "update" and pages["choices"] == [] and pages["visible"] is False and view is None
     # The conversation the turn was kept in is listed, titled by its question, and selected.
     assert listed["value"] and [c[1] for c in listed["choices"]] == [listed["value"]]
@@ -143,14 +144,19 @@ def test_without_answer_processes_the_pages_question_streams_pieces_then_lists_t
     async def replies() -> list[tuple]:
         return [reply async for reply in app.respond_on_page(question, [], None, reader)]
 
-    *pieces, last = asyncio.run(replies())
+    received, *pieces, last = asyncio.run(replies())
+    # At once: the box emptied and the question shown; nothing after that writes the box, so a question typed while
+    # this one is answered is not wiped (it was, by the answer's empty box).
+    assert received[0] == "" and received[1] == [{"role": "user", "content": question}]
+    assert received[2:] == (gr.skip(),) * 5
     assert pieces, "no piece was streamed before the whole answer"
+    assert all(piece[0] == gr.skip() for piece in [*pieces, last])
     texts = [piece[1][-1]["content"] for piece in pieces]
     assert all(len(a) < len(b) and b.startswith(a) for a, b in itertools.pairwise(texts))
     # A piece changes the conversation only: the sources, the pages and the conversations' list wait for the answer.
     assert all(piece[2:] == (gr.skip(),) * 5 for piece in pieces)
-    box, chat, sources, kept, pages, view, listed = last
-    assert box == "" and "10 janvier 2024" in chat[-1]["content"] and "<mark>" in sources
+    _, chat, sources, kept, pages, view, listed = last
+    assert "10 janvier 2024" in chat[-1]["content"] and "<mark>" in sources
     assert pages["visible"] is False and view is None  # the corpus cites no PDF page
     assert kept and listed["value"] == kept and [c[1] for c in listed["choices"]] == [kept]
     assert app.service.conversations.open("user:reader", kept)[-1]["content"] == chat[-1]["content"]
@@ -174,6 +180,13 @@ def test_a_person_asks_sees_the_streamed_answer_and_its_highlighted_sources(page
     expect(chat).to_contain_text("I could not find this information in the documents", timeout=30_000)
     expect(sources).to_contain_text("No sources: the documents do not contain this answer.")
     expect(sources.locator("mark")).to_have_count(0)
+
+    # A next question typed while one is being answered stays in the box: the answer used to empty it.
+    ask(page, "Who is the dean of academics at IIITB?")
+    box = page.get_by_label("Your question / Votre question")
+    box.fill("And the director?")
+    expect(sources).to_contain_text("[1] Rencontre stratégique à IIIT Bangalore", timeout=30_000)  # the last reply
+    expect(box).to_have_value("And the director?")
 
 
 @pytest.mark.browser
