@@ -8,17 +8,20 @@ from datetime import date
 from bot.attendance import asks_attendance
 from bot.question import Question
 from bot.skills.base import Draft, Skill, common, day_of, overlaps, same_kind, title_of, when_text
+from bot.skills.claims import of_passages
 from core import lang
+from core.dates import find_dates
 from core.glossary import concepts
 from core.lang import vocabulary as vocab
-from core.text import content_words, fold, words
-from store.fact_records import Event, Plan
+from core.text import content_words, fold, guess_language, words
+from store.fact_records import Claim, Event, Plan
 from store.facts import first_day
 
 
 class When(Skill):
     name = "when"
     order = 40
+    refused = 0  # of the last `dated`: the events of the kind (or the words) asked about that did not name it
 
     def plan(self, q: Question) -> Draft | None:
         if q.kind != "date" and not (q.kind == "yes-no" and q.event_kind):
@@ -27,6 +30,10 @@ class When(Skill):
             return None  # "did X attend the meeting of <date>?" asks who was there (`participants`), not when
         dated = self.dated(q)
         if not dated:
+            if q.kind == "date" and self.refused and not self.stated(q):
+                # Events of the kind asked about are dated, but none is the one the question names ("the jury of
+                # <a town no document names>"): another one's date would be a wrong answer.
+                return Draft(kind="date", abstain=True)
             return None
         draft = Draft(kind="date")
         first, last = dated[0], dated[-1]
@@ -67,6 +74,8 @@ class When(Skill):
             for w in words(m[0])
         }
         telling = concepts([t for t in q.terms if t not in naming])
+        adds = self.adds(q, naming)
+        self.refused = 0
         candidates: list[tuple[int, Event | Plan]] = []
         for fact in [*self.facts.events, *self.facts.plans]:
             if not (fact.date if isinstance(fact, Event) else fact.when):
@@ -74,6 +83,10 @@ class When(Skill):
             kind_ok = isinstance(fact, Event) and q.event_kind is not None and same_kind(fact.kind, q.event_kind)
             said = concepts(content_words(title_of(fact) + " " + fact.sentence.text))
             overlap = len(wanted & said)
+            if not self.named(q, fact, adds, said):
+                # another event of the kind, or the kind's words alone: not the event asked about
+                self.refused += kind_ok or (wanted and overlap >= max(1, len(wanted) // 2))
+                continue
             if kind_ok:
                 # Every event of the kind that the other words name as well counts alike: each document's date for
                 # it is kept. A signing of another text is not the signing asked about.
@@ -85,6 +98,37 @@ class When(Skill):
         top = max(s for s, _ in candidates)
         best = [f for s, f in candidates if s == top]
         return sorted(best, key=lambda f: (f.doc_date, first_day(f) or date.min))
+
+    def adds(self, q: Question, naming: set[str]) -> set[str]:
+        """The concepts of what the question adds to the kind of event it asks about: its words less those naming
+        the kind (nouns, or verbs of events: "se réunira") and those that only ask for a date."""
+        # A verb that names any kind of event ("se réunira" of a committee) says that it happens, not which one.
+        kind_verbs = concepts(" ".join(lang.data("questions")["event_verbs"].values()).split())
+        dating = lang.word_set("questions", "date_words")
+        return {
+            c
+            for t in q.terms
+            if t not in naming and fold(t) not in dating and not concepts([t]) & kind_verbs
+            for c in concepts([t])
+        }
+
+    def stated(self, q: Question) -> bool:
+        """Does a dated sentence of the retrieved passages name what the question adds? Then the facts did not read
+        it as an event ("le jury de A se réunira le …" names no kind), and the evidence may answer."""
+        adds = self.adds(q, set())
+        return any(
+            find_dates(c.sentence.text) and self.named(q, c, adds, concepts(content_words(c.sentence.text)))
+            for c in of_passages(self.facts, self.context.passages)
+        )
+
+    def named(self, q: Question, fact: Event | Plan | Claim, adds: set[str], said: set[str]) -> bool:
+        """Does the fact's sentence hold enough of what the question adds? For a sentence in another language, one of
+        its words is enough: they match only where they are names or the glossary knows them."""
+        if not adds:
+            return True
+        if guess_language(fact.sentence.text) != q.language:
+            return bool(adds & said)  # names, and the words the glossary knows in both languages
+        return len(adds & said) >= self.context.settings.when_subject_share * len(adds)
 
 
 def moved(first: Event | Plan, last: Event | Plan) -> bool:
