@@ -3,9 +3,11 @@ question asks whether it happens on a date."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.attendance import asks_attendance
+from bot.coverage import spelled
 from bot.question import Question
 from bot.skills.base import Draft, Skill, common, day_of, overlaps, same_kind, title_of, when_text
 from bot.skills.claims import of_passages
@@ -13,8 +15,8 @@ from core import lang
 from core.dates import find_dates
 from core.glossary import concepts
 from core.lang import vocabulary as vocab
-from core.text import content_words, fold, guess_language, words
-from store.fact_records import Claim, Event, Plan
+from core.text import content_words, fold, words
+from store.fact_records import Event, Plan
 from store.facts import first_day
 
 
@@ -83,7 +85,7 @@ class When(Skill):
             kind_ok = isinstance(fact, Event) and q.event_kind is not None and same_kind(fact.kind, q.event_kind)
             said = concepts(content_words(title_of(fact) + " " + fact.sentence.text))
             overlap = len(wanted & said)
-            if not self.named(q, fact, adds, said):
+            if not self.named(adds, title_of(fact) + " " + fact.sentence.text):
                 # another event of the kind, or the kind's words alone: not the event asked about
                 self.refused += kind_ok or (wanted and overlap >= max(1, len(wanted) // 2))
                 continue
@@ -99,36 +101,49 @@ class When(Skill):
         best = [f for s, f in candidates if s == top]
         return sorted(best, key=lambda f: (f.doc_date, first_day(f) or date.min))
 
-    def adds(self, q: Question, naming: set[str]) -> set[str]:
-        """The concepts of what the question adds to the kind of event it asks about: its words less those naming
-        the kind (nouns, or verbs of events: "se réunira") and those that only ask for a date."""
+    def adds(self, q: Question, naming: set[str]) -> list[str]:
+        """The names the question adds to the kind of event it asks about ("the jury of <town>", "the <name> panel"):
+        its words written with a capital, less those naming the kind and those that only ask for a date. Names tell
+        one event of a kind from another in any language; common words are worded differently from one document to
+        the next, and are left to the scores."""
         # A verb that names any kind of event ("se réunira" of a committee) says that it happens, not which one.
         kind_verbs = concepts(" ".join(lang.data("questions")["event_verbs"].values()).split())
         dating = lang.word_set("questions", "date_words")
-        return {
-            c
-            for t in q.terms
-            if t not in naming and fold(t) not in dating and not concepts([t]) & kind_verbs
-            for c in concepts([t])
-        }
+        capitalised = set(proper_names(q))
+        return [
+            t
+            for t in dict.fromkeys(q.terms)
+            if t in capitalised and t not in naming and fold(t) not in dating and not concepts([t]) & kind_verbs
+        ]
 
     def stated(self, q: Question) -> bool:
         """Does a dated sentence of the retrieved passages name what the question adds? Then the facts did not read
         it as an event ("le jury de A se réunira le …" names no kind), and the evidence may answer."""
         adds = self.adds(q, set())
         return any(
-            find_dates(c.sentence.text) and self.named(q, c, adds, concepts(content_words(c.sentence.text)))
+            find_dates(c.sentence.text) and self.named(adds, c.sentence.text)
             for c in of_passages(self.facts, self.context.passages)
         )
 
-    def named(self, q: Question, fact: Event | Plan | Claim, adds: set[str], said: set[str]) -> bool:
-        """Does the fact's sentence hold enough of what the question adds? For a sentence in another language, one of
-        its words is enough: they match only where they are names or the glossary knows them."""
-        if not adds:
-            return True
-        if guess_language(fact.sentence.text) != q.language:
-            return bool(adds & said)  # names, and the words the glossary knows in both languages
-        return len(adds & said) >= self.context.settings.when_subject_share * len(adds)
+    def named(self, adds: list[str], text: str) -> bool:
+        """Does the text hold enough of the names the question adds to the kind? A name is held by its concept, or
+        written longer or with a small typo ("IIIT" in "IIITB"), as `bot.coverage` compares them."""
+        if not adds or not self.context.settings.when_subject_share:
+            return True  # nothing added to the kind, or the check turned off
+        said = content_words(text)
+        found = concepts(said)
+        held = sum(1 for name in adds if concepts([name]) & found or spelled(name, said))
+        return held >= self.context.settings.when_subject_share * len(adds)
+
+
+def proper_names(q: Question) -> list[str]:
+    """The words the question writes with a capital past its first word, as asked or as completed."""
+    found = []
+    for text in (q.asked, q.text):
+        for i, token in enumerate(re.findall(r"[\w'-]+", text)):
+            if i and token[:1].isupper():
+                found += content_words(token)
+    return found
 
 
 def moved(first: Event | Plan, last: Event | Plan) -> bool:
