@@ -30,7 +30,11 @@ Le jury de Trébrivan se réunira le 16 juin 2031.
 @pytest.fixture(scope="module")
 def gaps_bot(tmp_path_factory, embedder) -> Bot:
     documents = {"calendar-2031-04-01.md": CALENDAR, "calendrier-2031-04-02.md": CALENDRIER}
-    return bot_over(documents, tmp_path_factory, embedder)
+    with pytest.MonkeyPatch.context() as patch:  # events told apart by their names: off by default, on here
+        patch.setenv("PARTNERBOT_ANSWER_WHEN_SUBJECT_SHARE", "0.75")
+        bot = bot_over(documents, tmp_path_factory, embedder)
+    assert bot.settings.answer.when_subject_share == 0.75
+    return bot
 
 
 @pytest.mark.unit

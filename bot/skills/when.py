@@ -15,7 +15,7 @@ from core import lang
 from core.dates import find_dates
 from core.glossary import concepts
 from core.lang import vocabulary as vocab
-from core.text import content_words, fold, words
+from core.text import content_words, fold, guess_language, words
 from store.fact_records import Event, Plan
 from store.facts import first_day
 
@@ -85,7 +85,7 @@ class When(Skill):
             kind_ok = isinstance(fact, Event) and q.event_kind is not None and same_kind(fact.kind, q.event_kind)
             said = concepts(content_words(title_of(fact) + " " + fact.sentence.text))
             overlap = len(wanted & said)
-            if not self.named(adds, title_of(fact) + " " + fact.sentence.text):
+            if not self.named(q, adds, title_of(fact) + " " + fact.sentence.text):
                 # another event of the kind, or the kind's words alone: not the event asked about
                 self.refused += kind_ok or (wanted and overlap >= max(1, len(wanted) // 2))
                 continue
@@ -121,18 +121,22 @@ class When(Skill):
         it as an event ("le jury de A se réunira le …" names no kind), and the evidence may answer."""
         adds = self.adds(q, set())
         return any(
-            find_dates(c.sentence.text) and self.named(adds, c.sentence.text)
+            find_dates(c.sentence.text) and self.named(q, adds, c.sentence.text)
             for c in of_passages(self.facts, self.context.passages)
         )
 
-    def named(self, adds: list[str], text: str) -> bool:
+    def named(self, q: Question, adds: list[str], text: str) -> bool:
         """Does the text hold enough of the names the question adds to the kind? A name is held by its concept, or
-        written longer or with a small typo ("IIIT" in "IIITB"), as `bot.coverage` compares them."""
+        written longer or with a small typo ("IIIT" in "IIITB"), as `bot.coverage` compares them. In another
+        language one is enough: a title's capitalised words ("the Declaration of Intent") are translated, and match
+        only where the glossary knows them."""
         if not adds or not self.context.settings.when_subject_share:
             return True  # nothing added to the kind, or the check turned off
         said = content_words(text)
         found = concepts(said)
         held = sum(1 for name in adds if concepts([name]) & found or spelled(name, said))
+        if guess_language(text) != q.language:
+            return held >= 1
         return held >= self.context.settings.when_subject_share * len(adds)
 
 
