@@ -40,6 +40,7 @@ class Question:
     people: list[str] = field(default_factory=list)  # names of people the facts know
     organisations: list[str] = field(default_factory=list)
     event_kind: str | None = None
+    kind_from_verb: bool = False  # the event's kind comes from a verb's lemma ("se réunira"), no noun names it
     dates: list[DateSpan] = field(default_factory=list)
     temporal: Literal["next", "last"] | None = None
     exact: bool = False  # wants exact days
@@ -90,7 +91,8 @@ def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str
     organisations = facts.organisations_in(text)
     kinds = [kind for kind, pattern in vocab.EVENT_KINDS if pattern.search(folded)]
     kind = _kind(fold(head).replace("’", "'"))
-    if not kinds and kind in ("date", "yes-no"):
+    from_verb = not kinds and kind in ("date", "yes-no")
+    if from_verb:
         kinds = _verb_kinds(head, language)
     named = {w for n in [*people, *organisations] for w in words(n)}
     asking = lang.word_set("questions", "asking")
@@ -108,6 +110,7 @@ def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str
         people=people,
         organisations=organisations,
         event_kind=kinds[0] if kinds else None,
+        kind_from_verb=from_verb and bool(kinds),
         dates=find_dates(text),
         temporal="next" if next_.search(folded) else "last" if last.search(folded) else None,
         exact=bool(lang.pattern("questions", "exact").search(folded)),

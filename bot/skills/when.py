@@ -83,6 +83,9 @@ class When(Skill):
             if not (fact.date if isinstance(fact, Event) else fact.when):
                 continue
             kind_ok = isinstance(fact, Event) and q.event_kind is not None and same_kind(fact.kind, q.event_kind)
+            # A kind read from a verb ("will meet") is shared by every meeting of the documents, in any language: it
+            # picks the event only where the names the question adds are held to (`when_subject_share`).
+            kind_ok = kind_ok and (not q.kind_from_verb or bool(self.context.settings.when_subject_share))
             said = concepts(content_words(title_of(fact) + " " + fact.sentence.text))
             overlap = len(wanted & said)
             if not self.named(q, adds, title_of(fact) + " " + fact.sentence.text):
