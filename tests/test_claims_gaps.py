@@ -14,11 +14,11 @@ from tests.conftest import bot_over
 # Fictional documents written for these tests.
 CALENDAR = """Fictional document created for testing: the calendar of the Pelwen network.
 
-Attendees: Lena Hart, Secretary of the Pelwen Network; Oren Vask, Programme Officer at the Tamsin Trust; Anna Marrow,
+Attendees: Lena Hart, Secretary of the Pelwen Network; Oren Vask, Programme Officer at the Quillon Trust; Anna Marrow,
 Finance Director at the Pelwen Network.
 The Avel selection jury will meet on 4 May 2031.
 The Brennic selection jury will meet on 18 May 2031.
-The Tamsin Trust is represented on the board by its Managing Director.
+The Quillon Trust is represented on the board by its Managing Director.
 """
 CALENDRIER = """Document fictif créé pour des tests : le calendrier du réseau Pelwen.
 
@@ -76,11 +76,11 @@ def test_and_someone_asks_the_previous_question_again_of_them(gaps_bot):
 
 @pytest.mark.integration
 def test_a_role_without_its_holder_is_partial_for_who_is_and_never_a_yes(gaps_bot):
-    who = gaps_bot.ask("Who is the Managing Director of the Tamsin Trust?")
+    who = gaps_bot.ask("Who is the Managing Director of the Quillon Trust?")
     assert who.partial and not who.abstained
-    assert "Managing Director" in who.direct and "not the name" in who.direct and "Tamsin Trust [" not in who.direct
-    said = gaps_bot.ask("Is Oren Vask the Managing Director of the Tamsin Trust?")
+    assert "Managing Director" in who.direct and "not the name" in who.direct and "Quillon Trust [" not in who.direct
+    said = gaps_bot.ask("Is Oren Vask the Managing Director of the Quillon Trust?")
     assert said.kind == "role" and said.partial and not said.direct.startswith("Yes")
     assert "do not say" in said.direct and "Programme Officer" in said.direct
-    held = gaps_bot.ask("Is Oren Vask the Programme Officer at the Tamsin Trust?")
+    held = gaps_bot.ask("Is Oren Vask the Programme Officer at the Quillon Trust?")
     assert held.direct.startswith("Yes") and not held.partial
