@@ -13,6 +13,9 @@ from models.nlp import parses
 # Who may be a person, an organisation, a name the recogniser did not type, or a role the documents give without
 # the name of its holder (a partial answer).
 _WHO = frozenset({"person", "organisation", "name", "role"})
+# Who holds a role: a person (or a name the recogniser did not type), or the role alone when the documents give it
+# without its holder.
+_HOLDER = frozenset({"person", "name", "role"})
 _BY_WORD = {"where": frozenset({"place"}), "when": frozenset({"date"})}
 # How far after the question word its noun may stand ("what's Jane Roe's email address": five words).
 _NOUN_WINDOW = 5
@@ -57,7 +60,16 @@ def read_question(text: str, language: str, people: list[str], organisations: li
         return None
     names = {fold(n): "person" for n in people} | {fold(n): "organisation" for n in organisations}
     claim = question_claim(parses([text], language)[0], names)
+    if word == "who" and claim is not None and claim.copula and _names_a_role(text, organisations):
+        types = _HOLDER  # "who is the Director of X?": a person, or the role alone; X itself is no answer
     return Asking(claim, types, word, noun)
+
+
+def _names_a_role(text: str, organisations: list[str]) -> bool:
+    """Does the question name a person's role ("Vice-Chancellor", "directrice générale") outside the names of the
+    organisations it gives?"""
+    named = {w for o in organisations for w in words(o)}
+    return any(w not in named and w in words_of("types", "role") for w in words(text.replace("-", " ")))
 
 
 def _asked(text: str) -> tuple[str | None, frozenset[str], str]:

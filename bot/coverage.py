@@ -50,11 +50,11 @@ def covers(q: Question, sentences: list[str], share: float) -> bool:
         return True
     said = content_words(" ".join(sentences))
     found = concepts(said)
-    named = sum(1 for term in wanted if concepts([term]) & found or _spelled(term, said))
+    named = sum(1 for term in wanted if concepts([term]) & found or spelled(term, said))
     return named >= share * len(wanted)
 
 
-def _spelled(term: str, said: list[str]) -> bool:
+def spelled(term: str, said: list[str]) -> bool:
     """Is the term one of the words, written longer ("NIT" in "NITK") or with a small typo ("comittee")?"""
     if len(term) < _FUZZY_FROM:
         return any(w.startswith(term) for w in said if len(term) >= 3)

@@ -19,6 +19,7 @@ from core.errors import QuestionError, QuestionTooLong
 from core.kinds import Kind
 from core.lang import vocabulary as vocab
 from core.text import EMAIL, MONTH_PATTERN, PHONE, URL, content_words, fold, guess_language, words
+from models.nlp import parses
 from store.facts import FactIndex
 
 _DATE = re.compile(rf"\b(\d{{1,2}}(er)? )?({MONTH_PATTERN})( \d{{4}})?\b|\b(19|20)\d\d\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
@@ -39,6 +40,7 @@ class Question:
     people: list[str] = field(default_factory=list)  # names of people the facts know
     organisations: list[str] = field(default_factory=list)
     event_kind: str | None = None
+    kind_from_verb: bool = False  # the event's kind comes from a verb's lemma ("se réunira"), no noun names it
     dates: list[DateSpan] = field(default_factory=list)
     temporal: Literal["next", "last"] | None = None
     exact: bool = False  # wants exact days
@@ -88,6 +90,10 @@ def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str
     people = facts.people_in(text)
     organisations = facts.organisations_in(text)
     kinds = [kind for kind, pattern in vocab.EVENT_KINDS if pattern.search(folded)]
+    kind = _kind(fold(head).replace("’", "'"))
+    from_verb = not kinds and kind in ("date", "yes-no")
+    if from_verb:
+        kinds = _verb_kinds(head, language)
     named = {w for n in [*people, *organisations] for w in words(n)}
     asking = lang.word_set("questions", "asking")
     needs = _needs(folded)
@@ -96,7 +102,7 @@ def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str
     return Question(
         text=text,
         language=language,
-        kind=_kind(fold(head).replace("’", "'")),
+        kind=kind,
         asked=asked or text,
         folded=folded,
         needs=needs,
@@ -104,6 +110,7 @@ def analyse(text: str, language: str, facts: FactIndex | None = None, asked: str
         people=people,
         organisations=organisations,
         event_kind=kinds[0] if kinds else None,
+        kind_from_verb=from_verb and bool(kinds),
         dates=find_dates(text),
         temporal="next" if next_.search(folded) else "last" if last.search(folded) else None,
         exact=bool(lang.pattern("questions", "exact").search(folded)),
@@ -121,6 +128,15 @@ def _kind(folded: str) -> Kind:
         if pattern.search(folded):
             return kind  # type: ignore[return-value]
     return "description"
+
+
+def _verb_kinds(text: str, language: str) -> list[str]:
+    """The kinds of event the question's verbs name by their lemma ("se réunira" -> réunir -> meeting), from
+    `[event_verbs]` of questions.toml. Only date and yes/no questions are parsed for it: they are the ones an
+    event's kind narrows, and a parse costs a few milliseconds."""
+    verbs = lang.data("questions")["event_verbs"]
+    lemmas = {fold(t.lemma_) for t in parses([text], language)[0] if t.pos_ == "VERB"}
+    return [kind for kind, said in verbs.items() if lemmas & set(said.split())]
 
 
 def _needs(folded: str) -> Kind | None:

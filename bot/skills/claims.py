@@ -340,6 +340,12 @@ def _words(text: str) -> list[str]:
     return [w for w in content_words(text) if not w.isdigit()]
 
 
+def of_passages(facts: FactIndex, passages: frozenset[str]) -> list[Claim]:
+    """The claims of the given passages (one per sentence that has a predicate), from the index built once."""
+    by_chunk = _index(facts)[0]
+    return [c for p in passages for c in by_chunk.get(p, [])]
+
+
 _INDEXES: WeakKeyDictionary[FactIndex, tuple[dict[str, list[Claim]], dict[str, list[Claim]]]] = WeakKeyDictionary()
 
 

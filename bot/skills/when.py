@@ -3,15 +3,19 @@ question asks whether it happens on a date."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.attendance import asks_attendance
+from bot.coverage import spelled
 from bot.question import Question
 from bot.skills.base import Draft, Skill, common, day_of, overlaps, same_kind, title_of, when_text
+from bot.skills.claims import of_passages
 from core import lang
+from core.dates import find_dates
 from core.glossary import concepts
 from core.lang import vocabulary as vocab
-from core.text import content_words, fold, words
+from core.text import content_words, fold, guess_language, words
 from store.fact_records import Event, Plan
 from store.facts import first_day
 
@@ -19,6 +23,7 @@ from store.facts import first_day
 class When(Skill):
     name = "when"
     order = 40
+    refused = 0  # of the last `dated`: the events of the kind (or the words) asked about that did not name it
 
     def plan(self, q: Question) -> Draft | None:
         if q.kind != "date" and not (q.kind == "yes-no" and q.event_kind):
@@ -27,6 +32,10 @@ class When(Skill):
             return None  # "did X attend the meeting of <date>?" asks who was there (`participants`), not when
         dated = self.dated(q)
         if not dated:
+            if q.kind == "date" and self.refused and not self.stated(q):
+                # Events of the kind asked about are dated, but none is the one the question names ("the jury of
+                # <a town no document names>"): another one's date would be a wrong answer.
+                return Draft(kind="date", abstain=True)
             return None
         draft = Draft(kind="date")
         first, last = dated[0], dated[-1]
@@ -67,13 +76,22 @@ class When(Skill):
             for w in words(m[0])
         }
         telling = concepts([t for t in q.terms if t not in naming])
+        adds = self.adds(q, naming)
+        self.refused = 0
         candidates: list[tuple[int, Event | Plan]] = []
         for fact in [*self.facts.events, *self.facts.plans]:
             if not (fact.date if isinstance(fact, Event) else fact.when):
                 continue
             kind_ok = isinstance(fact, Event) and q.event_kind is not None and same_kind(fact.kind, q.event_kind)
+            # A kind read from a verb ("will meet") is shared by every meeting of the documents, in any language: it
+            # picks the event only where the names the question adds are held to (`when_subject_share`).
+            kind_ok = kind_ok and (not q.kind_from_verb or bool(self.context.settings.when_subject_share))
             said = concepts(content_words(title_of(fact) + " " + fact.sentence.text))
             overlap = len(wanted & said)
+            if not self.named(q, adds, title_of(fact) + " " + fact.sentence.text):
+                # another event of the kind, or the kind's words alone: not the event asked about
+                self.refused += kind_ok or (wanted and overlap >= max(1, len(wanted) // 2))
+                continue
             if kind_ok:
                 # Every event of the kind that the other words name as well counts alike: each document's date for
                 # it is kept. A signing of another text is not the signing asked about.
@@ -85,6 +103,54 @@ class When(Skill):
         top = max(s for s, _ in candidates)
         best = [f for s, f in candidates if s == top]
         return sorted(best, key=lambda f: (f.doc_date, first_day(f) or date.min))
+
+    def adds(self, q: Question, naming: set[str]) -> list[str]:
+        """The names the question adds to the kind of event it asks about ("the jury of <town>", "the <name> panel"):
+        its words written with a capital, less those naming the kind and those that only ask for a date. Names tell
+        one event of a kind from another in any language; common words are worded differently from one document to
+        the next, and are left to the scores."""
+        # A verb that names any kind of event ("se réunira" of a committee) says that it happens, not which one.
+        kind_verbs = concepts(" ".join(lang.data("questions")["event_verbs"].values()).split())
+        dating = lang.word_set("questions", "date_words")
+        capitalised = set(proper_names(q))
+        return [
+            t
+            for t in dict.fromkeys(q.terms)
+            if t in capitalised and t not in naming and fold(t) not in dating and not concepts([t]) & kind_verbs
+        ]
+
+    def stated(self, q: Question) -> bool:
+        """Does a dated sentence of the retrieved passages name what the question adds? Then the facts did not read
+        it as an event ("le jury de A se réunira le …" names no kind), and the evidence may answer."""
+        adds = self.adds(q, set())
+        return any(
+            find_dates(c.sentence.text) and self.named(q, adds, c.sentence.text)
+            for c in of_passages(self.facts, self.context.passages)
+        )
+
+    def named(self, q: Question, adds: list[str], text: str) -> bool:
+        """Does the text hold enough of the names the question adds to the kind? A name is held by its concept, or
+        written longer or with a small typo ("IIIT" in "IIITB"), as `bot.coverage` compares them. In another
+        language one is enough: a title's capitalised words ("the Declaration of Intent") are translated, and match
+        only where the glossary knows them."""
+        if not adds or not self.context.settings.when_subject_share:
+            return True  # nothing added to the kind, or the check turned off
+        said = content_words(text)
+        found = concepts(said)
+        held = sum(1 for name in adds if concepts([name]) & found or spelled(name, said))
+        if guess_language(text) != q.language:
+            return held >= 1
+        return held >= self.context.settings.when_subject_share * len(adds)
+
+
+def proper_names(q: Question) -> list[str]:
+    """The words the question writes with a capital past its first word, as asked or as completed."""
+    found = []
+    for text in (q.asked, q.text):
+        for i, token in enumerate(re.findall(r"[\w'-]+", text)):
+            if i and token[:1].isupper():
+                found += content_words(token)
+    return found
 
 
 def moved(first: Event | Plan, last: Event | Plan) -> bool:
