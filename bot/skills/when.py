@@ -130,7 +130,7 @@ class When(Skill):
 
     def named(self, q: Question, adds: list[str], text: str) -> bool:
         """Does the text hold enough of the names the question adds to the kind? A name is held by its concept, or
-        written longer or with a small typo ("IIIT" in "IIITB"), as `bot.coverage` compares them. In another
+        written longer or with a small typo ("ACME" in "ACMEX"), as `bot.coverage` compares them. In another
         language one is enough: a title's capitalised words ("the Declaration of Intent") are translated, and match
         only where the glossary knows them."""
         if not adds or not self.context.settings.when_subject_share:
