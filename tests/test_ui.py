@@ -181,13 +181,6 @@ def test_a_person_asks_sees_the_streamed_answer_and_its_highlighted_sources(page
     expect(sources).to_contain_text("No sources: the documents do not contain this answer.")
     expect(sources.locator("mark")).to_have_count(0)
 
-    # A next question typed while one is being answered stays in the box: the answer used to empty it.
-    ask(page, "Who is the dean of academics at IIITB?")
-    box = page.get_by_label("Your question / Votre question")
-    box.fill("And the director?")
-    expect(sources).to_contain_text("[1] Rencontre stratégique à IIIT Bangalore", timeout=30_000)  # the last reply
-    expect(box).to_have_value("And the director?")
-
 
 @pytest.mark.browser
 def test_a_person_uploads_a_document_and_asks_about_it_and_markup_stays_inert(page, app, tmp_path):
