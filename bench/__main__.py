@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench import realistic
+from bench.page_client import PageClient
 from eval.score import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,17 +117,16 @@ def cold_starts(runs: int, env: dict[str, str], questions: int) -> dict:
 
 
 def app_asker(url: str) -> Ask:
-    """One person in the app, through Gradio's own client (its queue, streaming and history): each held-out question
-    in its own conversation, the turns it follows up on sent as the page sends them, to the page's own event
+    """One person in the app, as a browser tab asks (`bench.page_client`: Gradio's queue, one kept-alive connection):
+    each held-out question with the turns it follows up on sent as the page sends them, to the page's own event
     (`ask_page`: the answer, the cited pages and the conversations' list, as a browser gets them)."""
-    from gradio_client import Client
-
-    client = Client(url, verbose=False)
+    client = PageClient(url)
 
     def ask(question: str, history: list[dict[str, str]]) -> None:
-        # Gradio's Chatbot takes a message's content as a list of parts, as the page sends it.
+        # Gradio's Chatbot takes a message's content as a list of parts, as the page sends it; None: the kept
+        # conversation, a State the server holds for the session.
         turns = [{"role": t["role"], "content": [{"type": "text", "text": t["content"]}]} for t in history]
-        client.predict(question, turns, api_name="/ask_page")
+        client.call("ask_page", [question, turns, None])
 
     return ask
 
@@ -280,7 +280,7 @@ def table(result: dict) -> str:
         lines.append("|---|---:|")
         lines += [f"| {name} | {ms:.3f} ms |" for name, ms in facts["lookup_median_ms"].items()]
         lines.append("")
-    through = {"load": "the app (gradio_client)", "api": "the API (openai client)"}
+    through = {"load": "the app (browser-like page client)", "api": "the API (openai client)"}
     if loads := [(through[key], result[key]) for key in through if key in result]:
         alone = result["inprocess"]
         lines += [

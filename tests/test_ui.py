@@ -27,6 +27,7 @@ from gradio_client.exceptions import AuthenticationError
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
+from bench.page_client import PageClient, PageError
 from bench.scans import save_scan, scan, typed_pdf
 from core.settings import Settings
 from ingest.pipeline import ingest
@@ -77,21 +78,11 @@ def page(browser, app) -> Iterator[Page]:
 def queue_call(url: str, event: str, data: list, session: str, event_data: dict | None = None) -> list[dict]:
     """An event of the app called through Gradio's queue the way a script can, without the page: `event` is an
     endpoint's name or a trigger ("like"). Returns the session's messages until the call completes."""
-    config = httpx.get(url + "/config", timeout=10).json()
-    dependency = next(
-        d for d in config["dependencies"] if d.get("api_name") == event or any(t[1] == event for t in d["targets"])
-    )
-    body = {"data": data, "fn_index": dependency["id"], "session_hash": session, "event_data": event_data}
-    body["trigger_id"] = dependency["targets"][0][0]
-    httpx.post(url + "/gradio_api/queue/join", json=body, timeout=30).raise_for_status()
-    messages = []
-    with httpx.stream("GET", url + "/gradio_api/queue/data", params={"session_hash": session}, timeout=120) as events:
-        for line in events.iter_lines():
-            if line.startswith("data:"):
-                messages.append(json.loads(line[5:]))
-                if messages[-1].get("msg") == "process_completed":
-                    break
-    return messages
+    client = PageClient(url, timeout=120, session=session)
+    try:
+        return client.messages(event, data, event_data)
+    finally:
+        client.close()
 
 
 def warnings(messages: list[dict]) -> str:
@@ -112,6 +103,19 @@ def test_the_api_answers_with_sources(app):
     assert reply["role"] == "assistant" and "10 janvier 2024" in str(reply["content"])
     cited = re.findall(r"<mark>(.*?)</mark>", sources, re.DOTALL)
     assert any("signée le 10 janvier 2024" in text for text in cited)
+
+
+@pytest.mark.integration
+def test_the_benchs_page_client_asks_as_the_page_does_and_reports_a_failed_event(app):
+    client = PageClient(app.url)
+    try:
+        box, chat, *_ = client.call("ask_page", ["When was the declaration of intent signed?", [], None])
+        assert box == {"__type__": "update"} and "10 janvier 2024" in str(chat[-1]["content"])
+        with pytest.raises(PageError) as failed:  # an input missing: Gradio does not complete the event
+            client.call("ask_page", ["When was the declaration of intent signed?"])
+        assert failed.value.messages and failed.value.messages[-1].get("success") is not True
+    finally:
+        client.close()
 
 
 @pytest.mark.integration
