@@ -518,3 +518,22 @@ def test_rows_and_columns_named_in_another_language_by_the_embedder(similar):
     )
     # A word close to no label nor header does not pick one: catering is in no row of the budget.
     assert _ask_with([budget], "How much is budgeted for catering?", "en", similar).abstain
+
+
+@pytest.mark.integration
+def test_a_table_reader_that_fails_costs_the_document_nothing(tmp_path, embedder, monkeypatch):
+    def broken(*args, **kwargs):  # scripted: the failure path is what is tested
+        raise ValueError("a table reader's bug")
+
+    monkeypatch.setattr("ingest.tables.extract_tables", broken)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "contributions-2030.csv").write_text(CONTRIBUTIONS, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
+    store = Store(settings, embedder=embedder)
+    report = ingest([folder], settings, store=store)
+    assert any(
+        "its tables could not be read (ValueError: a table reader's bug); its text is kept" in w
+        for w in report.warnings
+    )
+    assert any("Polytechnique Fictive" in c.text for c in store.chunks()) and store.tables.tables() == []
