@@ -279,9 +279,9 @@ class ChatApp:
         async def last(*reply: Any) -> tuple[Any, ...]:
             return (*reply, *(await self._listed(conversation_id, request) if on_page else ()))
 
-        # The box is emptied and the question shown at once; after that only a refusal writes the box (the question
-        # put back, to ask again): a next question typed while this one is answered is no longer wiped by its answer.
-        yield "", chat, gr.skip(), gr.skip(), *unchanged
+        # The question is shown at once. Only a refusal writes the box (the question put back, to ask again): the page
+        # emptied it in the browser before asking (see `build_app`), and a client of `/ask` gets it emptied here.
+        yield gr.skip() if on_page else "", chat, gr.skip(), gr.skip(), *unchanged
         try:
             text = ""
             async for piece in self.service.pool.stream(lambda: self.service.stream(message, previous)):
@@ -507,6 +507,9 @@ def build_app(service: ChatService) -> gr.Blocks:
                 # Answers quote documents: shown as text, never interpreted as HTML or Markdown.
                 chatbot = gr.Chatbot(label="Conversation", height=460, render_markdown=False, sanitize_html=True)
                 question = gr.Textbox(label="Your question / Votre question", placeholder="Ask… / Posez…")
+                # The question being asked: the browser moves it here and empties the box before anything is sent,
+                # so what is typed next, even before the server's first reply, is never wiped.
+                asked = gr.Textbox(visible=False)
                 send = gr.Button("Ask / Demander", variant="primary")
                 for label, examples in texts.examples:
                     gr.Examples(list(examples), inputs=question, label=label)
@@ -582,12 +585,13 @@ def build_app(service: ChatService) -> gr.Blocks:
 
         ask_inputs, ask_outputs = [question, chatbot, conversation_id], [question, chatbot, sources, conversation_id]
         # No limit of Gradio's own: the answers wait in the service's pool, the one bound shared with the API.
-        # The page's question is one event that also lists the cited pages and the conversations (`respond_on_page`);
+        # The page's question is one server event that also lists the cited pages and the conversations
+        # (`respond_on_page`), after a step in the browser alone (no request) that moves the question out of the box;
         # `ask_page` (undocumented) lets the bench's load row ask as the page does.
         for trigger, name in ((question.submit, "ask_page"), (send.click, False)):
-            trigger(
+            trigger(None, question, [question, asked], js="(q) => ['', q]", api_name=False).then(
                 app.respond_on_page,
-                ask_inputs,
+                [asked, chatbot, conversation_id],
                 [*ask_outputs, page_choice, page_view, conversations],
                 api_name=name,
                 api_visibility="undocumented",  # the click's event stays private (api_name=False)
