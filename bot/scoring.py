@@ -74,16 +74,26 @@ class SentenceScorer:
         return self._query_vector(embedded_text(question, self.max_word_chars, self.query_chars))
 
     def _query_vector(self, text: str) -> np.ndarray:
+        return self._query_vectors([text])[0]
+
+    def _query_vectors(self, texts: list[str]) -> np.ndarray:
+        """The queries' vectors, from the cache when it has them; the missing ones embedded in one batch."""
+        found: dict[str, np.ndarray] = {}
         with self._lock:
-            if text in self._queries:
-                self._queries.move_to_end(text)
-                return self._queries[text]
-        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        with self._lock:
-            self._queries[text] = vector
-            while len(self._queries) > _QUERY_CACHE:
-                self._queries.popitem(last=False)
-        return vector
+            for text in texts:
+                if text in self._queries:
+                    self._queries.move_to_end(text)
+                    found[text] = self._queries[text]
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            vectors = self.embedder.embed_queries(missing)
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    found[text] = self._queries[text] = np.asarray(vector, dtype=np.float32)
+                while len(self._queries) > _QUERY_CACHE:
+                    self._queries.popitem(last=False)
+        # From this call's own vectors: another thread may evict them from the cache meanwhile.
+        return np.stack([found[t] for t in texts])
 
     def warm(self, texts: Iterable[str], limit: int, batch: int = 32) -> int:
         """Embed up to `limit` of `texts` not cached yet, `batch` at a time (a question arriving meanwhile waits for
@@ -129,9 +139,8 @@ class SentenceScorer:
         if not queries or not texts:
             return [[] for _ in queries]
         # Cached: the tables skill asks with the same words of a question for every table (issue 25: uncached, these
-        # embeddings were 38 % of the served app's busy time under load).
-        vectors = np.stack([self._query_vector(q) for q in queries])
-        return (vectors @ self._vectors(texts).T).tolist()
+        # embeddings were 38 % of the served app's busy time under load). The new ones are embedded in one batch.
+        return (self._query_vectors(queries) @ self._vectors(texts).T).tolist()
 
 
 def word_overlap(terms: set[str], text: str) -> float:

@@ -48,6 +48,9 @@ class CountingEmbedder(Embedder):
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_queries(texts)
+
 
 @pytest.fixture(scope="session")
 def embedder() -> CountingEmbedder:
