@@ -85,7 +85,10 @@ class Bot:
             settings.retrieval.query_chars,
         )
         self.retriever = HybridRetriever(
-            store=store, settings=settings.retrieval, reranker=build_reranker(settings.retrieval.reranker, self.scorer)
+            store=store,
+            settings=settings.retrieval,
+            reranker=build_reranker(settings.retrieval.reranker, self.scorer),
+            scorer=self.scorer,
         )
         self.composer = composer or build_composer(settings, self.scorer, store)
         self._translator: TextModel | None = None

@@ -71,9 +71,10 @@ class SentenceScorer:
         return np.stack([found[t] for t in texts])
 
     def _query(self, question: str) -> np.ndarray:
-        return self._query_vector(embedded_text(question, self.max_word_chars, self.query_chars))
+        return self.query_vector(embedded_text(question, self.max_word_chars, self.query_chars))
 
-    def _query_vector(self, text: str) -> np.ndarray:
+    def query_vector(self, text: str) -> np.ndarray:
+        """The embedding of a query as it is (see `embedded_text`), from the cache when it has it."""
         return self._query_vectors([text])[0]
 
     def _query_vectors(self, texts: list[str]) -> np.ndarray:
