@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -66,3 +67,14 @@ def test_the_served_warm_up_embeds_the_index_sentences_a_first_question_would_wa
     passages = list(bot.store.passage_texts())
     assert passages
     assert all(s in bot.scorer._cache for text in passages for s in sentences(text) or [text])
+
+
+def test_answer_processes_share_the_cores_between_their_models_unless_the_operator_says():
+    from core.settings import StoreSettings
+    from service.processes import worker_settings
+
+    cores = os.cpu_count() or 1
+    assert worker_settings(Settings(), cores).store.model_threads == 1  # one core a process
+    assert worker_settings(Settings(), 1).store.model_threads == cores
+    chosen = Settings(store=StoreSettings(model_threads=3))
+    assert worker_settings(chosen, cores).store.model_threads == 3
