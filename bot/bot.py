@@ -88,6 +88,7 @@ class Bot:
             settings.answer.sentence_cache,
             settings.retrieval.max_word_chars,
             settings.retrieval.query_chars,
+            settings.answer.query_cache,
         )
         self.retriever = HybridRetriever(
             store=store,

@@ -12,11 +12,6 @@ import numpy as np
 from core.text import content_words, stem, stems
 from models.embeddings import Embedder
 
-# The reranker and the evidence score the same question, and the tables skill the same words of it for every table:
-# each is embedded once. A few suffice, as the app's workers answer a handful of questions (a question and about ten
-# words each) at a time.
-_QUERY_CACHE = 64
-
 
 def embedded_text(question: str, max_word_chars: int, max_chars: int) -> str:
     """What of a question is embedded: without its tokens longer than a word, cut at a word after `max_chars`."""
@@ -42,12 +37,16 @@ class SentenceScorer:
         cache_size: int,
         max_word_chars: int = 40,
         query_chars: int = 400,
+        query_cache: int = 4096,
     ):
         self.embedder = embedder
         self.word_weight = word_weight
         self.cache_size = cache_size
         self.max_word_chars = max_word_chars
         self.query_chars = query_chars
+        # The reranker and the evidence score the same question, and the tables skill the same words of it for
+        # every table; other questions come back to the same words.
+        self.query_cache = query_cache
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -91,7 +90,7 @@ class SentenceScorer:
             with self._lock:
                 for text, vector in zip(missing, vectors, strict=True):
                     found[text] = self._queries[text] = np.asarray(vector, dtype=np.float32)
-                while len(self._queries) > _QUERY_CACHE:
+                while len(self._queries) > self.query_cache:
                     self._queries.popitem(last=False)
         # From this call's own vectors: another thread may evict them from the cache meanwhile.
         return np.stack([found[t] for t in texts])

@@ -78,3 +78,14 @@ def test_answer_processes_share_the_cores_between_their_models_unless_the_operat
     assert worker_settings(Settings(), 1).store.model_threads == cores
     chosen = Settings(store=StoreSettings(model_threads=3))
     assert worker_settings(chosen, cores).store.model_threads == 3
+
+
+def test_the_words_of_an_earlier_question_are_not_embedded_again_and_the_query_cache_stays_bounded(embedder):
+    scorer = SentenceScorer(embedder, Settings().answer.word_weight, 1000, query_cache=3)
+    labels = ["Billets d'avion", "Doctorants"]
+    first = scorer.similarities(["budget", "flight tickets"], labels)
+    embedder.queried.clear()
+    again = scorer.similarities(["flight tickets", "students"], labels)
+    assert embedder.queried == {"students": 1} and again[0] == first[1]
+    scorer.similarities(["travel", "meeting"], labels)
+    assert len(scorer._queries) == 3 and "budget" not in scorer._queries  # the least recently used went first
