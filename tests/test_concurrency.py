@@ -89,3 +89,20 @@ def test_the_words_of_an_earlier_question_are_not_embedded_again_and_the_query_c
     assert embedder.queried == {"students": 1} and again[0] == first[1]
     scorer.similarities(["travel", "meeting"], labels)
     assert len(scorer._queries) == 3 and "budget" not in scorer._queries  # the least recently used went first
+
+
+def test_an_answer_process_with_its_share_of_the_cores_answers_as_the_app_itself(embedder, tmp_path_factory):
+    from service.processes import AnswerProcesses
+    from tests.conftest import bot_over
+
+    documents = {"visit.md": "# Fictional visit\n\nThe fictional Norvane delegation visited Lisbon on 3 May 2031."}
+    bot = bot_over(documents, tmp_path_factory, embedder)
+    pool = AnswerProcesses(bot.settings, 1)
+    try:
+        pool.warm_up()
+        question = "When did the Norvane delegation visit Lisbon?"
+        answer, here = pool.ask(question, []), bot.ask(question)
+    finally:
+        pool.close()
+    assert not answer.abstained and "3 May 2031" in answer.answer
+    assert (answer.answer, answer.citations) == (here.answer, here.citations)
