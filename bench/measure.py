@@ -211,6 +211,29 @@ def measure_inprocess(count: int) -> dict:
     }
 
 
+def measure_cpu(count: int) -> dict:
+    """CPU seconds an answer (all of this process's threads) of the load rows' questions, on the index the settings
+    name, in a service set up as one of `partnerbot serve`'s answer processes and warmed: what caps the answers a
+    second of a machine's cores (issue 25). The first pass asks questions the service has not seen; the second asks
+    them again, and is flattered by every cache keyed on a question's text."""
+    from bench.realistic import questions
+    from service.processes import worker_settings
+
+    settings = Settings()
+    if settings.app.answer_processes:
+        settings = worker_settings(settings, settings.app.answer_processes)
+    service = build_service(settings)
+    service.warm_up()
+    asked = questions(count)
+    result: dict = {"questions": len(asked), "model_threads": settings.store.model_threads}
+    for name in ("first_pass", "second_pass"):
+        started = time.process_time()
+        for question, history in asked:
+            service.ask(question, history)
+        result[f"{name}_cpu_s_per_answer"] = (time.process_time() - started) / len(asked)
+    return result
+
+
 def measure_ocr(pages: int, runs: int) -> dict:
     """Pages a second that OCR reads on this machine, on a scan the bench makes of known French and English text
     (noised and slightly skewed), with the share of its words read back."""
@@ -438,14 +461,14 @@ def measure_tables(rows: int, questions: int, data_dir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.measure")
     parser.add_argument(
-        "what", choices=["ingest", "scale", "facts", "ocr", "translate", "upload", "inprocess", "tables"]
+        "what", choices=["ingest", "scale", "facts", "ocr", "translate", "upload", "inprocess", "cpu", "tables"]
     )
     parser.add_argument("--megabytes", type=float, default=20.0, help="size of the upload of `upload`")
     parser.add_argument(
         "--questions",
         type=int,
         default=30,
-        help="questions of `upload` (idle and during each upload) and of `inprocess`",
+        help="questions of `upload` (idle and during each upload), of `inprocess` and of `cpu`",
     )
     parser.add_argument("--wait", type=float, default=600, help="seconds `upload` waits for the upload's embedding")
     parser.add_argument("--pages", type=int, default=4)
@@ -466,6 +489,8 @@ def main() -> None:
         result = measure_translate(args.pages)
     elif args.what == "inprocess":
         result = measure_inprocess(args.questions)
+    elif args.what == "cpu":
+        result = measure_cpu(args.questions)
     elif args.what == "tables":
         result = measure_tables(args.rows, args.questions, args.data_dir)
     elif args.what == "upload":

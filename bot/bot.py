@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.answer import Answer
 from bot.compose import Composer, Composition, ExtractiveComposer
@@ -24,13 +24,18 @@ from store.facts import FactIndex
 from store.store import Store
 
 
-def _timed(name: str, step: Callable[[dict], Any]) -> Runnable:
-    def run(state: dict) -> Any:
+def _timed(name: str, key: str, step: Callable[[dict], Any]) -> Runnable:
+    """A step of the chain: the state with `step(state)` under `key`, the step's time under `name` in its timings.
+    Run in the caller's thread: `RunnablePassthrough.assign` ran its one step in a thread pool it made for every
+    call, two pools and two threads a question (issue 25)."""
+
+    def run(state: dict) -> dict:
         started = time.perf_counter()
         try:
-            return step(state)
+            value = step(state)
         finally:
             state["timings"][name] = round(time.perf_counter() - started, 4)
+        return {**state, key: value}
 
     return RunnableLambda(run, name=name)
 
@@ -83,27 +88,30 @@ class Bot:
             settings.answer.sentence_cache,
             settings.retrieval.max_word_chars,
             settings.retrieval.query_chars,
+            settings.answer.query_cache,
         )
         self.retriever = HybridRetriever(
-            store=store, settings=settings.retrieval, reranker=build_reranker(settings.retrieval.reranker, self.scorer)
+            store=store,
+            settings=settings.retrieval,
+            reranker=build_reranker(settings.retrieval.reranker, self.scorer),
+            scorer=self.scorer,
         )
         self.composer = composer or build_composer(settings, self.scorer, store)
         self._translator: TextModel | None = None
         # Parse (a follow-up condensed into a standalone question) and retrieve; composing is the last step,
         # streamed piece by piece.
-        self.prepare = RunnablePassthrough.assign(
-            parsed=_timed(
-                "parse",
-                lambda s: parse(
-                    s["question"],
-                    s["history"],
-                    store.facts(),
-                    settings.answer,
-                    max_word_chars=settings.retrieval.max_word_chars,
-                    spell=self._spell,
-                ),
-            )
-        ) | RunnablePassthrough.assign(documents=_timed("retrieve", lambda s: self._retrieve(s["parsed"])))
+        self.prepare = _timed(
+            "parse",
+            "parsed",
+            lambda s: parse(
+                s["question"],
+                s["history"],
+                store.facts(),
+                settings.answer,
+                max_word_chars=settings.retrieval.max_word_chars,
+                spell=self._spell,
+            ),
+        ) | _timed("retrieve", "documents", lambda s: self._retrieve(s["parsed"]))
 
     def _retrieve(self, q: Question) -> list[Any]:
         """The passages of the question; unreranked when a table answers it (`Reader.from_tables`)."""

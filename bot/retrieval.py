@@ -8,7 +8,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from bot.rerank import Reranker
-from bot.scoring import embedded_text
+from bot.scoring import SentenceScorer, embedded_text
 from core.settings import RetrievalSettings
 from store.records import Chunk
 from store.store import Store
@@ -37,12 +37,18 @@ class HybridRetriever(BaseRetriever):
     store: Store
     settings: RetrievalSettings
     reranker: Reranker | None = None  # None keeps the fused order
+    # Embeds the question through its cache, where the reranker and the evidence find it again: one embedding a
+    # question instead of two (issue 25). None: the store embeds it.
+    scorer: SentenceScorer | None = None
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         settings = self.settings
         # The question's words, bounded: a long question costs the model no more than a few sentences.
         embedded = embedded_text(query, settings.max_word_chars, settings.query_chars)
-        dense = self.store.dense_search(embedded, settings.dense_k) if settings.mode != "lexical" else []
+        dense: list[tuple[Chunk, float]] = []
+        if settings.mode != "lexical":
+            vector = self.scorer.query_vector(embedded).tolist() if self.scorer is not None else None
+            dense = self.store.dense_search(embedded, settings.dense_k, vector)
         lexical = self.store.lexical_search(query, settings.lexical_k) if settings.mode != "dense" else []
         fused = reciprocal_rank_fusion(
             [([c for c, _ in dense], settings.dense_weight), ([c for c, _ in lexical], settings.lexical_weight)],

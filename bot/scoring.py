@@ -12,11 +12,6 @@ import numpy as np
 from core.text import content_words, stem, stems
 from models.embeddings import Embedder
 
-# The reranker and the evidence score the same question, and the tables skill the same words of it for every table:
-# each is embedded once. A few suffice, as the app's workers answer a handful of questions (a question and about ten
-# words each) at a time.
-_QUERY_CACHE = 64
-
 
 def embedded_text(question: str, max_word_chars: int, max_chars: int) -> str:
     """What of a question is embedded: without its tokens longer than a word, cut at a word after `max_chars`."""
@@ -42,12 +37,16 @@ class SentenceScorer:
         cache_size: int,
         max_word_chars: int = 40,
         query_chars: int = 400,
+        query_cache: int = 4096,
     ):
         self.embedder = embedder
         self.word_weight = word_weight
         self.cache_size = cache_size
         self.max_word_chars = max_word_chars
         self.query_chars = query_chars
+        # The reranker and the evidence score the same question, and the tables skill the same words of it for
+        # every table; other questions come back to the same words.
+        self.query_cache = query_cache
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -71,19 +70,30 @@ class SentenceScorer:
         return np.stack([found[t] for t in texts])
 
     def _query(self, question: str) -> np.ndarray:
-        return self._query_vector(embedded_text(question, self.max_word_chars, self.query_chars))
+        return self.query_vector(embedded_text(question, self.max_word_chars, self.query_chars))
 
-    def _query_vector(self, text: str) -> np.ndarray:
+    def query_vector(self, text: str) -> np.ndarray:
+        """The embedding of a query as it is (see `embedded_text`), from the cache when it has it."""
+        return self._query_vectors([text])[0]
+
+    def _query_vectors(self, texts: list[str]) -> np.ndarray:
+        """The queries' vectors, from the cache when it has them; the missing ones embedded in one batch."""
+        found: dict[str, np.ndarray] = {}
         with self._lock:
-            if text in self._queries:
-                self._queries.move_to_end(text)
-                return self._queries[text]
-        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        with self._lock:
-            self._queries[text] = vector
-            while len(self._queries) > _QUERY_CACHE:
-                self._queries.popitem(last=False)
-        return vector
+            for text in texts:
+                if text in self._queries:
+                    self._queries.move_to_end(text)
+                    found[text] = self._queries[text]
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            vectors = self.embedder.embed_queries(missing)
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    found[text] = self._queries[text] = np.asarray(vector, dtype=np.float32)
+                while len(self._queries) > self.query_cache:
+                    self._queries.popitem(last=False)
+        # From this call's own vectors: another thread may evict them from the cache meanwhile.
+        return np.stack([found[t] for t in texts])
 
     def warm(self, texts: Iterable[str], limit: int, batch: int = 32) -> int:
         """Embed up to `limit` of `texts` not cached yet, `batch` at a time (a question arriving meanwhile waits for
@@ -129,9 +139,8 @@ class SentenceScorer:
         if not queries or not texts:
             return [[] for _ in queries]
         # Cached: the tables skill asks with the same words of a question for every table (issue 25: uncached, these
-        # embeddings were 38 % of the served app's busy time under load).
-        vectors = np.stack([self._query_vector(q) for q in queries])
-        return (vectors @ self._vectors(texts).T).tolist()
+        # embeddings were 38 % of the served app's busy time under load). The new ones are embedded in one batch.
+        return (self._query_vectors(queries) @ self._vectors(texts).T).tolist()
 
 
 def word_overlap(terms: set[str], text: str) -> float:

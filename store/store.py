@@ -334,9 +334,10 @@ class Store:
 
     # Searching
 
-    def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        """The k nearest chunks to the query, with cosine similarity."""
-        vector = self.embedder.embed_query(query)
+    def dense_search(self, query: str, k: int, vector: list[float] | None = None) -> list[tuple[Chunk, float]]:
+        """The k nearest chunks to the query (`vector`, its embedding, when the caller has it), with cosine
+        similarity."""
+        vector = vector if vector is not None else self.embedder.embed_query(query)
         # No count() first: Chroma returns fewer results itself, and count() costs more than the search.
         with index_errors("searching passages"):
             found = self.collection.query(

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,19 +35,25 @@ SEED_DOC = CORPUS / "partnership_meeting_2025-03-26.txt"
 
 
 class CountingEmbedder(Embedder):
-    """The real embedder of the settings, counting the passages it embeds."""
+    """The real embedder of the settings, counting the passages it embeds and each query text it embeds."""
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.spec = inner.spec
         self.embedded = 0
+        self.queried: Counter[str] = Counter()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         self.embedded += len(texts)
         return self.inner.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
+        self.queried[text] += 1
         return self.inner.embed_query(text)
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        self.queried.update(texts)
+        return self.inner.embed_queries(texts)
 
 
 @pytest.fixture(scope="session")

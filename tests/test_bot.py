@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
 from bot import Answer, Bot, QuestionError
+from bot.scoring import embedded_text
 from core.settings import Settings
 from eval.score import contains_alias
 from ingest.pipeline import ingest
@@ -108,6 +110,24 @@ def test_follow_up_in_french_uses_the_conversation(bot):
 
 
 @pytest.mark.integration
+def test_the_question_is_embedded_once_for_the_search_and_the_reranker(bot, embedder):
+    # The dense search takes the question's vector from the scorer's cache, where the reranker finds it (issue 25).
+    question = "Which partners signed the declaration of intent on that Tuesday?"
+    answer = bot.ask(question)
+    assert bot.retriever.reranker is not None and "retrieve" in answer.timings
+    embedded = embedded_text(answer.standalone_question, 40, Settings().retrieval.query_chars)
+    assert embedder.queried[embedded] == 1, embedder.queried
+
+
+def test_the_chain_parses_and_retrieves_in_the_askers_thread(bot, monkeypatch):
+    # No thread pool a step (RunnablePassthrough.assign made one for each call): the asker's thread does it all.
+    threads = []
+    retrieve = bot._retrieve
+    monkeypatch.setattr(bot, "_retrieve", lambda q: threads.append(threading.get_ident()) or retrieve(q))
+    answer = bot.ask("Who signed the declaration?")
+    assert threads == [threading.get_ident()] and {"parse", "retrieve"} <= answer.timings.keys()
+
+
 def test_without_history_a_vague_question_is_not_rewritten(bot):
     assert bot.ask("Il est prévu pour quand ?").standalone_question == "Il est prévu pour quand ?"
 

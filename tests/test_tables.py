@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -498,6 +499,17 @@ def test_the_smallest_is_asked_with_la_plus_followed_by_a_word_of_the_smallest()
 def similar(embedder):
     """The bot's own comparison by meaning, with the session's multilingual embedder."""
     return SentenceScorer(embedder, Settings().answer.word_weight, 1000).similarities
+
+
+@pytest.mark.integration
+def test_the_phrases_embedded_in_one_batch_have_the_vectors_of_one_at_a_time(embedder):
+    # The tables skill embeds a question's phrases in one batch (issue 25): an answer may not change for it.
+    phrases = ["flight tickets", "PhD students", "a", "montant TTC du budget de fonctionnement annuel"]
+    assert embedder.embed_queries(phrases) == [embedder.embed_query(p) for p in phrases]
+    labels = ["Billets d'avion", "Doctorants"]
+    one_by_one = np.array([embedder.embed_query(p) for p in phrases], dtype=np.float32)
+    expected = (one_by_one @ np.array(embedder.embed_documents(labels), dtype=np.float32).T).tolist()
+    assert SentenceScorer(embedder, Settings().answer.word_weight, 1000).similarities(phrases, labels) == expected
 
 
 @pytest.mark.integration
