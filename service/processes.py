@@ -69,8 +69,9 @@ class AnswerProcesses:
     def _new(self) -> ProcessPoolExecutor:
         # Spawned, not forked: the app's process holds threads and open index files a fork would copy mid-use.
         context = multiprocessing.get_context("spawn")
-        settings = worker_settings(self.settings, self.count)
-        return ProcessPoolExecutor(self.count, mp_context=context, initializer=_start, initargs=(settings, os.getpid()))
+        return ProcessPoolExecutor(
+            self.count, mp_context=context, initializer=_start, initargs=(self.settings, os.getpid())
+        )
 
     def warm_up(self) -> None:
         """Start the processes (each warms as it starts; see `_start`); waits until one of them can answer. A job a
@@ -101,14 +102,3 @@ class AnswerProcesses:
 def _started_all(pool: ProcessPoolExecutor, count: int) -> None:
     for future in [pool.submit(_started) for _ in range(count)]:
         future.result()
-
-
-def worker_settings(settings: Settings, count: int) -> Settings:
-    """A worker's settings: unless the operator set `PARTNERBOT_MODEL_THREADS`, its models get the cores divided
-    among the `count` workers (one each on two cores). The processes keep every core busy between them; a model's
-    threads beyond its share only wait for a core: on the 160 realistic questions, two threads an embedding cost
-    0.13 CPU-seconds an answer where one cost 0.11 (issue 25), and the same vectors."""
-    if settings.store.model_threads is not None:
-        return settings
-    threads = max(1, (os.cpu_count() or 1) // count)
-    return settings.model_copy(update={"store": settings.store.model_copy(update={"model_threads": threads})})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -69,17 +68,6 @@ def test_the_served_warm_up_embeds_the_index_sentences_a_first_question_would_wa
     assert all(s in bot.scorer._cache for text in passages for s in sentences(text) or [text])
 
 
-def test_answer_processes_share_the_cores_between_their_models_unless_the_operator_says():
-    from core.settings import StoreSettings
-    from service.processes import worker_settings
-
-    cores = os.cpu_count() or 1
-    assert worker_settings(Settings(), cores).store.model_threads == 1  # one core a process
-    assert worker_settings(Settings(), 1).store.model_threads == cores
-    chosen = Settings(store=StoreSettings(model_threads=3))
-    assert worker_settings(chosen, cores).store.model_threads == 3
-
-
 def test_the_words_of_an_earlier_question_are_not_embedded_again_and_the_query_cache_stays_bounded(embedder):
     scorer = SentenceScorer(embedder, Settings().answer.word_weight, 1000, query_cache=3)
     labels = ["Billets d'avion", "Doctorants"]
@@ -91,7 +79,7 @@ def test_the_words_of_an_earlier_question_are_not_embedded_again_and_the_query_c
     assert len(scorer._queries) == 3 and "budget" not in scorer._queries  # the least recently used went first
 
 
-def test_an_answer_process_with_its_share_of_the_cores_answers_as_the_app_itself(embedder, tmp_path_factory):
+def test_an_answer_process_answers_as_the_app_itself(embedder, tmp_path_factory):
     from service.processes import AnswerProcesses
     from tests.conftest import bot_over
 
