@@ -138,7 +138,8 @@ def test_the_meeting_of_the_minutes_with_its_attendees_the_people_after_it_and_t
 )
 def test_the_people_listed_on_a_headers_own_line_are_the_meetings(text, language, present, excused):
     meeting = next(
-        e for e in extract_facts(text, "minutes.md", text[2:].split("\n")[0], "2031-05-02", language, [("c", 0)])
+        e
+        for e in extract_facts(text, "minutes.md", text[2:].split("\n")[0], "2031-05-02", language, [("c", 0)])
         if e.type == "event"
     )
     assert (meeting.participants, meeting.excused) == (present, excused)
