@@ -298,7 +298,31 @@ def _argument(
             for arg in relative:  # "that"/"qui" stands for the noun it hangs on: that is what is asked
                 arg.asks, arg.type, arg.text = "which", _type(head, kept, text, names), text
     extent = (head.left_edge.idx, head.right_edge.idx + len(head.right_edge.text))
+    clause = _detached_clause(head) if question and inner is None else None
+    if clause is not None:
+        # "l'organisation qui a organisé …" with the clause's verb hung on the question's: the clause is still the
+        # noun's, and the phrase the inner answer replaces runs to its end.
+        inner = _claim(clause, names, question=True)
+        for arg in inner.args if inner else []:
+            if arg.head in words_of("asking", "relative"):
+                arg.asks, arg.type, arg.text = "which", _type(head, kept, text, names), text
+        extent = (extent[0], clause.right_edge.idx + len(clause.right_edge.text))
     return Argument(role, text, start, end, _type(head, kept, text, names), fold(head.lemma_), asks, inner, extent)
+
+
+def _detached_clause(head: Any) -> Any | None:
+    """The verb of a relative clause the parser hung elsewhere than on its noun: the relative pronoun right after
+    the noun ("organisation [qui] a organisé") is that verb's subject or object, the verb further on."""
+    after = head.right_edge.i + 1
+    if after >= len(head.doc):
+        return None
+    pronoun = head.doc[after]
+    verb = pronoun.head
+    if fold(pronoun.text) not in words_of("asking", "relative") or not pronoun.dep_.startswith(("nsubj", "obj")):
+        return None
+    if verb.pos_ != "VERB" or verb.i <= pronoun.i or verb.dep_ in _RELATIVE or verb.dep_ == "ROOT":
+        return None
+    return verb
 
 
 def _kept(head: Any, also: frozenset[str] = frozenset()) -> list[Any]:

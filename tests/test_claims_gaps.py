@@ -26,6 +26,9 @@ Le jury de Corlay se réunira le 2 juin 2031.
 Le jury de Trébrivan se réunira le 16 juin 2031.
 Yves Caradec, président de la Coopérative Brenn, a ouvert la séance.
 La Coopérative Brenn finance le programme de tutorat.
+Nolwenn Riou, chargée de mission à l'Agence Kerlouan, a ouvert le forum.
+L'Agence Kerlouan a organisé le forum du réseau.
+L'Agence Kerlouan est dirigée par Maël Tanguy.
 """
 
 
@@ -98,3 +101,14 @@ def test_a_verb_the_parser_reads_as_a_noun_after_which_and_its_noun_is_the_quest
     assert analyse("Quelle organisation des programmes ?", "fr").asking.claim is None  # "organisation": no verb
     answer = gaps_bot.ask("Quelle organisation finance le programme de tutorat ?")
     assert "Coopérative Brenn" in answer.direct and not answer.abstained
+
+
+@pytest.mark.integration
+def test_a_relative_clause_the_parser_hangs_on_the_main_verb_is_still_the_nouns_inner_question(gaps_bot):
+    # spaCy hangs "a organisé" on "dirige", not on "organisation": the clause is found by its pronoun.
+    question = "Qui dirige l'organisation qui a organisé le forum du réseau ?"
+    chain = analyse(question, "fr").asking.chain
+    assert chain is not None and chain.inner is not None and chain.inner.relation == "organiser"
+    assert question[chain.extent[0] : chain.extent[1]] == "l'organisation qui a organisé le forum du réseau"
+    answer = gaps_bot.ask(question)
+    assert "Agence Kerlouan" in answer.direct and "Maël Tanguy" in answer.direct
