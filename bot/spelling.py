@@ -28,6 +28,16 @@ def corrected(text: str, closest: Callable[[str], str | None], min_length: int) 
         folded = fold(word)
         if len(folded) < min_length or folded in known:
             return word
-        return closest(folded) or word
+        found = closest(folded)
+        if not found or found == folded:
+            return word  # the documents use it: as the asker wrote it, "Hélène" not the index's "helene"
+        return _cased(found, word)
 
     return _WORD.sub(fix, text)
+
+
+def _cased(found: str, written: str) -> str:
+    """The documents' word (folded in their index) in the asker's case: a name asked with its capital keeps it."""
+    if written.isupper() and len(written) > 1:
+        return found.upper()
+    return found[:1].upper() + found[1:] if written[:1].isupper() else found

@@ -114,6 +114,8 @@ def claims_of(doc: Any, names: dict[str, str] | None = None) -> list[Claim]:
             claim = _claim(token, names or {})
             if claim is not None:
                 found.append(claim)
+    if not found and (misread := _verb_misread(doc, names or {})) is not None:
+        found.append(misread)
     if found:
         held = [(a.start, a.end, a.type) for c in found for a in c.args]
         for entity in doc.ents:
@@ -138,6 +140,56 @@ def question_claim(doc: Any, names: dict[str, str] | None = None) -> Claim | Non
         claim = _claim(predicate, names or {}, question=True)
         if claim is not None:
             return claim
+    return _verb_misread(doc, names or {}, question=True)
+
+
+# A French verb's written form is its infinitive without the ending and at most this many letters ("financ" + "e",
+# "ent"): longer, the word is a noun of the same stem ("organis" + "ation", "présid" + "ente").
+_INFLECTION = 3
+# An English verb's forms the parser may misread as a noun or an adjective ("funds", "finances"); not "-er"
+# ("holder" is no form of "hold").
+_ENGLISH_FORMS = ("", "s", "es", "ed")
+# The words of a noun phrase before a misread verb (its subject, or "Quelle organisation").
+_PHRASE = frozenset({"DET", "NOUN", "PROPN", "ADJ"})
+
+
+def _verb_misread(doc: Any, names: dict[str, str], question: bool = False) -> Claim | None:
+    """A sentence or question parsed without a verb because its verb was read as a noun or an adjective ("La
+    Coopérative X finance le programme", "Quelle organisation finance … ?"): a word between two noun phrases that is a
+    form of a verb of the claims' relations (`[relations] groups` of claims.toml) is the predicate; the phrase before
+    it its agent (asked, after "quel"/"which"), the noun after it its theme."""
+    for i in range(1, len(doc) - 1):
+        word = doc[i]
+        if word.pos_ not in ("NOUN", "ADJ", "PROPN") or doc[i - 1].pos_ not in ("NOUN", "PROPN"):
+            continue
+        verb = _relation_verb(fold(word.text))
+        after = next((t for t in doc[i + 1 :] if t.pos_ in ("NOUN", "PROPN")), None)
+        if verb is None or after is None:
+            continue
+        first = i - 1
+        while first > 0 and doc[first - 1].pos_ in _PHRASE:
+            first -= 1
+        asks = "which" if question and fold(doc[first].text) in words_of("asking", "which") else None
+        if doc[first].pos_ == "DET" and asks is None and first < i - 1:
+            first += 1  # "La Coopérative X": the article is not the name
+        head, start, end = doc[i - 1], doc[first].idx, doc[i - 1].idx + len(doc[i - 1].text)
+        agent_type = _type(head, list(doc[first:i]), doc.text[start:end], names)
+        agent = Argument(
+            "agent", doc.text[start:end], start, end, agent_type, fold(head.lemma_), asks, None, (start, end)
+        )
+        return Claim(relation=verb, text=word.text, args=[agent, _argument(after, "theme", names, question)])
+    return None
+
+
+def _relation_verb(word: str) -> str | None:
+    """The verb of the claims' relations this word is a form of ("finance" -> "financer", "funds" -> "fund")."""
+    for group in lang.data("claims")["relations"]["groups"]:
+        for verb in fold(group).split():
+            if verb.endswith(("er", "ir", "re")) and len(verb) > 4:
+                if word.startswith(verb[:-2]) and len(word) - len(verb) + 2 <= _INFLECTION:
+                    return verb
+            elif any(word == verb + ending for ending in _ENGLISH_FORMS):
+                return verb
     return None
 
 
@@ -246,7 +298,31 @@ def _argument(
             for arg in relative:  # "that"/"qui" stands for the noun it hangs on: that is what is asked
                 arg.asks, arg.type, arg.text = "which", _type(head, kept, text, names), text
     extent = (head.left_edge.idx, head.right_edge.idx + len(head.right_edge.text))
+    clause = _detached_clause(head) if question and inner is None else None
+    if clause is not None:
+        # "l'organisation qui a organisé …" with the clause's verb hung on the question's: the clause is still the
+        # noun's, and the phrase the inner answer replaces runs to its end.
+        inner = _claim(clause, names, question=True)
+        for arg in inner.args if inner else []:
+            if arg.head in words_of("asking", "relative"):
+                arg.asks, arg.type, arg.text = "which", _type(head, kept, text, names), text
+        extent = (extent[0], clause.right_edge.idx + len(clause.right_edge.text))
     return Argument(role, text, start, end, _type(head, kept, text, names), fold(head.lemma_), asks, inner, extent)
+
+
+def _detached_clause(head: Any) -> Any | None:
+    """The verb of a relative clause the parser hung elsewhere than on its noun: the relative pronoun right after
+    the noun ("organisation [qui] a organisé") is that verb's subject or object, the verb further on."""
+    after = head.right_edge.i + 1
+    if after >= len(head.doc):
+        return None
+    pronoun = head.doc[after]
+    verb = pronoun.head
+    if fold(pronoun.text) not in words_of("asking", "relative") or not pronoun.dep_.startswith(("nsubj", "obj")):
+        return None
+    if verb.pos_ != "VERB" or verb.i <= pronoun.i or verb.dep_ in _RELATIVE or verb.dep_ == "ROOT":
+        return None
+    return verb
 
 
 def _kept(head: Any, also: frozenset[str] = frozenset()) -> list[Any]:

@@ -24,6 +24,11 @@ CALENDRIER = """Document fictif créé pour des tests : le calendrier du réseau
 
 Le jury de Corlay se réunira le 2 juin 2031.
 Le jury de Trébrivan se réunira le 16 juin 2031.
+Yves Caradec, président de la Coopérative Brenn, a ouvert la séance.
+La Coopérative Brenn finance le programme de tutorat.
+Nolwenn Riou, chargée de mission à l'Agence Kerlouan, a ouvert le forum.
+L'Agence Kerlouan a organisé le forum du réseau.
+L'Agence Kerlouan est dirigée par Maël Tanguy.
 """
 
 
@@ -84,3 +89,26 @@ def test_a_role_without_its_holder_is_partial_for_who_is_and_never_a_yes(gaps_bo
     assert "do not say" in said.direct and "Programme Officer" in said.direct
     held = gaps_bot.ask("Is Oren Vask the Programme Officer at the Quillon Trust?")
     assert held.direct.startswith("Yes") and not held.partial
+
+
+@pytest.mark.integration
+def test_a_verb_the_parser_reads_as_a_noun_after_which_and_its_noun_is_the_questions_predicate(gaps_bot):
+    # spaCy reads "finance" as a noun or an adjective here: no verb, no claim, until its form is read as "financer".
+    asking = analyse("Quelle organisation finance le programme de tutorat ?", "fr").asking
+    assert asking is not None and asking.claim is not None and asking.claim.text == "finance"
+    assert asking.missing is not None and asking.missing.role == "agent"
+    assert [a.text for a in asking.given()] == ["programme de tutorat"]
+    assert analyse("Quelle organisation des programmes ?", "fr").asking.claim is None  # "organisation": no verb
+    answer = gaps_bot.ask("Quelle organisation finance le programme de tutorat ?")
+    assert "Coopérative Brenn" in answer.direct and not answer.abstained
+
+
+@pytest.mark.integration
+def test_a_relative_clause_the_parser_hangs_on_the_main_verb_is_still_the_nouns_inner_question(gaps_bot):
+    # spaCy hangs "a organisé" on "dirige", not on "organisation": the clause is found by its pronoun.
+    question = "Qui dirige l'organisation qui a organisé le forum du réseau ?"
+    chain = analyse(question, "fr").asking.chain
+    assert chain is not None and chain.inner is not None and chain.inner.relation == "organiser"
+    assert question[chain.extent[0] : chain.extent[1]] == "l'organisation qui a organisé le forum du réseau"
+    answer = gaps_bot.ask(question)
+    assert "Agence Kerlouan" in answer.direct and "Maël Tanguy" in answer.direct

@@ -117,6 +117,37 @@ def test_the_meeting_of_the_minutes_with_its_attendees_the_people_after_it_and_t
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize(
+    ("text", "language", "present", "excused"),
+    [
+        (  # fictional
+            "# Minutes of the Varrow Guild, 2 May 2031\n\nAttendees: Ilse Tarkin, Chair of the Varrow Guild; Joris "
+            "Mell, Treasurer at Penhale Works; Ada Quist.\n\nApologies: Bram Oakes, Secretary of the Varrow Guild.\n",
+            "en",
+            ["Ilse Tarkin", "Joris Mell", "Ada Quist"],
+            ["Bram Oakes"],
+        ),
+        (  # fictionnel
+            "# Compte rendu du cercle Varrow, 2 mai 2031\n\nÉtaient présents : Lise Garrec, présidente du cercle "
+            "Varrow ; Yann Peret, chargé de mission à l'Atelier Penhale.\n\nExcusés : Anne Morvan, trésorière.\n",
+            "fr",
+            ["Lise Garrec", "Yann Peret"],
+            ["Anne Morvan"],
+        ),
+    ],
+)
+def test_the_people_listed_on_a_headers_own_line_are_the_meetings(text, language, present, excused):
+    meeting = next(
+        e
+        for e in extract_facts(text, "minutes.md", text[2:].split("\n")[0], "2031-05-02", language, [("c", 0)])
+        if e.type == "event"
+    )
+    assert (meeting.participants, meeting.excused) == (present, excused)
+    # Named and dated by the title line, not by a word of the list ("chargé de mission" is no event).
+    assert meeting.title == text[2:].split("\n")[0] and meeting.sentence.text.endswith("2031")
+
+
+@pytest.mark.integration
 def test_an_english_document_gives_a_signing_a_range_and_a_deadline():
     facts = facts_of(NEWSLETTER, "news.md", "en", "2031-05-20")
     events = {e.kind: e for e in by_type(facts, "event")}

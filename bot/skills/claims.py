@@ -333,7 +333,8 @@ def _fits(arg: Argument, types: frozenset[str]) -> bool:
             and arg.head in words_of("types", special)
         ):
             return True
-    return "person" in types and arg.type == "name"
+    # A name the recogniser did not type may be a person's or an organisation's ("La Coopérative X finance …").
+    return bool(types & {"person", "organisation"}) and arg.type == "name"
 
 
 def _words(text: str) -> list[str]:

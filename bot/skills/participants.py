@@ -27,7 +27,10 @@ class Participants(Skill):
 
     def plan(self, q: Question) -> Draft | None:
         listing = q.kind == "people" or (q.kind == "person" and asks_attendance(q.folded))
-        asks_people = listing or q.kind == "count" or (q.kind == "yes-no" and q.people)
+        # A yes/no about someone is about attendance when it says so or names an event: "Is X the Director of Y?"
+        # is not, though Y's minutes list X among the attendees.
+        attends = q.kind == "yes-no" and q.people and (asks_attendance(q.folded) or q.event_kind is not None)
+        asks_people = listing or q.kind == "count" or attends
         if not asks_people or (q.kind == "count" and not _about_people(q)):
             return None
         found = self._attendance(q)

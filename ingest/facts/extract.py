@@ -523,11 +523,17 @@ def _events_and_plans(found: list[_Sentence], organisations: _Organisations, bas
     block_line = -1
     for sentence in found:
         folded = fold(sentence.text)
-        if vocab.ATTENDEES.match(folded) or vocab.EXCUSED.match(folded):
+        if _header(sentence):
             block, block_line = ("present" if vocab.ATTENDEES.match(folded) else "excused"), sentence.line
             if current is None:
                 current = _document_meeting(found, base, sentence)
                 events.append(current)
+            names = _listed(sentence)  # "Attendees: Name, role; Name, role": the header's own line lists people
+            if names:
+                (current.participants if block == "present" else current.excused).extend(
+                    n for n in names if n not in current.participants + current.excused
+                )
+                current.spans.append(sentence.whole)
             continue
         if block and (sentence.line - block_line > _MAX_LIST_LINES or not sentence.people or not _leads(sentence)):
             block = None
@@ -557,6 +563,30 @@ def _events_and_plans(found: list[_Sentence], organisations: _Organisations, bas
     return events, plans
 
 
+def _header(sentence: _Sentence) -> bool:
+    """Does the sentence open a list of attendees or of people excused ("Attendees:", "Excusés :")?"""
+    folded = fold(sentence.text)
+    return bool(vocab.ATTENDEES.match(folded) or vocab.EXCUSED.match(folded))
+
+
+def _listed(sentence: _Sentence) -> list[str]:
+    """The people a list's header line names after its colon ("Attendees: Name, role; Name, Name."): each entry's
+    leading name, whether or not the recogniser read it as a person (it often reads the header and the first name
+    together, or the name as an organisation), and the people it did read there."""
+    colon = sentence.text.find(":")
+    if colon < 0:
+        return []
+    names = []
+    for entry in re.split(r"[;,]", sentence.text[colon + 1 :]):
+        lead = entry.strip().rstrip(".")
+        name = _trim_name(lead)
+        # The whole entry is the name: "Chair of the Council" or "Operations Director at X" is a role, not one.
+        if name and len(name.split()) >= 2 and name == lead:
+            names.append(name)
+    names += [m.name for m in sentence.people if m.start > colon and m.name not in names]
+    return names
+
+
 def _leads(sentence: _Sentence) -> bool:
     """The sentence opens with the person it names, as an item of an attendee list does."""
     head = _ITEM_MARK.sub("", sentence.text)
@@ -572,10 +602,16 @@ def _points_back(sentence: _Sentence) -> bool:
 def _document_meeting(found: list[_Sentence], base, at: _Sentence) -> Event:
     """The meeting a set of minutes records: named by its heading, dated by its "Date:" line (or the document's
     date), placed by its "Lieu:"/"Place:" line. Its sentence is the heading; the dated line is among its spans."""
-    heading = next((s for s in found[:8] if _kinds(fold(s.text))), at)
-    kinds = _kinds(fold(heading.text))
+    # A list's header line names people, not the meeting: "chargé de mission" in it is no event's kind.
+    # Without a heading that names its kind, the line that gives the document's title ("# Minutes of X, <date>"):
+    # the quote that names and dates the meeting.
+    titled = fold(base(at)["doc_title"] or "\x00")
+    heading = next((s for s in found[:8] if _kinds(fold(s.text)) and not _header(s)), None) or next(
+        (s for s in found[:8] if titled in fold(s.text)), at
+    )
+    kinds = _kinds(fold(heading.text)) if not _header(heading) else []
     kind = "committee" if any(k == "committee" for k, _ in kinds) else "meeting"
-    title = _phrase(heading.text, min(m.start() for _, m in kinds)) if kinds else heading.text
+    title = _phrase(heading.text, min(m.start() for _, m in kinds)) if kinds else heading.text.lstrip("#").strip()
     event = Event(**base(heading), sentence=heading.whole, kind=kind, title=title)
     dated = next((s for s in found if s.dates and fold(s.text).startswith("date")), None)
     if dated:
