@@ -25,7 +25,7 @@ from models.textmodel import TextModel
 from store.fact_records import Event, Organisation, Person, Plan, Span
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
-FACTS_VERSION = "7"
+FACTS_VERSION = "8"
 # A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Brisséau".
 log = logging.getLogger("partnerbot.facts")
 _NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
