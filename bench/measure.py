@@ -217,11 +217,8 @@ def measure_cpu(count: int) -> dict:
     second of a machine's cores (issue 25). The first pass asks questions the service has not seen; the second asks
     them again, and is flattered by every cache keyed on a question's text."""
     from bench.realistic import questions
-    from service.processes import worker_settings
 
     settings = Settings()
-    if settings.app.answer_processes:
-        settings = worker_settings(settings, settings.app.answer_processes)
     service = build_service(settings)
     service.warm_up()
     asked = questions(count)
