@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -52,20 +52,31 @@ class SentenceScorer:
         self._lock = threading.Lock()
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
+        return self._cached(self._cache, self.cache_size, texts, self.embedder.embed_documents)
+
+    def _cached(
+        self,
+        cache: OrderedDict[str, np.ndarray],
+        size: int,
+        texts: list[str],
+        embed: Callable[[list[str]], list[list[float]]],
+    ) -> np.ndarray:
+        """The vectors of `texts`, from `cache` when it has them (least recently used out past `size`); the missing
+        ones embedded in one batch by `embed`."""
         found: dict[str, np.ndarray] = {}
         with self._lock:
             for text in texts:
-                if text in self._cache:
-                    self._cache.move_to_end(text)
-                    found[text] = self._cache[text]
+                if text in cache:
+                    cache.move_to_end(text)
+                    found[text] = cache[text]
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            vectors = self.embedder.embed_documents(missing)
+            vectors = embed(missing)
             with self._lock:
                 for text, vector in zip(missing, vectors, strict=True):
-                    found[text] = self._cache[text] = np.asarray(vector, dtype=np.float32)
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
+                    found[text] = cache[text] = np.asarray(vector, dtype=np.float32)
+                while len(cache) > size:
+                    cache.popitem(last=False)
         # From this call's own vectors: another thread may evict them from the cache meanwhile.
         return np.stack([found[t] for t in texts])
 
@@ -78,22 +89,7 @@ class SentenceScorer:
 
     def _query_vectors(self, texts: list[str]) -> np.ndarray:
         """The queries' vectors, from the cache when it has them; the missing ones embedded in one batch."""
-        found: dict[str, np.ndarray] = {}
-        with self._lock:
-            for text in texts:
-                if text in self._queries:
-                    self._queries.move_to_end(text)
-                    found[text] = self._queries[text]
-        missing = list(dict.fromkeys(t for t in texts if t not in found))
-        if missing:
-            vectors = self.embedder.embed_queries(missing)
-            with self._lock:
-                for text, vector in zip(missing, vectors, strict=True):
-                    found[text] = self._queries[text] = np.asarray(vector, dtype=np.float32)
-                while len(self._queries) > self.query_cache:
-                    self._queries.popitem(last=False)
-        # From this call's own vectors: another thread may evict them from the cache meanwhile.
-        return np.stack([found[t] for t in texts])
+        return self._cached(self._queries, self.query_cache, texts, self.embedder.embed_queries)
 
     def warm(self, texts: Iterable[str], limit: int, batch: int = 32) -> int:
         """Embed up to `limit` of `texts` not cached yet, `batch` at a time (a question arriving meanwhile waits for
