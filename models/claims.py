@@ -181,15 +181,20 @@ def _verb_misread(doc: Any, names: dict[str, str], question: bool = False) -> Cl
     return None
 
 
+@cache
+def _relation_verbs() -> tuple[str, ...]:
+    """The words of the claims' relation groups, folded once (they are tried for every verbless sentence)."""
+    return tuple(verb for group in lang.data("claims")["relations"]["groups"] for verb in fold(group).split())
+
+
 def _relation_verb(word: str) -> str | None:
     """The verb of the claims' relations this word is a form of ("finance" -> "financer", "funds" -> "fund")."""
-    for group in lang.data("claims")["relations"]["groups"]:
-        for verb in fold(group).split():
-            if verb.endswith(("er", "ir", "re")) and len(verb) > 4:
-                if word.startswith(verb[:-2]) and len(word) - len(verb) + 2 <= _INFLECTION:
-                    return verb
-            elif any(word == verb + ending for ending in _ENGLISH_FORMS):
+    for verb in _relation_verbs():
+        if verb.endswith(("er", "ir", "re")) and len(verb) > 4:
+            if word.startswith(verb[:-2]) and len(word) - len(verb) + 2 <= _INFLECTION:
                 return verb
+        elif any(word == verb + ending for ending in _ENGLISH_FORMS):
+            return verb
     return None
 
 

@@ -83,8 +83,7 @@ class SentenceTransformerEmbedder(Embedder):
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        vector = self.model.encode_query([text], normalize_embeddings=True, show_progress_bar=False)
-        return vector[0].tolist()
+        return self.embed_queries([text])[0]
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         if not texts:

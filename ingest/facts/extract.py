@@ -523,26 +523,18 @@ def _events_and_plans(found: list[_Sentence], organisations: _Organisations, bas
     block_line = -1
     for sentence in found:
         folded = fold(sentence.text)
-        if _header(sentence):
+        if _header(folded):
             block, block_line = ("present" if vocab.ATTENDEES.match(folded) else "excused"), sentence.line
             if current is None:
                 current = _document_meeting(found, base, sentence)
                 events.append(current)
-            names = _listed(sentence)  # "Attendees: Name, role; Name, role": the header's own line lists people
-            if names:
-                (current.participants if block == "present" else current.excused).extend(
-                    n for n in names if n not in current.participants + current.excused
-                )
-                current.spans.append(sentence.whole)
+            # "Attendees: Name, role; Name, role": the header's own line lists people.
+            _add_listed(current, block, sentence, _listed(sentence))
             continue
         if block and (sentence.line - block_line > _MAX_LIST_LINES or not sentence.people or not _leads(sentence)):
             block = None
         if block and current is not None:
-            names = [m.name for m in sentence.people[:1]]
-            (current.participants if block == "present" else current.excused).extend(
-                n for n in names if n not in current.participants + current.excused
-            )
-            current.spans.append(sentence.whole)
+            _add_listed(current, block, sentence, [m.name for m in sentence.people[:1]])  # an item: its first person
             continue
         new = _events(sentence, organisations, base)
         events += new
@@ -563,10 +555,19 @@ def _events_and_plans(found: list[_Sentence], organisations: _Organisations, bas
     return events, plans
 
 
-def _header(sentence: _Sentence) -> bool:
-    """Does the sentence open a list of attendees or of people excused ("Attendees:", "Excusés :")?"""
-    folded = fold(sentence.text)
+def _header(folded: str) -> bool:
+    """Does the sentence (folded) open a list of attendees or of people excused ("Attendees:", "Excusés :")?"""
     return bool(vocab.ATTENDEES.match(folded) or vocab.EXCUSED.match(folded))
+
+
+def _add_listed(event: Event, block: str, sentence: _Sentence, names: list[str]) -> None:
+    """`names`, read in `sentence` of an attendee list, among `event`'s participants ("present") or those excused."""
+    if not names:
+        return
+    (event.participants if block == "present" else event.excused).extend(
+        n for n in names if n not in event.participants + event.excused
+    )
+    event.spans.append(sentence.whole)
 
 
 def _listed(sentence: _Sentence) -> list[str]:
@@ -606,10 +607,10 @@ def _document_meeting(found: list[_Sentence], base, at: _Sentence) -> Event:
     # Without a heading that names its kind, the line that gives the document's title ("# Minutes of X, <date>"):
     # the quote that names and dates the meeting.
     titled = fold(base(at)["doc_title"] or "\x00")
-    heading = next((s for s in found[:8] if _kinds(fold(s.text)) and not _header(s)), None) or next(
+    heading = next((s for s in found[:8] if _kinds(fold(s.text)) and not _header(fold(s.text))), None) or next(
         (s for s in found[:8] if titled in fold(s.text)), at
     )
-    kinds = _kinds(fold(heading.text)) if not _header(heading) else []
+    kinds = _kinds(fold(heading.text)) if not _header(fold(heading.text)) else []
     kind = "committee" if any(k == "committee" for k, _ in kinds) else "meeting"
     title = _phrase(heading.text, min(m.start() for _, m in kinds)) if kinds else heading.text.lstrip("#").strip()
     event = Event(**base(heading), sentence=heading.whole, kind=kind, title=title)
