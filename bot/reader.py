@@ -126,7 +126,9 @@ class Reader:
             if chunk is None:
                 return None  # the passage changed since the facts were read: answer from passages instead
             citation = to_citation(Document(page_content=chunk.text, id=chunk.id, metadata=dict(chunk.metadata)))
-            citation.quote = " ".join(s for c, s in draft.sentences if c == chunk_id and s in chunk.text)
+            citation.quote = " ".join(
+                quote for c, s in draft.sentences if c == chunk_id and (quote := _in_passage(s, chunk.text))
+            )
             if not citation.quote:
                 return None
             citation.table = draft.tables.get(chunk_id)
@@ -170,6 +172,15 @@ def _resolve(question: str, subject: str) -> str:
     """The question with its pronoun replaced by what it points back to ("who directs it" -> "who directs X")."""
     pointer = lang.pattern("references", "pointer", re.IGNORECASE)
     return pointer.sub(subject, question, count=1) if pointer.search(question) else f"{question} ({subject})"
+
+
+def _in_passage(sentence: str, text: str) -> str | None:
+    """The sentence as the passage writes it: the facts read a hard-wrapped line's sentence with a space where the
+    passage breaks the line (`core.text.unwrap`). None when the passage does not hold it."""
+    if sentence in text:
+        return sentence
+    found = re.search(r"\s+".join(map(re.escape, sentence.split())), text)
+    return found.group() if found else None
 
 
 def _direct_from_sentences(q: Question, sentences: list[str]) -> str:

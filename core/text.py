@@ -3,6 +3,7 @@ patterns and word lists they rest on (month names, honorifics, e-mail addresses)
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -71,6 +72,34 @@ def sentences(text: str) -> list[str]:
         marked = _SENTENCE_END.sub(lambda m: m.group(1) + "\x00", line.strip())
         out.extend(s.strip() for s in marked.split("\x00") if s.strip())
     return out
+
+
+# A line at least this long that stops mid-sentence was wrapped by its author's editor (Markdown and plain text are
+# often hard-wrapped at 72 to 120 characters) and goes on on the next line; a shorter one is a line of its own (a list
+# written one entry a line, a title). The wrapped attendee lines of the development fixtures are 74 to 115 long, one
+# entry of a list is rarely longer than 60.
+WRAPPED_LINE_CHARS = 60
+# A line that opens a list item, a heading, a table row or a quote is not the end of the line before it.
+_OWN_LINE = re.compile(r"^\s*(?:[-–—•*+▪●◦]\s|\d{1,3}[.)]\s|#|\||>)")
+
+
+def unwrap(text: str) -> str:
+    """The text with each hard-wrapped line joined to the next by a space in place of its line break (the same
+    length: offsets stay those of `text`). A line is wrapped when it is long, does not end a sentence or open a
+    list (".", "!", "?", ":"), and neither it nor the next line is a list item, a heading, a table row or blank."""
+    lines = text.split("\n")
+    breaks = []
+    for line, following in itertools.pairwise(lines):
+        bare = line.rstrip()
+        wrapped = (
+            len(bare) >= WRAPPED_LINE_CHARS
+            and bare[-1:] not in ".!?:…"
+            and following.strip()
+            and not _OWN_LINE.match(line)
+            and not _OWN_LINE.match(following)
+        )
+        breaks.append(" " if wrapped else "\n")
+    return "".join(line + sep for line, sep in zip(lines, [*breaks, ""], strict=True))
 
 
 def is_statement(sentence: str) -> bool:

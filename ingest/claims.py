@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from core.text import fold, guess_language, sentences
+from core.text import fold, guess_language, sentences, unwrap
 from models.claims import Claim as Read
 from models.claims import claims_of, row_claim
 from models.nlp import parses
 from store.fact_records import Argument, Claim, Fact, Organisation, Person, Span
 
 # The recipe of the claims: a change here re-reads every document's claims at the next ingest.
-CLAIMS_VERSION = "1"
+CLAIMS_VERSION = "2"
 # A table's line of dashes under its header.
 _SEPARATOR = re.compile(r"^[\s|:+-]*$")
 # A sentence longer than this is a table or a run-on line the parser reads badly and slowly: it is skipped.
@@ -47,7 +47,7 @@ def extract_claims(
     found: list[tuple[int, str, str]] = []  # (start, sentence, language)
     rows: list[tuple[int, str]] = []  # (start, line) of a table's rows
     offset = 0
-    for line in text.split("\n"):
+    for line in unwrap(text).split("\n"):  # a hard-wrapped line's sentence goes on on the next line
         cursor = 0
         line_language = guess_language(line) if len(line.split()) >= 8 else language
         for sentence in sentences(line):

@@ -18,14 +18,14 @@ import simplemma
 from core import lang
 from core.dates import DateSpan, find_dates, j_day, relative_dates
 from core.lang import vocabulary as vocab
-from core.text import HONORIFICS, STOPWORDS, fold, guess_language, is_statement, sentences
+from core.text import HONORIFICS, STOPWORDS, fold, guess_language, is_statement, sentences, unwrap
 from ingest.facts.propose import propose
 from models.nlp import Entity, entities
 from models.textmodel import TextModel
 from store.fact_records import Event, Organisation, Person, Plan, Span
 
 # Bump when the extraction changes: every document's facts are extracted again at the next ingest.
-FACTS_VERSION = "8"
+FACTS_VERSION = "9"
 # A capitalised word of a name: "Jean-Marc", "O'Neil", "ROLLIN", "Brisséau".
 log = logging.getLogger("partnerbot.facts")
 _NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]*"
@@ -38,6 +38,11 @@ _LONG_SHORT = re.compile(
     rf"(?P<long>{_NAME_WORD}(?:[\s-]+(?:{_NAME_WORD}|d['’]\s?{_NAME_WORD}|de|du|des|of|the|and|et|for|pour|la|le|"
     rf"l['’]\s?{_NAME_WORD}|d['’]|l['’])){{1,10}})\s*\((?P<short>[A-Z][A-Za-z0-9]{{1,9}})\)"
 )
+# What follows a name to say its organisation without a comma: "(Org)", "de la Société X", "of X".
+_AFFILIATED = re.compile(
+    rf"^\s*(?:\((?P<inside>[^()]{{2,80}})\)|(?i:\s{lang.data('facts')['affiliation_prepositions']})\s*"
+    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}))"
+)
 _ITEM_MARK = re.compile(r"^\s*(?:[-–—•*▪●◦]|\d{1,2}[.)])\s*")
 _RELATIVE = lang.pattern("facts", "relative", re.I)
 _POSSESSIVE = lang.pattern("facts", "possessive", re.I)
@@ -45,6 +50,7 @@ _TRAILING = lang.pattern("facts", "trailing", re.I)
 _HONORIFIC_WORDS = frozenset(h.lower() for h in HONORIFICS)
 # A name may end on none of these particles.
 _END_PARTICLES = lang.word_set("facts", "name_end_particles")
+_PARTICLES = frozenset(fold(p) for p in lang.word_list("facts", "name_particles"))
 # First words that point back to what the previous sentence was about.
 _POINTING = lang.word_set("facts", "pointing")
 _CLAUSE_OPENERS = lang.word_set("facts", "clause_openers")
@@ -177,7 +183,7 @@ def extract_facts(
     """The facts of one document. `passages` are (chunk id, start offset) pairs, in order, for provenance. With a
     `proposer`, at most `proposals` sentences whose people the rules found without a role go to the model too."""
     reference = _parse_date(doc_date)
-    found = _sentences(text.split("\n"), language)
+    found = _sentences(unwrap(text).split("\n"), language)  # a hard-wrapped line's sentence goes on
     for sentence in found:
         sentence.dates = find_dates(sentence.text, reference)
     _add_relative_dates(found, reference)
@@ -285,9 +291,14 @@ def _people(sentence: _Sentence) -> list[_Mention]:
         if name:
             end = match.start("name") + len(name)
             mentions.append(_Mention(match.start(), end, name, match["title"]))
+    if _header(fold(sentence.text)):  # "Attendees: Name, role; Name (Org)": each entry's leading name
+        mentions += [_Mention(start, start + len(name), name, None) for start, name in _entries(sentence)]
     for entity in sentence.entities:
         if entity.kind != "person" or any(m.start <= entity.start < m.end for m in mentions):
             continue
+        opening = sentence.text[: entity.start].rstrip()
+        if opening.endswith("(") and any(m.end == len(opening[:-1].rstrip()) for m in mentions):
+            continue  # "Name (Feldmark Shipping)" read as two people: the second is the first one's organisation
         text = re.sub(r"^(?:" + "|".join(HONORIFICS) + r")\.?\s+", "", entity.text)
         name = _trim_name(text)
         after = sentence.text[entity.end : entity.end + 12]
@@ -308,9 +319,14 @@ def _trim_name(text: str) -> str | None:
     """The words of `text` that can be a person's name: capitalised, no title or organisation word, 1 to 4 words."""
     words = []
     for word in text.split():
+        if word.startswith("(") and words:
+            break  # "Carys Penhale (Feldmark Shipping)": what the parenthesis holds is not the name
         bare = word.strip(",.;:()«»\"'")
         if not bare or not (bare[0].isupper() or (words and bare in _END_PARTICLES)):
             break
+        if words and bare[0].isupper() and fold(bare) in _PARTICLES:
+            words.append(bare)  # "Dana Le Goff", "Jean De Smet": a capitalised particle inside a name
+            continue
         if fold(bare) in vocab.ROLE_WORDS or fold(bare) in vocab.ORGANISATION_HEADS or fold(bare) in STOPWORDS:
             break
         if not words and bare.isupper() and len(bare) > 1:
@@ -337,7 +353,16 @@ def _roles(sentence: _Sentence, organisations: _Organisations) -> list[dict]:
         person = {"name": mention.name, "honorific": mention.honorific, "sentence": sentence.whole}
         spans = [sentence.span(mention.start, mention.end)]
         role = _role_text(segment)
-        if role:
+        if not role and (affiliation := _affiliation(segment, sentence, mention.end, organisations)) is not None:
+            role, organisation, org_span = affiliation
+            if organisation and org_span:
+                person["organisation"] = organisations.canonical(organisation) or organisation
+                person["organisation_text"] = org_span.text
+                spans.append(org_span)
+            role = role or None
+            if role:
+                person["role"], person["role_lang"] = role, _language_of(role)
+        elif role:
             role_start = mention.end + segment.find(role)
             role, organisation, org_span = _split_role(role, sentence, role_start, organisations)
             if role:
@@ -351,6 +376,26 @@ def _roles(sentence: _Sentence, organisations: _Organisations) -> list[dict]:
         person["spans"] = spans
         out.append(person)
     return out
+
+
+def _affiliation(
+    segment: str, sentence: _Sentence, at: int, organisations: _Organisations
+) -> tuple[str, str | None, Span | None] | None:
+    """The organisation (and role) written right after a name without a comma: in a parenthesis ("Name (Org)",
+    "Name (Role, Org)") or after a preposition of `affiliation_prepositions` ("Name de la Société X", "Name of X").
+    None when what follows names no organisation."""
+    match = _AFFILIATED.match(segment)
+    if match is None:
+        return None
+    if match["inside"]:
+        start = at + match.start("inside")
+        role, organisation, span = _split_role(match["inside"], sentence, start, organisations)
+        return (role, organisation, span) if organisation else None
+    start = at + match.start("name")
+    if not _is_organisation(match["name"], sentence, start, organisations):
+        return None
+    organisations.add([match["name"]], sentence)
+    return "", match["name"], sentence.span(start, start + len(match["name"]))
 
 
 _ROW_CELL = re.compile(r"(?:^|; )(?P<header>[^:;]{1,40}): (?P<value>[^;]+?)(?=; |\.?$)")
@@ -476,7 +521,10 @@ def _is_organisation(
         return all(w[0].isupper() for w in words if fold(w) not in STOPWORDS) and len(words) <= 6 and len(words) > 1
     # After "pour", "chez", "at": a name in capitals, or one word that is no common word ("orbitalis").
     capitalised = all(w[0].isupper() for w in words if fold(w) not in STOPWORDS)
-    return (capitalised and any(e.start <= start < e.end for e in sentence.entities)) or (single and _brand(words[0]))
+    # After "at", "chez": a name of two capitalised words or more is one even when the recogniser read none there
+    # ("Harbour Engineer at Pellow Dredging").
+    named = any(e.start <= start < e.end for e in sentence.entities) or (len(words) > 1 and strong)
+    return (capitalised and named) or (single and _brand(words[0]))
 
 
 def _brand(word: str) -> bool:
@@ -577,15 +625,23 @@ def _listed(sentence: _Sentence) -> list[str]:
     colon = sentence.text.find(":")
     if colon < 0:
         return []
-    names = []
-    for entry in re.split(r"[;,]", sentence.text[colon + 1 :]):
-        lead = entry.strip().rstrip(".")
-        name = _trim_name(lead)
-        # The whole entry is the name: "Chair of the Council" or "Operations Director at X" is a role, not one.
-        if name and len(name.split()) >= 2 and name == lead:
-            names.append(name)
+    names = [name for _, name in _entries(sentence)]
     names += [m.name for m in sentence.people if m.start > colon and m.name not in names]
     return names
+
+
+def _entries(sentence: _Sentence) -> list[tuple[int, str]]:
+    """The leading names of a list header line's entries after its colon, with their offsets: an entry that is a
+    name alone or a name and its parenthesis ("Name (Org)"). "Chair of the Council" or "Operations Director at X" is
+    a role, not a name."""
+    colon = sentence.text.find(":")
+    found = []
+    for entry in re.finditer(r"[^;,]+", sentence.text[colon + 1 :] if colon >= 0 else ""):
+        lead = entry.group().strip().rstrip(".")
+        name = _trim_name(lead)
+        if name and len(name.split()) >= 2 and (name == lead or lead.startswith(name + " (")):
+            found.append((colon + 1 + entry.start() + entry.group().find(name), name))
+    return found
 
 
 def _leads(sentence: _Sentence) -> bool:
