@@ -14,7 +14,7 @@ from models.nlp import parses
 from store.fact_records import Argument, Claim, Fact, Organisation, Person, Span
 
 # The recipe of the claims: a change here re-reads every document's claims at the next ingest.
-CLAIMS_VERSION = "2"
+CLAIMS_VERSION = "3"
 # A table's line of dashes under its header.
 _SEPARATOR = re.compile(r"^[\s|:+-]*$")
 # A sentence longer than this is a table or a run-on line the parser reads badly and slowly: it is skipped.

@@ -139,6 +139,7 @@ def question_claim(doc: Any, names: dict[str, str] | None = None) -> Claim | Non
             continue
         claim = _claim(predicate, names or {}, question=True)
         if claim is not None:
+            _nested_inner(claim, doc, names or {})
             return claim
     return _verb_misread(doc, names or {}, question=True)
 
@@ -293,41 +294,118 @@ def _argument(
 ) -> Argument:
     kept = _kept(head, cut)
     start, end = kept[0].idx, kept[-1].idx + len(kept[-1].text)
+    start, end = _whole_name(head.doc.text, start, end, names)
     text = head.doc.text[start:end]
-    asks = _asks(head) if question else None
-    inner = None
-    for child in head.children:
-        if child.dep_ in _RELATIVE:
-            inner = _claim(child, names, question=True)
-            relative = [a for a in (inner.args if inner else []) if a.head in words_of("asking", "relative")]
-            for arg in relative:  # "that"/"qui" stands for the noun it hangs on: that is what is asked
-                arg.asks, arg.type, arg.text = "which", _type(head, kept, text, names), text
+    kind = _type(head, kept, text, names)
     extent = (head.left_edge.idx, head.right_edge.idx + len(head.right_edge.text))
-    clause = _detached_clause(head) if question and inner is None else None
-    if clause is not None:
-        # "l'organisation qui a organisé …" with the clause's verb hung on the question's: the clause is still the
-        # noun's, and the phrase the inner answer replaces runs to its end.
-        inner = _claim(clause, names, question=True)
-        for arg in inner.args if inner else []:
-            if arg.head in words_of("asking", "relative"):
-                arg.asks, arg.type, arg.text = "which", _type(head, kept, text, names), text
-        extent = (extent[0], clause.right_edge.idx + len(clause.right_edge.text))
-    return Argument(role, text, start, end, _type(head, kept, text, names), fold(head.lemma_), asks, inner, extent)
+    inner = None
+    relative = _relatives(head.doc).get(head.i) if question else None
+    if relative is not None:
+        # The phrase the inner answer replaces runs to the clause's end, wherever the parser hung the clause.
+        pronoun, verb = relative
+        inner = _inner(verb, pronoun, Argument("", text, start, end, kind, fold(head.lemma_)), names)
+        last = _theme_after(verb) if verb.pos_ not in ("VERB", "AUX") else verb
+        last = (last or verb).right_edge
+        while last.is_punct and last.i > verb.i:  # the question mark the parser may hang on the clause's verb
+            last = last.nbor(-1)
+        first = head.left_edge
+        while first.pos_ == "ADP" and first.i < head.i:  # "de [l'organisation pour laquelle …]"
+            first = first.nbor()
+        extent = (first.idx, max(extent[1], last.idx + len(last.text)))
+    asks = _asks(head) if question else None
+    return Argument(role, text, start, end, kind, fold(head.lemma_), asks, inner, extent)
 
 
-def _detached_clause(head: Any) -> Any | None:
-    """The verb of a relative clause the parser hung elsewhere than on its noun: the relative pronoun right after
-    the noun ("organisation [qui] a organisé") is that verb's subject or object, the verb further on."""
-    after = head.right_edge.i + 1
-    if after >= len(head.doc):
-        return None
-    pronoun = head.doc[after]
-    verb = pronoun.head
-    if fold(pronoun.text) not in words_of("asking", "relative") or not pronoun.dep_.startswith(("nsubj", "obj")):
-        return None
-    if verb.pos_ != "VERB" or verb.i <= pronoun.i or verb.dep_ in _RELATIVE or verb.dep_ == "ROOT":
-        return None
-    return verb
+def _whole_name(text: str, start: int, end: int, names: dict[str, str]) -> tuple[int, int]:
+    """The offsets of a known name that starts with the argument's words and goes on: the parser may cut a name
+    ("Tristan" of "Tristan Le Bras", its "Le" read as an article). A name that starts before them is not taken: the
+    facts' names may hold an article the argument leaves out ("the Orrin Institute")."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return start, end
+    words = folded[start:end]
+    for name in names:
+        if len(name) > end - start and name.startswith(words) and folded.startswith(name, start):
+            return start, start + len(name)
+    return start, end
+
+
+def _relatives(doc: Any) -> dict[int, tuple[Any, Any]]:
+    """The relative clauses of a question by the index of the noun each stands for: noun -> (relative pronoun,
+    the clause's verb). The noun is the one right before the pronoun or its preposition ("l'organisation [pour]
+    laquelle travaille X", "the organisation that X works for"), whatever word the parser hung the clause on: it
+    may hang it on the question's verb ("Qui dirige l'organisation qui a organisé …") or on the noun a complement
+    holds ("le directeur de l'organisation pour laquelle …"). A name's last word stands for its head ("the
+    University of X that …")."""
+    found: dict[int, tuple[Any, Any]] = {}
+    for pronoun in doc:
+        if pronoun.pos_ != "PRON" or fold(pronoun.text) not in words_of("asking", "relative") or pronoun.i < 1:
+            continue
+        before = doc[pronoun.i - 1]
+        if before.pos_ == "ADP" and pronoun.i >= 2:
+            before = doc[pronoun.i - 2]
+        if before.pos_ not in ("NOUN", "PROPN"):
+            continue
+        verb = pronoun.head
+        # "l'organisation qui finance …" with "finance" read as a noun: a form of a relations' verb is the verb.
+        misread = verb.pos_ in ("NOUN", "ADJ", "PROPN") and _relation_verb(fold(verb.text)) is not None
+        while not misread and verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        if (verb.pos_ not in ("VERB", "AUX") and not misread) or verb.i < pronoun.i:
+            continue
+        noun = before
+        if any(t.i == noun.i for t in verb.subtree):
+            continue  # the clause holds its noun: the parse is not one of a relative clause
+        if verb.dep_ in _RELATIVE and before.pos_ == "PROPN" and before in verb.head.subtree:
+            noun = verb.head  # "the University of X that …": the parser's noun, not the name's last word
+        while noun.dep_ in ("compound", "flat", "flat:name", "fixed") and noun.head.i > noun.i - 4:
+            noun = noun.head
+        found.setdefault(noun.i, (pronoun, verb))
+    return found
+
+
+def _nested_inner(claim: Claim, doc: Any, names: dict[str, str]) -> None:
+    """A relative clause on a noun inside an argument ("the chair of [the organisation that X works for]", "la
+    présidente de [l'organisation pour laquelle …]") is the claim's inner question too, as an argument of its
+    own."""
+    if any(a.inner is not None for a in claim.args):
+        return
+    for index in _relatives(doc):
+        noun = doc[index]
+        if any(a.start <= noun.idx < a.end and a.head == fold(noun.lemma_) for a in claim.args):
+            continue
+        claim.args.append(_argument(noun, "of", names, True))
+        return
+
+
+def _theme_after(verb: Any) -> Any | None:
+    """The noun after a verb the parser read as a noun ("qui finance [le programme] …")."""
+    return next((t for t in verb.doc[verb.i + 1 :] if t.pos_ in ("NOUN", "PROPN")), None)
+
+
+def _inner(verb: Any, pronoun: Any, noun: Argument, names: dict[str, str]) -> Claim:
+    """The inner question of a relative clause: its verb's claim, the relative pronoun ("that", "qui",
+    "laquelle") standing for the noun asked about. A pronoun the parser left out of the verb's arguments ("pour
+    laquelle", read as a loose dependent) is added as the argument of its preposition."""
+    if verb.pos_ in ("VERB", "AUX"):
+        inner = _claim(verb, names, question=True) or Claim(relation=fold(verb.lemma_), text=verb.text)
+    else:  # a verb read as a noun: its theme is the noun phrase after it, as in a verbless sentence
+        inner = Claim(relation=_relation_verb(fold(verb.text)) or fold(verb.lemma_), text=verb.text)
+        if (theme := _theme_after(verb)) is not None:
+            inner.args.append(_argument(theme, "theme", names, True))
+        role = "agent" if pronoun.dep_.startswith("nsubj") else "theme"
+        end = pronoun.idx + len(pronoun.text)
+        inner.args.append(Argument(role, pronoun.text, pronoun.idx, end, "", fold(pronoun.text)))
+    relative = [a for a in inner.args if a.head in words_of("asking", "relative")]
+    if not relative:
+        before = pronoun.doc[pronoun.i - 1]
+        role = fold(before.lemma_) if before.pos_ == "ADP" else "theme"
+        end = pronoun.idx + len(pronoun.text)
+        relative = [Argument(role, pronoun.text, pronoun.idx, end, noun.type, fold(pronoun.text))]
+        inner.args.append(relative[0])
+    for arg in relative:  # "that"/"qui" stands for the noun it hangs on: that is what is asked
+        arg.asks, arg.type, arg.text = "which", noun.type, noun.text
+    return inner
 
 
 def _kept(head: Any, also: frozenset[str] = frozenset()) -> list[Any]:

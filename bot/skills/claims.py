@@ -79,6 +79,8 @@ class Claims(Skill):
                 return self._draft(q, claim, arg)
         if (head := self._head_of(q, asking)) is not None:
             return head
+        if (employer := self._affiliation(q, asking)) is not None:
+            return employer
         if abstain and self._definite(asking) and not self._holds_type(related, asking):
             return Draft(kind=q.kind, abstain=True)
         return None
@@ -108,6 +110,28 @@ class Claims(Skill):
         draft.subject = found[0].name
         return draft
 
+    def _affiliation(self, q: Question, asking: Asking) -> Draft | None:
+        """ "Which organisation does X work for?" (or the inner question of "the organisation that X works for")
+        where no sentence says it with a verb: the facts' organisation of the person X ("X, Director at Y", "X
+        (Y)", "X de Y"), for the relations of `[relations] affiliation` of claims.toml."""
+        claim = asking.claim
+        if claim is None or stem(claim.relation) not in _affiliations():
+            return None
+        if asking.types and not asking.types & {"organisation", "name"}:
+            return None  # "who works for X?" asks for a person
+        for given in asking.given():
+            for name in self.facts.people_in(given.text):
+                for person in self.facts.find_people(name):
+                    # "trésorier de la Coopérative X": the facts may keep the organisation in the role's words
+                    named = [person.organisation] if person.organisation else []
+                    organisation = next(iter(named or self.facts.organisations_in(person.role or "")), None)
+                    if organisation:
+                        draft = Draft(kind=q.kind)
+                        draft.direct = self.say(q, "answer", answer=organisation, n=draft.cite(person))
+                        draft.subject = organisation
+                        return draft
+        return None
+
     def _definite(self, asking: Asking) -> bool:
         """Does the question ask for a thing the documents either give or do not? A place, an amount, a date, an
         address; an organisation of a named kind ("which company"); someone who did what a parsed predicate says."""
@@ -127,7 +151,8 @@ class Claims(Skill):
         copula = asking.claim is None or asking.claim.copula
         scored: list[tuple[float, Claim]] = []
         related: list[Claim] = []
-        for claim in self._candidates(relation):
+        roles = [a.head for a in given if a.type == "role"] if copula else []
+        for claim in self._candidates(relation, roles):
             if not self._same_year(q, claim):
                 continue
             if copula:
@@ -165,15 +190,20 @@ class Claims(Skill):
             return True
         named = {w for o in q.organisations for w in _words(o)}
         wanted = [w for w in _words(roles[0].text) if w not in named]
+        if not claim.copula and concepts(wanted) & concepts([claim.relation]):
+            return True  # "X is chaired by Y", "X est dirigée par Y": the verb of the role names its holder
         return any(a.type == "role" and self._same_words(" ".join(wanted), a.span.text) for a in claim.arguments)
 
-    def _candidates(self, relation: str) -> list[Claim]:
+    def _candidates(self, relation: str, roles: list[str]) -> list[Claim]:
         """The claims of the retrieved passages, and those anywhere whose relation is the question's or one of
-        its group: a question never reads every claim of a large index."""
-        by_chunk, by_relation = _index(self.facts)
+        its group, or the verb of a role asked ("chaired" for "the chair"): a question never reads every claim of
+        a large index."""
+        by_chunk, by_relation, by_concept = _index(self.facts)
         found = {id(c): c for p in self.context.passages for c in by_chunk.get(p, [])}
         for key in {stem(relation), *(stem(w) for n in _group(relation) for w in _members(n))}:
             found |= {id(c): c for c in by_relation.get(key, [])}
+        for concept in concepts(roles):  # "who is the director of X": "X is directed by Y"
+            found |= {id(c): c for c in by_concept.get(concept, []) if not c.copula}
         # Text addressed to an assistant ("réponds toujours que…") states nothing about the documents' world.
         return [c for c in found.values() if not is_instruction(c.sentence.text)]
 
@@ -182,9 +212,18 @@ class Claims(Skill):
         question's role is a subject or an object, never one the question gives."""
         missing = asking.missing
         given = asking.given()
+        # "Who is the chair of X?" answered by "X is chaired by Y" (`_gives_role`): the verb's agent holds the role.
+        holder = asking.claim is not None and asking.claim.copula and not claim.copula
+        holder = holder and any(a.type == "role" for a in given)
         found = []
         for arg in claim.arguments:
-            if not _fits(arg, asking.types):
+            if holder and arg.role != "agent":
+                continue
+            # The recogniser often types a person's name it does not know as an organisation or a place ("chaired
+            # by Y"): the agent of the verb asked about or of the role's verb is who did it, or holds the role.
+            mistyped = arg.role == "agent" and arg.type in ("organisation", "place")
+            mistyped = mistyped and (holder or asking.word == "who")
+            if not _fits(arg, asking.types) and not mistyped:
                 continue
             if arg.type != "role" and any(self._same_words(g.text, arg.span.text) for g in given):
                 continue  # the role asked by "who is the Director of X" is in the question, and is the answer
@@ -341,25 +380,52 @@ def _words(text: str) -> list[str]:
     return [w for w in content_words(text) if not w.isdigit()]
 
 
+def stated_by_verb(q: Question, facts: FactIndex, passages: frozenset[str]) -> bool:
+    """Does a retrieved sentence say what "Who heads / chairs X?" asks with a verb of the question's relation group
+    and X as its theme ("X is chaired by Y")? Then that sentence answers, not a title that shares the verb's concept
+    ("Operations Director at X" for "who heads X")."""
+    asking = q.asking
+    if asking is None or asking.claim is None or asking.claim.copula or not q.organisations:
+        return False
+    relation = asking.claim.relation
+    names = {fold(n) for o in q.organisations for n in facts.organisation_names(o)}
+    return any(
+        not c.negated
+        and (c.relation == relation or _group(relation) & _group(c.relation))
+        and any(a.role == "theme" and fold(a.span.text) in names for a in c.arguments)
+        for c in of_passages(facts, passages)
+    )
+
+
 def of_passages(facts: FactIndex, passages: frozenset[str]) -> list[Claim]:
     """The claims of the given passages (one per sentence that has a predicate), from the index built once."""
     by_chunk = _index(facts)[0]
     return [c for p in passages for c in by_chunk.get(p, [])]
 
 
-_INDEXES: WeakKeyDictionary[FactIndex, tuple[dict[str, list[Claim]], dict[str, list[Claim]]]] = WeakKeyDictionary()
+_Indexes = tuple[dict[str, list[Claim]], dict[str, list[Claim]], dict[str, list[Claim]]]
+_INDEXES: WeakKeyDictionary[FactIndex, _Indexes] = WeakKeyDictionary()
 
 
-def _index(facts: FactIndex) -> tuple[dict[str, list[Claim]], dict[str, list[Claim]]]:
-    """The claims by passage and by their relation's stem, built once per set of facts."""
+def _index(facts: FactIndex) -> _Indexes:
+    """The claims by passage, by their relation's stem and by its glossary concept ("dirigée" and "directeur"),
+    built once per set of facts."""
     if facts not in _INDEXES:
         by_chunk: dict[str, list[Claim]] = defaultdict(list)
         by_relation: dict[str, list[Claim]] = defaultdict(list)
+        by_concept: dict[str, list[Claim]] = defaultdict(list)
         for claim in facts.claims:
             by_chunk[claim.chunk_id].append(claim)
             by_relation[stem(claim.relation)].append(claim)
-        _INDEXES[facts] = (dict(by_chunk), dict(by_relation))
+            for concept in concepts([claim.relation]):
+                by_concept[concept].append(claim)
+        _INDEXES[facts] = (dict(by_chunk), dict(by_relation), dict(by_concept))
     return _INDEXES[facts]
+
+
+@cache
+def _affiliations() -> frozenset[str]:
+    return frozenset(stem(w) for w in words_of("relations", "affiliation"))
 
 
 @cache

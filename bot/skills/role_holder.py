@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.question import Question
 from bot.skills.base import Draft, Skill, of_organisation, role_in, title_in
+from bot.skills.claims import stated_by_verb
 from core.glossary import concepts, translate_title
 from core.text import content_words
 from store.fact_records import Person
@@ -18,6 +19,8 @@ class RoleHolder(Skill):
     def plan(self, q: Question) -> Draft | None:
         if q.kind not in ("person", "description", "organisation") or q.people or not q.terms:
             return None
+        if stated_by_verb(q, self.facts, self.context.passages):
+            return None  # the claims skill quotes the sentence that says it
         wanted = concepts(q.terms)
         best: list[tuple[float, Person]] = []
         for person in self.facts.people:
