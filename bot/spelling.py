@@ -2,7 +2,8 @@
 
 A word is left as written when the documents use it (the keyword index's vocabulary), when the language data does
 (the words questions are asked with, in French and English), when it holds a digit (a number or a code is never
-"corrected": "2023" must not become "2024"), or when it is shorter than `min_length`. Any other word becomes the
+"corrected": "2023" must not become "2024"), when a French or English dictionary knows it (a form of a verb the
+documents write in another tense is no typo), or when it is shorter than `min_length`. Any other word becomes the
 documents' closest word when rapidfuzz's ratio reaches `cutoff`, and stays as written otherwise: a word the
 documents never use may be the very thing the question asks about and they do not hold."""
 
@@ -26,7 +27,7 @@ def corrected(text: str, closest: Callable[[str], str | None], min_length: int) 
     def fix(match: re.Match[str]) -> str:
         word = match[0]
         folded = fold(word)
-        if len(folded) < min_length or folded in known:
+        if len(folded) < min_length or folded in known or _in_dictionary(word):
             return word
         found = closest(folded)
         if not found or found == folded:
@@ -34,6 +35,14 @@ def corrected(text: str, closest: Callable[[str], str | None], min_length: int) 
         return _cased(found, word)
 
     return _WORD.sub(fix, text)
+
+
+def _in_dictionary(word: str) -> bool:
+    """Does a French or English dictionary know the word as written ("réunit", a form of a verb whose other forms
+    the documents use: no typo to make "réuni" of)?"""
+    import simplemma
+
+    return simplemma.is_known(word.lower(), lang=("fr", "en"))
 
 
 def _cased(found: str, written: str) -> str:

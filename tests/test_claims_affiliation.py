@@ -9,6 +9,7 @@ import pytest
 
 from bot import Bot
 from bot.question import analyse
+from bot.spelling import corrected
 from core.text import unwrap
 from tests.conftest import bot_over
 
@@ -102,3 +103,46 @@ def test_who_heads_an_organisation_is_the_verbs_agent_not_a_title_that_shares_th
     assert "Agnes Morrow" in answer.direct and "Pavel Dorn" not in answer.direct, answer.answer
     held = port_bot.ask("Who is the chair of Carrow Freight Lines?")
     assert "Agnes Morrow" in held.direct and not held.partial, held.answer
+
+
+# Fictional calendars for the events told apart without `when_subject_share` (off by default).
+CALENDRIER = """Document fictif créé pour des tests : le calendrier du réseau Sorbier.
+
+Le 26 mars 2032, une réunion stratégique a eu lieu au siège de la Société Penfret.
+Le jury de Plouvien se réunira le 3 juin 2032.
+Le jury de Lesneven se réunira le 17 juin 2032.
+"""
+CALENDAR = """Fictional document created for testing: the calendar of the Velmora Port Forum.
+
+The Brinmoor selection panel will meet on 9 June 2032.
+The Caldy selection panel will meet on 23 June 2032.
+"""
+
+
+@pytest.fixture(scope="module")
+def calendar_bot(tmp_path_factory, embedder) -> Bot:
+    bot = bot_over(
+        {"calendrier-2032-04-01.md": CALENDRIER, "calendar-2032-04-02.md": CALENDAR}, tmp_path_factory, embedder
+    )
+    assert bot.settings.answer.when_subject_share == 0  # the default: these answers do not need it
+    return bot
+
+
+@pytest.mark.unit
+def test_a_form_of_a_verb_a_dictionary_knows_is_no_typo():
+    def closest(word: str) -> str:
+        return {"reunit": "reuni", "comitee": "comite"}.get(word, word)
+
+    # "réunit" is French ("réuni" is the documents' word); "comitee" is a typo of theirs
+    assert corrected("Quand se réunit le comitee ?", closest, 4) == "Quand se réunit le comite ?"
+
+
+@pytest.mark.integration
+def test_an_event_asked_by_its_verb_and_a_name_is_not_another_of_its_kind(calendar_bot):
+    present = calendar_bot.ask("Quand se réunit le jury de Lesneven ?")
+    assert "17 juin 2032" in present.direct and "26 mars" not in present.direct, present.answer
+    for question in ("Quand se réunira le jury de Landerneau ?", "When will the Arlow selection panel meet?"):
+        answer = calendar_bot.ask(question)  # a name no document holds: no other jury's or panel's date
+        assert answer.abstained and not answer.citations, (question, answer.answer)
+    named = calendar_bot.ask("When will the Caldy selection panel meet?")
+    assert "23 June 2032" in named.direct and "9 June" not in named.direct, named.answer

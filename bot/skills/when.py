@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from bot.attendance import asks_attendance
 from bot.coverage import spelled
@@ -16,7 +17,7 @@ from core.dates import find_dates
 from core.glossary import concepts
 from core.lang import vocabulary as vocab
 from core.text import content_words, fold, guess_language, words
-from store.fact_records import Event, Plan
+from store.fact_records import Claim, Event, Plan
 from store.facts import first_day
 
 
@@ -30,6 +31,8 @@ class When(Skill):
             return None
         if q.kind == "yes-no" and q.people and asks_attendance(q.folded):
             return None  # "did X attend the meeting of <date>?" asks who was there (`participants`), not when
+        if q.kind == "date" and self.unnamed(q):
+            return Draft(kind="date", abstain=True)
         dated = self.dated(q)
         if not dated:
             if q.kind == "date" and self.refused and not self.stated(q):
@@ -66,6 +69,10 @@ class When(Skill):
     def dated(self, q: Question) -> list[Event | Plan]:
         """The events (and plans) the question is about, ordered by the date of the document stating them."""
         wanted = concepts(q.terms)
+        if q.event_kind is None or q.kind_from_verb:
+            # "se réunira", "will meet": a verb that names any event of its kind shares its stem with every one
+            # ("réunion"), and tells none from another.
+            wanted -= _kind_verbs()
         # The words that name the kind asked about ("signed", "meeting") are shared by every event of the kind; the
         # others ("declaration of intent") tell one event of the kind from another.
         naming = {
@@ -110,14 +117,33 @@ class When(Skill):
         one event of a kind from another in any language; common words are worded differently from one document to
         the next, and are left to the scores."""
         # A verb that names any kind of event ("se réunira" of a committee) says that it happens, not which one.
-        kind_verbs = concepts(" ".join(lang.data("questions")["event_verbs"].values()).split())
         dating = lang.word_set("questions", "date_words")
         capitalised = set(proper_names(q))
         return [
             t
             for t in dict.fromkeys(q.terms)
-            if t in capitalised and t not in naming and fold(t) not in dating and not concepts([t]) & kind_verbs
+            if t in capitalised and t not in naming and fold(t) not in dating and not concepts([t]) & _kind_verbs()
         ]
+
+    def unnamed(self, q: Question) -> bool:
+        """Does the question add to what it asks about names that no retrieved sentence holds ("the jury of <a town
+        no document names>", "the <name> panel")? Then the documents do not speak of it, and the date of another event
+        of the kind would be a wrong answer. Not judged when no retrieved sentence is in the question's language: a
+        title's names may be translated in the other one."""
+        adds = self.adds(q, set())
+        if not adds:
+            return False
+        facts = [*of_passages(self.facts, self.context.passages), *self.facts.events, *self.facts.plans]
+        texts = [
+            f"{title_of(f) if not isinstance(f, Claim) else ''} {f.sentence.text}"
+            for f in facts
+            if f.chunk_id in self.context.passages
+        ]
+        if not any(guess_language(t) == q.language for t in texts):
+            return False
+        said = content_words(" ".join(texts))
+        found = concepts(said)
+        return not any(concepts([name]) & found or spelled(name, said) for name in adds)
 
     def stated(self, q: Question) -> bool:
         """Does a dated sentence of the retrieved passages name what the question adds? Then the facts did not read
@@ -141,6 +167,12 @@ class When(Skill):
         if guess_language(text) != q.language:
             return held >= 1
         return held >= self.context.settings.when_subject_share * len(adds)
+
+
+@cache
+def _kind_verbs() -> frozenset[str]:
+    """The concepts of the verbs that name a kind of event (`[event_verbs]` of questions.toml)."""
+    return frozenset(concepts(" ".join(lang.data("questions")["event_verbs"].values()).split()))
 
 
 def proper_names(q: Question) -> list[str]:
