@@ -358,7 +358,7 @@ def _relatives(doc: Any) -> dict[int, tuple[Any, Any]]:
             continue  # the clause holds its noun: the parse is not one of a relative clause
         if verb.dep_ in _RELATIVE and before.pos_ == "PROPN" and before in verb.head.subtree:
             noun = verb.head  # "the University of X that …": the parser's noun, not the name's last word
-        while noun.dep_ in ("compound", "flat", "flat:name", "fixed") and noun.head.i > noun.i - 4:
+        while noun.dep_ in ("compound", "flat", "flat:name", "fixed") and noun.head.i != noun.i:
             noun = noun.head
         found.setdefault(noun.i, (pronoun, verb))
     return found
