@@ -76,8 +76,8 @@ def sentences(text: str) -> list[str]:
 
 # A line at least this long that stops mid-sentence was wrapped by its author's editor (Markdown and plain text are
 # often hard-wrapped at 72 to 120 characters) and goes on on the next line; a shorter one is a line of its own (a list
-# written one entry a line, a title). The wrapped attendee lines of the development fixtures are 74 to 115 long, one
-# entry of a list is rarely longer than 60.
+# written one entry a line, a title). The wrapped lines of the development fixtures are 72 to 123 long; one entry of
+# a list written one a line is rarely longer than 60.
 WRAPPED_LINE_CHARS = 60
 # A line that opens a list item, a heading, a table row or a quote is not the end of the line before it.
 _OWN_LINE = re.compile(r"^\s*(?:[-–—•*+▪●◦]\s|\d{1,3}[.)]\s|#|\||>)")

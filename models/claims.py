@@ -318,8 +318,8 @@ def _argument(
 
 def _whole_name(text: str, start: int, end: int, names: dict[str, str]) -> tuple[int, int]:
     """The offsets of a known name that starts with the argument's words and goes on: the parser may cut a name
-    ("Tristan" of "Tristan Le Bras", its "Le" read as an article). A name that starts before them is not taken: the
-    facts' names may hold an article the argument leaves out ("the Orrin Institute")."""
+    ("Yann" of "Yann Le Gall", its "Le" read as an article). A name that starts before them is not taken: the
+    facts' names may hold an article the argument leaves out ("the X Institute")."""
     folded = fold(text)
     if len(folded) != len(text):
         return start, end

@@ -298,7 +298,7 @@ def _people(sentence: _Sentence) -> list[_Mention]:
             continue
         opening = sentence.text[: entity.start].rstrip()
         if opening.endswith("(") and any(m.end == len(opening[:-1].rstrip()) for m in mentions):
-            continue  # "Name (Feldmark Shipping)" read as two people: the second is the first one's organisation
+            continue  # "Name (Acme Shipping)" read as two people: the second is the first one's organisation
         text = re.sub(r"^(?:" + "|".join(HONORIFICS) + r")\.?\s+", "", entity.text)
         name = _trim_name(text)
         after = sentence.text[entity.end : entity.end + 12]
@@ -320,12 +320,12 @@ def _trim_name(text: str) -> str | None:
     words = []
     for word in text.split():
         if word.startswith("(") and words:
-            break  # "Carys Penhale (Feldmark Shipping)": what the parenthesis holds is not the name
+            break  # "Jane Roe (Acme Shipping)": what the parenthesis holds is not the name
         bare = word.strip(",.;:()«»\"'")
         if not bare or not (bare[0].isupper() or (words and bare in _END_PARTICLES)):
             break
         if words and bare[0].isupper() and fold(bare) in _PARTICLES:
-            words.append(bare)  # "Dana Le Goff", "Jean De Smet": a capitalised particle inside a name
+            words.append(bare)  # "Anne Le Gall", "Jean De Smet": a capitalised particle inside a name
             continue
         if fold(bare) in vocab.ROLE_WORDS or fold(bare) in vocab.ORGANISATION_HEADS or fold(bare) in STOPWORDS:
             break
@@ -522,7 +522,7 @@ def _is_organisation(
     # After "pour", "chez", "at": a name in capitals, or one word that is no common word ("orbitalis").
     capitalised = all(w[0].isupper() for w in words if fold(w) not in STOPWORDS)
     # After "at", "chez": a name of two capitalised words or more is one even when the recogniser read none there
-    # ("Harbour Engineer at Pellow Dredging").
+    # ("Site Engineer at Acme Dredging").
     named = any(e.start <= start < e.end for e in sentence.entities) or (len(words) > 1 and strong)
     return (capitalised and named) or (single and _brand(words[0]))
 
