@@ -65,7 +65,8 @@ def run_gold(
     results: list[dict[str, Any]] = []
     bar = tqdm(golds, desc=label or "questions", unit="q", disable=not progress)
     for gold in bar:
-        started = time.perf_counter()
+        # The CPU time beside the wall time: on a shared machine the wall time is also the other processes'.
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             answer = asked_on(gold.today).ask(gold.question, [turn.model_dump() for turn in gold.history])
             text, abstained, partial = answer.answer, answer.abstained, bool(getattr(answer, "partial", False))
@@ -85,6 +86,7 @@ def run_gold(
                 "citations": citations,
                 "retrieved": retrieved,
                 "latency_s": round(time.perf_counter() - started, 4),
+                "cpu_s": round(time.process_time() - cpu, 4),
                 "correct": is_correct(gold, text, abstained, partial, lang_strict),
                 "lang_strict": lang_strict,
                 **({"error": error} if error else {}),

