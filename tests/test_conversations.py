@@ -83,3 +83,22 @@ def test_a_long_title_is_cut_and_a_url_that_names_no_database_is_a_settings_erro
     assert store.messages("o", conversation) == []
     with pytest.raises(SettingsError, match="PARTNERBOT_CONVERSATIONS_URL"):
         ConversationStore("nosuchdb://host/x", 10, 10)
+
+
+@pytest.mark.unit
+def test_each_listed_conversation_counts_its_own_messages_only(store, tmp_path):
+    """The counts come per conversation: an empty one says 0, another owner's messages count nowhere."""
+    busy = store.create("o", "busy")
+    store.append("o", busy, turn("a", "b") + turn("c", "d"))
+    empty = store.create("o", "empty")
+    elsewhere = store.create("p", "elsewhere")
+    store.append("p", elsewhere, turn("e", "f"))
+    assert [(c.id, c.messages) for c in store.list("o")] == [(empty, 0), (busy, 4)]
+    assert [(c.id, c.messages) for c in store.list("p")] == [(elsewhere, 2)]
+    # A file database syncs in WAL's NORMAL mode (a commit an answer), and reads what it wrote.
+    on_disk = ConversationStore(f"sqlite:///{tmp_path / 'c.db'}", max_messages=6, per_owner=3)
+    kept = on_disk.create("o", "kept")
+    on_disk.append("o", kept, turn("g", "h"))
+    with on_disk.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    assert [(c.id, c.messages) for c in on_disk.list("o")] == [(kept, 2)]
