@@ -109,11 +109,13 @@ class Tables(Skill):
     def match(self, q: Question) -> _Match | str | None:
         """The best-fitting table, "abstain" when the question is about a table's figures but names rows, years or
         words it does not hold, None when no table fits."""
-        cache_key = (id(q), q.text)
-        if getattr(self, "_cached", (None,))[0] == cache_key:
-            return self._cached[1]
+        # Kept with the question: retrieval asks (`Reader.from_tables`), then the reader's skills, of the same tables.
+        tables = self.context.tables
+        cached = q.memo.get("tables")
+        if cached is not None and cached[0] is tables and cached[1] == q.text:
+            return cached[2]
         result = self._match(q)
-        self._cached = (cache_key, result)
+        q.memo["tables"] = (tables, q.text, result)
         return result
 
     def _match(self, q: Question) -> _Match | str | None:
