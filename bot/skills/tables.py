@@ -123,10 +123,15 @@ class Tables(Skill):
         years = set(_YEAR.findall(q.text))
         money = bool(lang.pattern("tables", "question.money").search(q.folded))
         operation = _operation(q.folded)
+        tables = [t for t in self.context.tables if t.source == "table"]
+        lookup = not (q.needs == "quantity" or q.kind == "count" or money or operation is not None)
+        if lookup and not any(_looked_up(t, q, asked) for t in tables):
+            # A lookup (no figure asked) names its column by a word of the vocabulary ("where", "funded") or asks
+            # "when" of a date column (below): without either, no table answers it, and its phrases are not compared
+            # by meaning with every table's headers and rows (the embedder: most of a question's CPU).
+            return None
         candidates = []
-        for table in self.context.tables:
-            if table.source != "table":
-                continue
+        for table in tables:
             found = _fit(table, q, asked, money, operation, self.context.similar, self.context.settings)
             if found is not None:
                 candidates.append(found)
@@ -505,6 +510,15 @@ def _fit(
     concept = when or by_meaning or any(_CONCEPT.fullmatch(k) for k in shared)
     header_score = len(shared) + when + by_meaning
     return _Match(table, column, label, rows, score, header_score, concept, leftover, by_words, second, rows_kind)
+
+
+def _looked_up(table: Table, q: Question, asked: set[str]) -> bool:
+    """Could the table answer a lookup: a word of the vocabulary the question asks with in one of its headers, or a
+    date column for "when"."""
+    prepared = _prepare(table)
+    if q.kind == "date" and "date" in prepared.kinds:
+        return True
+    return any(_CONCEPT.fullmatch(k) for header in prepared.header_keys for k in asked & header)
 
 
 @dataclass
