@@ -134,11 +134,13 @@ class Claims(Skill):
             if not any(_fits(a, asking.types) for a in claim.arguments) or not self._same_year(q, claim):
                 continue
             if copula:
-                held = [self._holds(claim, a, q.language) for a in given]
                 # Without a parsed predicate, a claim about the question's names is related when its sentence
-                # also holds most of the question's words ("when does the agreement expire": not "concluded on").
-                unparsed = asking.claim is None and not self._same_words(" ".join(q.terms), claim.sentence.text)
-                if any(held) and not unparsed:
+                # also holds most of the question's words ("when does the agreement expire": not "concluded on");
+                # one that does not is neither related nor an answer, and its arguments are not compared.
+                if asking.claim is None and not self._same_words(" ".join(q.terms), claim.sentence.text):
+                    continue
+                held = [self._holds(claim, a, q.language) for a in given]
+                if any(held):
                     related.append(claim)
                 # "Who is the X of Y?": a claim that holds Y and gives the role X.
                 parsed = asking.claim is not None  # an unparsed question's names only decide answerability
