@@ -126,9 +126,10 @@ class Tables(Skill):
         tables = [t for t in self.context.tables if t.source == "table"]
         lookup = not (q.needs == "quantity" or q.kind == "count" or money or operation is not None)
         if lookup and not any(_looked_up(t, q, asked) for t in tables):
-            # A lookup (no figure asked) names its column by a word of the vocabulary ("where", "funded") or asks
-            # "when" of a date column (below): without either, no table answers it, and its phrases are not compared
-            # by meaning with every table's headers and rows (the embedder: most of a question's CPU).
+            # A lookup (no figure asked) is a table's when it names a column by a word of the vocabulary ("where",
+            # "funded") or asks "when" of a date column (below). Without either, a header matched by meaning alone no
+            # longer makes it one, and its phrases are not compared with every table's headers and rows (the
+            # embedder: most of a question's CPU); no development or held-out question was answered that way.
             return None
         candidates = []
         for table in tables:
