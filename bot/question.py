@@ -49,6 +49,9 @@ class Question:
     instruction: bool = False  # addresses an assistant ("ignore all previous instructions…")
     timings: dict[str, float] = field(default_factory=dict)
     asking: Asking | None = None  # the question read as a claim with a missing argument (`bot.claims`)
+    # What one step computed from the question for a later one to reuse (the tables skill's match, asked by retrieval
+    # and again by the reader); not part of what the question asks.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def standalone(self) -> str:

@@ -533,6 +533,26 @@ def test_rows_and_columns_named_in_another_language_by_the_embedder(similar):
 
 
 @pytest.mark.integration
+def test_a_lookup_no_table_can_answer_compares_nothing_by_meaning(similar):
+    # A question that asks no figure and names no column by a word of the vocabulary (nor "when" of a date column)
+    # is answered by no table: its phrases are not compared with the headers and rows (issue 25: the embedder's
+    # CPU); a figure question about the same rows still is.
+    budget = _table(
+        [["Catégorie", "Poste", "Montant (€)"], ["Fonctionnement", "Billets d'avion", 14200], [None, "Matériel", 6250]]
+    )
+    asked: list[list[str]] = []
+
+    def counted(words: list[str], texts: list[str]) -> list[list[float]]:
+        asked.append(words)
+        return similar(words, texts)
+
+    assert _ask_with([budget], "Which airline sells the flight tickets?", "en", counted) is None
+    assert asked == []
+    draft = _ask_with([budget], "How much is budgeted for flight tickets?", "en", counted)
+    assert draft.direct.startswith("Billets d'avion, montant (€): €14,200") and asked
+
+
+@pytest.mark.integration
 def test_a_table_reader_that_fails_costs_the_document_nothing(tmp_path, embedder, monkeypatch):
     def broken(*args, **kwargs):  # scripted: the failure path is what is tested
         raise ValueError("a table reader's bug")

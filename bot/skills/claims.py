@@ -64,8 +64,10 @@ class Claims(Skill):
     def _answer(self, q: Question, asking: Asking, abstain: bool = True) -> Draft | None:
         if not any(_words(a.text) for a in _given(q, asking)):
             return None  # "where was it held?": nothing tells one claim of its relation from another
+        if not asking.types:  # "in which fields…": the evidence says what it is
+            return self._head_of(q, asking)
         matching, related = self._matching(q, asking)
-        for claim in matching if asking.types else []:  # "in which fields…": the evidence says what it is
+        for claim in matching:
             if claim.negated:  # "may not lead a project": not who leads it
                 continue
             if asking.noun and not concepts([asking.noun]) & concepts(_words(claim.sentence.text)):
@@ -145,7 +147,8 @@ class Claims(Skill):
     def _matching(self, q: Question, asking: Asking) -> tuple[list[Claim], list[Claim]]:
         """The claims that answer the question's relation with its given arguments, best first; and the claims
         related to it (of the same relation; for "who is the X of Y", holding its arguments), whose types decide
-        answerability."""
+        answerability. Only claims with an argument of a type asked: the others neither answer nor decide, and
+        comparing their relation and arguments (the embedder, for other words) would be spent for nothing."""
         given = [a for a in _given(q, asking) if _words(a.text)]
         relation = asking.claim.relation if asking.claim else ""
         copula = asking.claim is None or asking.claim.copula
@@ -153,14 +156,16 @@ class Claims(Skill):
         related: list[Claim] = []
         roles = [a.head for a in given if a.type == "role"] if copula else []
         for claim in self._candidates(relation, roles):
-            if not self._same_year(q, claim):
+            if not any(_fits(a, asking.types) for a in claim.arguments) or not self._same_year(q, claim):
                 continue
             if copula:
-                held = [self._holds(claim, a, q.language) for a in given]
                 # Without a parsed predicate, a claim about the question's names is related when its sentence
-                # also holds most of the question's words ("when does the agreement expire": not "concluded on").
-                unparsed = asking.claim is None and not self._same_words(" ".join(q.terms), claim.sentence.text)
-                if any(held) and not unparsed:
+                # also holds most of the question's words ("when does the agreement expire": not "concluded on");
+                # one that does not is neither related nor an answer, and its arguments are not compared.
+                if asking.claim is None and not self._same_words(" ".join(q.terms), claim.sentence.text):
+                    continue
+                held = [self._holds(claim, a, q.language) for a in given]
+                if any(held):
                     related.append(claim)
                 # "Who is the X of Y?": a claim that holds Y and gives the role X.
                 parsed = asking.claim is not None  # an unparsed question's names only decide answerability
@@ -361,8 +366,6 @@ def _given(q: Question, asking: Asking) -> list[Parsed]:
 
 def _fits(arg: Argument, types: frozenset[str]) -> bool:
     """Is the argument of a type the question asks for? A place to stay or a venue is a place whose noun says so."""
-    if not types:
-        return arg.type not in ("pronoun", "other")
     if arg.type in types:
         return True
     for special in ("lodging", "venue"):

@@ -109,11 +109,13 @@ class Tables(Skill):
     def match(self, q: Question) -> _Match | str | None:
         """The best-fitting table, "abstain" when the question is about a table's figures but names rows, years or
         words it does not hold, None when no table fits."""
-        cache_key = (id(q), q.text)
-        if getattr(self, "_cached", (None,))[0] == cache_key:
-            return self._cached[1]
+        # Kept with the question: retrieval asks (`Reader.from_tables`), then the reader's skills, of the same tables.
+        tables = self.context.tables
+        cached = q.memo.get("tables")
+        if cached is not None and cached[0] is tables and cached[1] == q.text:
+            return cached[2]
         result = self._match(q)
-        self._cached = (cache_key, result)
+        q.memo["tables"] = (tables, q.text, result)
         return result
 
     def _match(self, q: Question) -> _Match | str | None:
@@ -121,10 +123,16 @@ class Tables(Skill):
         years = set(_YEAR.findall(q.text))
         money = bool(lang.pattern("tables", "question.money").search(q.folded))
         operation = _operation(q.folded)
+        tables = [t for t in self.context.tables if t.source == "table"]
+        lookup = not (q.needs == "quantity" or q.kind == "count" or money or operation is not None)
+        if lookup and not any(_looked_up(t, q, asked) for t in tables):
+            # A lookup (no figure asked) is a table's when it names a column by a word of the vocabulary ("where",
+            # "funded") or asks "when" of a date column (below). Without either, a header matched by meaning alone no
+            # longer makes it one, and its phrases are not compared with every table's headers and rows (the
+            # embedder: most of a question's CPU); no development or held-out question was answered that way.
+            return None
         candidates = []
-        for table in self.context.tables:
-            if table.source != "table":
-                continue
+        for table in tables:
             found = _fit(table, q, asked, money, operation, self.context.similar, self.context.settings)
             if found is not None:
                 candidates.append(found)
@@ -503,6 +511,15 @@ def _fit(
     concept = when or by_meaning or any(_CONCEPT.fullmatch(k) for k in shared)
     header_score = len(shared) + when + by_meaning
     return _Match(table, column, label, rows, score, header_score, concept, leftover, by_words, second, rows_kind)
+
+
+def _looked_up(table: Table, q: Question, asked: set[str]) -> bool:
+    """Could the table answer a lookup: a word of the vocabulary the question asks with in one of its headers, or a
+    date column for "when"."""
+    prepared = _prepare(table)
+    if q.kind == "date" and "date" in prepared.kinds:
+        return True
+    return any(_CONCEPT.fullmatch(k) for header in prepared.header_keys for k in asked & header)
 
 
 @dataclass
