@@ -432,6 +432,11 @@ class ChatService:
         then answer the app's example questions, French and English, whose first answers pay what is left cold."""
         self.store.lexical()
         self.store.embedder.embed_query("warm up")
+        # simplemma's French and English dictionaries load on first use (0.33 s of CPU): the spelling and language
+        # checks of a question read them, and the example questions below do not always reach them.
+        import simplemma
+
+        simplemma.langdetect("warm up", lang=("fr", "en"))
         if self.settings.store.claims:
             from models.nlp import parses
 

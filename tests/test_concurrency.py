@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY
 
 from bot.scoring import SentenceScorer
 from core.settings import Settings
@@ -62,7 +63,10 @@ def test_the_served_warm_up_embeds_the_index_sentences_a_first_question_would_wa
     bot = bot_over(documents, tmp_path_factory, embedder)
     service = ChatService(bot.settings, bot.store, bot)
     bot.scorer.clear()
+    dictionaries = DEFAULT_DICTIONARY_FACTORY._get_dictionary
+    dictionaries.cache_clear()
     service.warm_up()
+    assert dictionaries.cache_info().currsize == 2  # simplemma's French and English, loaded before any question
     passages = list(bot.store.passage_texts())
     assert passages
     assert all(s in bot.scorer._cache for text in passages for s in sentences(text) or [text])
