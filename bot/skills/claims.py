@@ -40,6 +40,8 @@ from store.facts import FactIndex
 # or the evidence where no claim reads it.
 _DEFINITE = frozenset({"place", "lodging", "venue", "money", "number", "date", "address", "url", "email", "phone"})
 _NAMES = frozenset({"person", "organisation", "name"})
+# The recogniser often types a name it does not know as an organisation or a place ("chaired by <a name>").
+_MISTYPED = frozenset({"organisation", "place"})
 # The verb whose group of equivalents says who heads an organisation ("head", "diriger", "lead"…).
 _HEADING_VERB = "head"
 
@@ -64,8 +66,8 @@ class Claims(Skill):
     def _answer(self, q: Question, asking: Asking, abstain: bool = True) -> Draft | None:
         if not any(_words(a.text) for a in _given(q, asking)):
             return None  # "where was it held?": nothing tells one claim of its relation from another
-        if not asking.types:  # "in which fields…": the evidence says what it is
-            return self._head_of(q, asking)
+        if not asking.types:  # "in which fields…": the evidence says what it is; only the facts may say more
+            return self._head_of(q, asking) or self._affiliation(q, asking)
         matching, related = self._matching(q, asking)
         for claim in matching:
             if claim.negated:  # "may not lead a project": not who leads it
@@ -156,7 +158,7 @@ class Claims(Skill):
         related: list[Claim] = []
         roles = [a.head for a in given if a.type == "role"] if copula else []
         for claim in self._candidates(relation, roles):
-            if not any(_fits(a, asking.types) for a in claim.arguments) or not self._same_year(q, claim):
+            if not any(_may_answer(a, asking.types) for a in claim.arguments) or not self._same_year(q, claim):
                 continue
             if copula:
                 # Without a parsed predicate, a claim about the question's names is related when its sentence
@@ -226,7 +228,7 @@ class Claims(Skill):
                 continue
             # The recogniser often types a person's name it does not know as an organisation or a place ("chaired
             # by Y"): the agent of the verb asked about or of the role's verb is who did it, or holds the role.
-            mistyped = arg.role == "agent" and arg.type in ("organisation", "place")
+            mistyped = arg.role == "agent" and arg.type in _MISTYPED
             mistyped = mistyped and (holder or asking.word == "who")
             if not _fits(arg, asking.types) and not mistyped:
                 continue
@@ -362,6 +364,12 @@ def _given(q: Question, asking: Asking) -> list[Parsed]:
         return asking.given()
     texts = [*q.organisations, *q.people] or [" ".join(q.terms)]
     return [Parsed("given", text, 0, 0, "name", "") for text in texts if text]
+
+
+def _may_answer(arg: Argument, types: frozenset[str]) -> bool:
+    """Of a type asked, or an agent the recogniser may have mistyped as an organisation or a place (`_answers` says
+    when it is taken for a person): a claim with no such argument can neither answer nor decide."""
+    return _fits(arg, types) or (arg.role == "agent" and arg.type in _MISTYPED)
 
 
 def _fits(arg: Argument, types: frozenset[str]) -> bool:
