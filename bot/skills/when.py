@@ -69,6 +69,9 @@ class When(Skill):
     def dated(self, q: Question) -> list[Event | Plan]:
         """The events (and plans) the question is about, ordered by the date of the document stating them."""
         wanted = concepts(q.terms)
+        # An event that names no kind is the question's when it shares half of the question's words, the verb
+        # included in the count: "le jury des projets communs se réunira" is not "l'un des projets majeurs".
+        needed = max(1, len(wanted) // 2)
         if q.event_kind is None or q.kind_from_verb:
             # "se réunira", "will meet": a verb that names any event of its kind shares its stem with every one
             # ("réunion"), and tells none from another.
@@ -97,13 +100,13 @@ class When(Skill):
             overlap = len(wanted & said)
             if not self.named(q, adds, title_of(fact) + " " + fact.sentence.text):
                 # another event of the kind, or the kind's words alone: not the event asked about
-                self.refused += kind_ok or (wanted and overlap >= max(1, len(wanted) // 2))
+                self.refused += kind_ok or (wanted and overlap >= needed)
                 continue
             if kind_ok:
                 # Every event of the kind that the other words name as well counts alike: each document's date for
                 # it is kept. A signing of another text is not the signing asked about.
                 candidates.append((1000 + len(telling & said), fact))
-            elif wanted and overlap >= max(1, len(wanted) // 2):
+            elif wanted and overlap >= needed:
                 candidates.append((overlap, fact))
         if not candidates:
             return []
