@@ -31,6 +31,9 @@ log = logging.getLogger("partnerbot.ui")
 
 FEEDBACK_RECORDED = "Thank you: your feedback was recorded."
 _UNAVAILABLE = "The document index is unavailable right now ({error}). Please try again in a moment."
+# The browser's step before a question is sent: the box emptied (what is typed next is never wiped) and the question
+# shown in the conversation, as Gradio's Chatbot holds a message (a list of parts).
+SHOW_QUESTION_JS = "(q, chat) => ['', q, [...(chat || []), {role: 'user', content: [{type: 'text', text: q}]}]]"
 
 
 def message_text(content: Any) -> str:
@@ -270,7 +273,10 @@ class ChatApp:
         self, message: str, history: list[Any], conversation_id: str | None, request: gr.Request | None, on_page: bool
     ) -> AsyncIterator[tuple[Any, ...]]:
         """The answer, streamed: computed in the service's one pool, shared with the API (its bound, its refusal)."""
-        previous = plain_history(history or [])
+        history = list(history or [])
+        if on_page and history and history[-1]["role"] == "user" and message_text(history[-1]["content"]) == message:
+            history.pop()  # the question the browser already shows (see `build_app`): not a turn before it
+        previous = plain_history(history)
         chat = [shown(t["role"], t["content"]) for t in previous] + [shown("user", message)]
         # The answer is the message at this place of the conversation: feedback on it names that place.
         session, place = _session(request), len(chat)
@@ -279,9 +285,11 @@ class ChatApp:
         async def last(*reply: Any) -> tuple[Any, ...]:
             return (*reply, *(await self._listed(conversation_id, request) if on_page else ()))
 
-        # The question is shown at once. Only a refusal writes the box (the question put back, to ask again): the page
-        # emptied it in the browser before asking (see `build_app`), and a client of `/ask` gets it emptied here.
-        yield gr.skip() if on_page else "", chat, gr.skip(), gr.skip(), *unchanged
+        # The question is shown at once: here for a client of `/ask` (its box emptied); the page shows it itself before
+        # asking (see `build_app`), which spares the server a reply of seven outputs an answer (a third of the page's
+        # own CPU an answer, measured). Only a refusal writes the page's box (the question put back, to ask again).
+        if not on_page:
+            yield "", chat, gr.skip(), gr.skip()
         try:
             text = ""
             async for piece in self.service.pool.stream(lambda: self.service.stream(message, previous)):
@@ -586,10 +594,10 @@ def build_app(service: ChatService) -> gr.Blocks:
         ask_inputs, ask_outputs = [question, chatbot, conversation_id], [question, chatbot, sources, conversation_id]
         # No limit of Gradio's own: the answers wait in the service's pool, the one bound shared with the API.
         # The page's question is one server event that also lists the cited pages and the conversations
-        # (`respond_on_page`), after a step in the browser alone (no request) that moves the question out of the box;
-        # `ask_page` (undocumented) lets the bench's load row ask as the page does.
+        # (`respond_on_page`), after a step in the browser alone (no request) that moves the question out of the box
+        # and shows it in the conversation; `ask_page` (undocumented) lets the bench's load row ask as the page does.
         for trigger, name in ((question.submit, "ask_page"), (send.click, False)):
-            trigger(None, question, [question, asked], js="(q) => ['', q]", api_name=False).then(
+            trigger(None, [question, chatbot], [question, asked, chatbot], js=SHOW_QUESTION_JS, api_name=False).then(
                 app.respond_on_page,
                 [asked, chatbot, conversation_id],
                 [*ask_outputs, page_choice, page_view, conversations],

@@ -126,7 +126,10 @@ def app_asker(url: str) -> Ask:
         # Gradio's Chatbot takes a message's content as a list of parts, as the page sends it; None: the kept
         # conversation, a State the server holds for the session.
         turns = [{"role": t["role"], "content": [{"type": "text", "text": t["content"]}]} for t in history]
-        client.call("ask_page", [question, turns, None])
+        # The page sends the conversation with the question its browser step already shows (ui.SHOW_QUESTION_JS).
+        client.call(
+            "ask_page", [question, [*turns, {"role": "user", "content": [{"type": "text", "text": question}]}], None]
+        )
 
     return ask
 
