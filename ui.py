@@ -285,9 +285,9 @@ class ChatApp:
         async def last(*reply: Any) -> tuple[Any, ...]:
             return (*reply, *(await self._listed(conversation_id, request) if on_page else ()))
 
-        # The question is shown at once: here for a client of `/ask` (its box emptied); the page shows it itself before
-        # asking (see `build_app`), which spares the server a reply of seven outputs an answer (a third of the page's
-        # own CPU an answer, measured). Only a refusal writes the page's box (the question put back, to ask again).
+        # The question is shown at once: here for a client of `/ask` (its box emptied); the page shows it itself
+        # before asking (see `build_app`), which spares the server a reply of seven outputs an answer (a fifth to a
+        # third of the page's CPU an answer, measured). Only a refusal writes the page's box (the question put back).
         if not on_page:
             yield "", chat, gr.skip(), gr.skip()
         try:
