@@ -130,11 +130,12 @@ class Bot:
         )
 
     def facts_proposer(self) -> TextModel | None:
-        """The model generator as a proposer of facts at ingest, when one is configured."""
+        """The model generator as a proposer of facts (people, claims) at ingest, when one is configured."""
         from bot.generate import LLMComposer
         from models.chat import ChatTextModel, model_name
 
-        if not isinstance(self.composer, LLMComposer) or not self.settings.store.facts_model_sentences:
+        proposals = self.settings.store.facts_model_sentences or self.settings.store.claims_model_sentences
+        if not isinstance(self.composer, LLMComposer) or not proposals:
             return None
         return ChatTextModel(self.composer.chat_model, model_name(self.settings))
 

@@ -81,6 +81,11 @@ class StoreSettings(Section):
     # sentence). Off by default: the packaged model takes about 4 s a sentence on two cores and proposed nothing
     # usable when tried (names it repeated, roles it made up); a real model behind PARTNERBOT_LLM_BASE_URL may.
     facts_model_sentences: int = Field(0, ge=0, le=1000)
+    # With a model generator configured, at most this many sentences of a document that the parser reads no claim in
+    # are offered to the model, which may propose who did what to whom (kept only when subject, verb and object are
+    # spans of the sentence; `ingest/claims.py`). Off by default, as the facts' proposals: the packaged model takes
+    # seconds a sentence and has not been shown to help (README, "Claims").
+    claims_model_sentences: int = Field(0, ge=0, le=1000)
     # A programme's items are lines of a slide or cells of a table, which do not end with a full stop. A line that
     # does, of at least this many words, is prose, which ends the programme ("Lunches are taken at the campus."): a
     # short one ("Free evening.") is still an item. Also the longest heading by date ("Monday 6 July 2026 - Arrival").

@@ -1,16 +1,26 @@
 """Claims at ingest: every sentence of a document read as who did what, to whom, when and where (`models.claims`),
 with the facts' people and organisations typing the arguments that name them. Stored with the facts, so they are
-incremental like them: an unchanged document costs nothing, a changed one replaces its claims."""
+incremental like them: an unchanged document costs nothing, a changed one replaces its claims.
+
+With a model configured (`PARTNERBOT_CLAIMS_MODEL_SENTENCES`), the sentences the parser leaves without a claim may be
+offered to it: it proposes who did what to whom, and a proposal is kept only when its subject, verb and object are
+each written as is in the sentence (as the facts' proposals, `ingest.facts.propose`). A model that fails costs the
+document its proposals only."""
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from bisect import bisect_right
+from typing import Any
 
 from core.text import fold, guess_language, sentences, unwrap
+from ingest.facts.propose import span_of
 from models.claims import Claim as Read
-from models.claims import claims_of, row_claim
+from models.claims import claims_of, row_claim, span_argument
 from models.nlp import parses
+from models.textmodel import TextModel
 from store.fact_records import Argument, Claim, Fact, Organisation, Person, Span
 
 # The recipe of the claims: a change here re-reads every document's claims at the next ingest.
@@ -19,6 +29,15 @@ CLAIMS_VERSION = "3"
 _SEPARATOR = re.compile(r"^[\s|:+-]*$")
 # A sentence longer than this is a table or a run-on line the parser reads badly and slowly: it is skipped.
 _MAX_SENTENCE_CHARS = 400
+
+log = logging.getLogger("partnerbot.claims")
+
+PROMPT = """Read the sentence below as who does what to whom. Answer with one JSON object per line:
+{{"subject": "...", "verb": "...", "object": "..."}}.
+Copy every value exactly as the sentence writes it, in its language; use null when the sentence gives no object.
+Write nothing else.
+
+Sentence: {sentence}"""
 
 
 def known_names(facts: list[Fact]) -> dict[str, str]:
@@ -42,8 +61,11 @@ def extract_claims(
     language: str,
     passages: list[tuple[str, int]],
     facts: list[Fact],
+    proposer: TextModel | None = None,
+    proposals: int = 0,
 ) -> list[Claim]:
-    """The claims of one document's cleaned text. `passages` are (chunk id, start offset) pairs, for provenance."""
+    """The claims of one document's cleaned text. `passages` are (chunk id, start offset) pairs, for provenance. With
+    a `proposer`, at most `proposals` sentences the parser read no claim in go to the model too."""
     found: list[tuple[int, str, str]] = []  # (start, sentence, language)
     rows: list[tuple[int, str]] = []  # (start, line) of a table's rows
     offset = 0
@@ -92,7 +114,11 @@ def extract_claims(
     for parsed_language in sorted({lang for _, _, lang in found}):
         group = [(start, sentence) for start, sentence, lang in found if lang == parsed_language]
         for (start, sentence), doc in zip(group, parses([s for _, s in group], parsed_language), strict=True):
-            for read in claims_of(doc, names):
+            read_here = claims_of(doc, names)
+            if not read_here and proposer is not None and proposals > 0 and len(sentence.split()) >= 3:
+                proposals -= 1
+                read_here = _proposed(doc, proposer, names)
+            for read in read_here:
                 keep(read, start, sentence, parsed_language)
     for start, line in rows:
         cells, cursor = [], 0
@@ -103,3 +129,41 @@ def extract_claims(
         if (read := row_claim(cells, names)) is not None:
             keep(read, start, line, language)
     return list({c.id: c for c in claims}.values())
+
+
+def _proposed(doc: Any, proposer: TextModel, names: dict[str, str]) -> list[Read]:
+    """The model's claims of a parsed sentence, each kept only when its subject, verb and object (if any) are spans
+    of it; the verb's lemma is the relation, the arguments are typed as the parser's."""
+    sentence = doc.text
+    try:
+        answer = proposer(PROMPT.format(sentence=sentence))
+    except Exception as exc:  # the model's failure costs this sentence its proposals, never the document
+        log.warning("claims: the model proposed nothing for a sentence (%s: %s)", type(exc).__name__, exc)
+        return []
+    reads: dict[tuple[int, int], Read] = {}  # by the verb's span: "A and B chair it" may come as two proposals
+    for line in answer.splitlines():
+        line = line.strip().strip(",")
+        if not line.startswith("{"):
+            continue  # prose, a code fence, a list bracket: not a proposal
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        spans = {field: span_of(sentence, data.get(field)) for field in ("subject", "verb", "object")}
+        given = [field for field in spans if data.get(field) not in (None, "")]
+        if spans["subject"] is None or spans["verb"] is None or any(spans[field] is None for field in given):
+            continue  # a value the model made up, translated or "corrected"
+        verb = doc.char_span(*spans["verb"], alignment_mode="expand")
+        args = [
+            span_argument(doc, *spans[field], role, names)  # type: ignore[misc]
+            for field, role in (("subject", "agent"), ("object", "theme"))
+            if spans[field] is not None
+        ]
+        if verb is None or any(a is None for a in args):
+            continue
+        read = reads.setdefault(spans["verb"], Read(relation=fold(verb.root.lemma_), text=verb.text))
+        held = {(b.role, b.start) for b in read.args}
+        read.args += [a for a in args if a is not None and (a.role, a.start) not in held]
+    return list(reads.values())

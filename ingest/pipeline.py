@@ -116,8 +116,10 @@ def ingest(
     # What the facts are extracted with: documents whose facts another recipe extracted are read again.
     recipe = f"{FACTS_VERSION}\x00{proposer.name}\x00{limit}" if proposer and limit else FACTS_VERSION
     recipe += f"\x00{PROGRAMMES_VERSION}\x00{settings.store.programme_prose_words}"
+    claims_limit = settings.store.claims_model_sentences if proposer is not None and settings.store.claims else 0
     if settings.store.claims:
         recipe += f"\x00claims {CLAIMS_VERSION}"
+        recipe += f"\x00{proposer.name}\x00{claims_limit}" if proposer and claims_limit else ""
     recipe += f"\x00tables {TABLES_VERSION}"  # the tables are written with the facts' record as their witness
 
     plans = []
@@ -152,7 +154,9 @@ def ingest(
         if worker is not None and proposer is None:
             extracted = [_Deferred(worker, plan, prose_words, claims) for plan in plans]
         else:
-            extracted = [extractor.submit(_extract, plan, proposer, limit, prose_words, claims) for plan in plans]
+            extracted = [
+                extractor.submit(_extract, plan, proposer, limit, prose_words, claims, claims_limit) for plan in plans
+            ]
         new_chunks = [chunk for plan in plans for chunk in plan.new]
         embedded = 0
         progress("embedding", 0, len(new_chunks))
@@ -217,9 +221,12 @@ class _Deferred:
         return self.worker.run(_extract, self.plan, None, 0, self.prose_words, self.claims)
 
 
-def _extract(plan: _Plan, proposer: TextModel | None, limit: int, prose_words: int, claims: bool) -> list[Fact]:
+def _extract(
+    plan: _Plan, proposer: TextModel | None, limit: int, prose_words: int, claims: bool, claims_limit: int = 0
+) -> list[Fact]:
     """The document's facts, each dated by the e-mail message stating it, the days of its programme, and (with
-    `claims`) who did what, sentence by sentence."""
+    `claims`) who did what, sentence by sentence; the `proposer` may propose people (`limit` sentences) and claims
+    (`claims_limit` sentences)."""
     meta = plan.meta
     facts: list[Fact] = extract_facts(
         plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, proposer, limit
@@ -228,7 +235,15 @@ def _extract(plan: _Plan, proposer: TextModel | None, limit: int, prose_words: i
     found: list[Fact] = [*dated_by_message(facts, plan.text, plan.starts), *days]
     if claims:
         found += extract_claims(
-            plan.text, meta["doc_id"], meta["title"], meta["date"], meta["language"], plan.starts, facts
+            plan.text,
+            meta["doc_id"],
+            meta["title"],
+            meta["date"],
+            meta["language"],
+            plan.starts,
+            facts,
+            proposer,
+            claims_limit,
         )
     return found
 

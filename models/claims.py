@@ -316,6 +316,16 @@ def _argument(
     return Argument(role, text, start, end, kind, fold(head.lemma_), asks, inner, extent)
 
 
+def span_argument(doc: Any, start: int, end: int, role: str, names: dict[str, str]) -> Argument | None:
+    """An argument that is exactly `doc.text[start:end]` (a span a model proposed and that was checked to be one),
+    typed as the parser's arguments are; None when the span is no whole tokens' run."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    text = doc.text[start:end]
+    return Argument(role, text, start, end, _type(span.root, list(span), text, names), fold(span.root.lemma_))
+
+
 def _whole_name(text: str, start: int, end: int, names: dict[str, str]) -> tuple[int, int]:
     """The offsets of a known name that starts with the argument's words and goes on: the parser may cut a name
     ("Yann" of "Yann Le Gall", its "Le" read as an article). A name that starts before them is not taken: the

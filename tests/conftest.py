@@ -254,3 +254,19 @@ def served(tmp_path_factory, embedder) -> Iterator[RunningApp]:
         PARTNERBOT_API_KEYS=f"{sha256(API_KEY)}, editor:{sha256(EDITOR_API_KEY)}",
     ) as running:
         yield running
+
+
+class ScriptedProposer:
+    """A model that answers every prompt with the same text (or raises), and counts the prompts it got."""
+
+    name = "scripted"
+
+    def __init__(self, reply: str | Exception):
+        self.reply = reply
+        self.prompts: list[str] = []
+
+    def __call__(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if isinstance(self.reply, Exception):
+            raise self.reply
+        return self.reply

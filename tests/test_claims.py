@@ -8,11 +8,12 @@ import pytest
 from bot import Bot
 from bot.claims import read_question
 from core.settings import Settings
+from ingest.claims import extract_claims
 from ingest.pipeline import ingest
 from models.claims import claims_of, question_claim, row_claim
 from models.nlp import parses
 from store.store import Store
-from tests.conftest import bot_over
+from tests.conftest import ScriptedProposer, bot_over
 
 # Fictional documents written for these tests.
 MINUTES = """Fictional document created for testing: minutes of the Tern Valley working group.
@@ -150,3 +151,61 @@ def test_a_changed_document_replaces_its_claims(tmp_path, embedder):
     ingest([folder], settings, store=store)
     relations = {c.relation for c in store.facts().claims}
     assert "fund" in relations and "lead" not in relations
+
+
+PRIZE = (
+    "Fictional minutes.\n\nThe fictional Harrow Trust funds the Wend prize.\n\n"
+    "Prize jury: Orla Wend and Tam Ruiz, for the fictional Harrow Trust."
+)
+PROPOSED_CLAIMS = "\n".join(
+    [
+        "```json",
+        '{"subject": "Orla Wend", "verb": "jury", "object": "Harrow Trust"}',
+        '{"subject": "Orla Wend", "verb": "chairs", "object": "the jury"}',  # a verb the sentence does not write
+        '{"subject": "Tam Ruiz", "verb": "jury", "object": null}',
+        "```",
+    ]
+)
+
+
+def _read(claims) -> dict[str, list[tuple[str, str, str]]]:
+    return {c.relation: [(a.role, a.type, a.span.text) for a in c.arguments] for c in claims}
+
+
+@pytest.mark.integration
+def test_a_model_proposes_claims_for_the_sentences_the_parser_reads_none_in_kept_only_as_spans():
+    model = ScriptedProposer(PROPOSED_CLAIMS)
+    args = ("prize.md", "Fictional", "2031-01-01", "en", [("c", 0)], [])
+    alone = _read(extract_claims(PRIZE, *args))
+    assert "fund" in alone and "jury" not in alone  # the verbless line has no claim of the parser's
+    read = _read(extract_claims(PRIZE, *args, model, 5))
+    # Only the verbless sentence went to the model (the short title and the parsed sentence did not); the invented
+    # verb is dropped, the two proposals of one verb are one claim, typed as the parser types its arguments.
+    assert len(model.prompts) == 1 and "Prize jury" in model.prompts[0]
+    assert read["fund"] == alone["fund"] and "chair" not in read
+    assert read["jury"] == [
+        ("agent", "person", "Orla Wend"),
+        ("theme", "organisation", "Harrow Trust"),
+        ("agent", "person", "Tam Ruiz"),
+    ]
+    # No sentence is offered past the limit, and a model that fails costs only its proposals.
+    assert _read(extract_claims(PRIZE, *args, ScriptedProposer(PROPOSED_CLAIMS), 0)) == alone
+    assert _read(extract_claims(PRIZE, *args, ScriptedProposer(RuntimeError("model down")), 5)) == alone
+
+
+@pytest.mark.integration
+def test_claims_proposed_at_ingest_are_stored_once_and_the_generator_is_handed_over(tmp_path, make_settings):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "prize.md").write_text(PRIZE, encoding="utf-8")
+    settings = make_settings(claims_model_sentences=5)
+    store = Store(settings)
+    model = ScriptedProposer(PROPOSED_CLAIMS)
+    ingest([folder], settings, store=store, proposer=model)
+    proposed = [c for c in store.facts(refresh=True).claims if c.relation == "jury"]
+    assert [a.span.text for a in proposed[0].arguments] == ["Orla Wend", "Harrow Trust", "Tam Ruiz"]
+    assert ingest([folder], settings, store=store, proposer=model).facts == 0 and len(model.prompts) == 1
+    # The configured generator is the proposer when only claims are to be proposed.
+    served = make_settings(generator="openai", llm_base_url="http://127.0.0.1:9/v1", claims_model_sentences=5)
+    assert Bot(served, store).facts_proposer() is not None
+    assert Bot(served.replace(claims_model_sentences=0), store).facts_proposer() is None

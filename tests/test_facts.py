@@ -16,7 +16,7 @@ from ingest.facts.propose import propose
 from ingest.pipeline import ingest
 from service.chat import ChatService
 from store.facts import FactIndex
-from tests.conftest import run_cli_here
+from tests.conftest import ScriptedProposer, run_cli_here
 from tests.test_generation import scripted
 
 # Fictional documents: every person, organisation and date here is invented for the tests.
@@ -192,22 +192,6 @@ HEARD = (
     "Document fictif pour les tests.\n"
     "Le comité a entendu Mme Léa Dorval qui pilote le programme Lumen pour l'Agence Norvelle Export.\n"
 )
-
-
-class ScriptedProposer:
-    """A model that answers every prompt with the same text (or raises), and counts the prompts it got."""
-
-    name = "scripted"
-
-    def __init__(self, reply: str | Exception):
-        self.reply = reply
-        self.prompts: list[str] = []
-
-    def __call__(self, prompt: str) -> str:
-        self.prompts.append(prompt)
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return self.reply
 
 
 PROPOSED = "\n".join(

@@ -55,7 +55,7 @@ def propose(sentence: str, proposer: TextModel) -> Proposals:
         except json.JSONDecodeError:
             rejected += 1
             continue
-        spans = {field: _span(sentence, data.get(field)) for field in _FIELDS} if isinstance(data, dict) else {}
+        spans = {field: span_of(sentence, data.get(field)) for field in _FIELDS} if isinstance(data, dict) else {}
         given = {field for field in _FIELDS if isinstance(data, dict) and data.get(field) not in (None, "")}
         if not spans.get("name") or any(spans[field] is None for field in given):
             rejected += 1
@@ -64,7 +64,7 @@ def propose(sentence: str, proposer: TextModel) -> Proposals:
     return Proposals(kept, rejected)
 
 
-def _span(sentence: str, value: object) -> tuple[int, int] | None:
+def span_of(sentence: str, value: object) -> tuple[int, int] | None:
     """Where `value` is written in the sentence, as whole words; None when it is not (or is not text)."""
     if not isinstance(value, str) or not value.strip():
         return None
