@@ -9,14 +9,13 @@ document its proposals only."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from bisect import bisect_right
 from typing import Any
 
 from core.text import fold, guess_language, sentences, unwrap
-from ingest.facts.propose import span_of
+from ingest.facts.propose import proposed_spans
 from models.claims import Claim as Read
 from models.claims import claims_of, row_claim, span_argument
 from models.nlp import parses
@@ -141,20 +140,9 @@ def _proposed(doc: Any, proposer: TextModel, names: dict[str, str]) -> list[Read
         log.warning("claims: the model proposed nothing for a sentence (%s: %s)", type(exc).__name__, exc)
         return []
     reads: dict[tuple[int, int], Read] = {}  # by the verb's span: "A and B chair it" may come as two proposals
-    for line in answer.splitlines():
-        line = line.strip().strip(",")
-        if not line.startswith("{"):
-            continue  # prose, a code fence, a list bracket: not a proposal
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError:
+    for spans in proposed_spans(sentence, answer, ("subject", "verb", "object")):
+        if spans is None or spans["subject"] is None or spans["verb"] is None:
             continue
-        if not isinstance(data, dict):
-            continue
-        spans = {field: span_of(sentence, data.get(field)) for field in ("subject", "verb", "object")}
-        given = [field for field in spans if data.get(field) not in (None, "")]
-        if spans["subject"] is None or spans["verb"] is None or any(spans[field] is None for field in given):
-            continue  # a value the model made up, translated or "corrected"
         verb = doc.char_span(*spans["verb"], alignment_mode="expand")
         args = [
             span_argument(doc, *spans[field], role, names)  # type: ignore[misc]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from models.textmodel import TextModel
@@ -46,22 +47,36 @@ def propose(sentence: str, proposer: TextModel) -> Proposals:
     """The model's people for `sentence`, kept only when every field is a span of it. Raises what the model raises."""
     kept: list[Proposal] = []
     rejected = 0
-    for line in proposer(PROMPT.format(sentence=sentence)).splitlines():
+    for spans in proposed_spans(sentence, proposer(PROMPT.format(sentence=sentence)), _FIELDS):
+        if spans is None or spans["name"] is None:
+            rejected += 1
+            continue
+        kept.append(Proposal(spans["name"], spans["role"], spans["organisation"]))
+    return Proposals(kept, rejected)
+
+
+Spans = dict[str, tuple[int, int] | None]
+
+
+def proposed_spans(sentence: str, reply: str, fields: tuple[str, ...]) -> Iterator[Spans | None]:
+    """For each JSON object a line of the model's `reply` holds, where its `fields` are written in `sentence` (None
+    for a field it leaves empty); None for a line that is no JSON object or has a value that is not a span of the
+    sentence (made up, translated, "corrected"). Prose, code fences and list brackets are skipped."""
+    for line in reply.splitlines():
         line = line.strip().strip(",")
         if not line.startswith("{"):
             continue  # prose, a code fence, a list bracket: not a proposal
         try:
             data = json.loads(line)
         except json.JSONDecodeError:
-            rejected += 1
+            yield None
             continue
-        spans = {field: span_of(sentence, data.get(field)) for field in _FIELDS} if isinstance(data, dict) else {}
-        given = {field for field in _FIELDS if isinstance(data, dict) and data.get(field) not in (None, "")}
-        if not spans.get("name") or any(spans[field] is None for field in given):
-            rejected += 1
+        if not isinstance(data, dict):
+            yield None
             continue
-        kept.append(Proposal(spans["name"], spans["role"], spans["organisation"]))  # type: ignore[arg-type]
-    return Proposals(kept, rejected)
+        spans = {field: span_of(sentence, data.get(field)) for field in fields}
+        given = [field for field in fields if data.get(field) not in (None, "")]
+        yield None if any(spans[field] is None for field in given) else spans
 
 
 def span_of(sentence: str, value: object) -> tuple[int, int] | None:
