@@ -66,9 +66,8 @@ class Claims(Skill):
     def _answer(self, q: Question, asking: Asking, abstain: bool = True) -> Draft | None:
         if not any(_words(a.text) for a in _given(q, asking)):
             return None  # "where was it held?": nothing tells one claim of its relation from another
-        if not asking.types:  # "in which fields…": the evidence says what it is; only the facts may say more
-            return self._head_of(q, asking) or self._affiliation(q, asking)
-        matching, related = self._matching(q, asking)
+        # "in which fields…" (no type asked): the evidence says what it is, no claim is compared; the facts may say more
+        matching, related = self._matching(q, asking) if asking.types else ([], [])
         for claim in matching:
             if claim.negated:  # "may not lead a project": not who leads it
                 continue
@@ -228,8 +227,7 @@ class Claims(Skill):
                 continue
             # The recogniser often types a person's name it does not know as an organisation or a place ("chaired
             # by Y"): the agent of the verb asked about or of the role's verb is who did it, or holds the role.
-            mistyped = arg.role == "agent" and arg.type in _MISTYPED
-            mistyped = mistyped and (holder or asking.word == "who")
+            mistyped = _mistyped_agent(arg) and (holder or asking.word == "who")
             if not _fits(arg, asking.types) and not mistyped:
                 continue
             if arg.type != "role" and any(self._same_words(g.text, arg.span.text) for g in given):
@@ -369,7 +367,12 @@ def _given(q: Question, asking: Asking) -> list[Parsed]:
 def _may_answer(arg: Argument, types: frozenset[str]) -> bool:
     """Of a type asked, or an agent the recogniser may have mistyped as an organisation or a place (`_answers` says
     when it is taken for a person): a claim with no such argument can neither answer nor decide."""
-    return _fits(arg, types) or (arg.role == "agent" and arg.type in _MISTYPED)
+    return _fits(arg, types) or _mistyped_agent(arg)
+
+
+def _mistyped_agent(arg: Argument) -> bool:
+    """An agent typed an organisation or a place, which may be a name the recogniser does not know ("chaired by Y")."""
+    return arg.role == "agent" and arg.type in _MISTYPED
 
 
 def _fits(arg: Argument, types: frozenset[str]) -> bool:
