@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import gradio as gr
 from fastapi import FastAPI
@@ -223,6 +223,13 @@ class LoginThrottle:
             self.failures.add(client)
 
 
+class Kept(NamedTuple):
+    """Where a turn was kept, and what the page says above the sources when it could not be."""
+
+    conversation_id: str | None
+    notice: str = ""
+
+
 class ChatApp:
     """The app's behaviour, kept apart from the layout so that each handler reads on its own."""
 
@@ -240,7 +247,21 @@ class ChatApp:
             for n, c in enumerate(answer.citations if answer else [], start=1)
             if c.page and c.doc_id.lower().endswith(".pdf")
         ]
-        return gr.update(choices=choices, value=None, visible=bool(choices)), None
+        return self._list(request, "pages", choices, None, visible=bool(choices)), None
+
+    def _list(
+        self, request: gr.Request | None, part: str, choices: list[tuple[str, Any]], value: Any, **update: Any
+    ) -> Any:
+        """A list of the page with its choices (and `update`), or its value alone when the session's page shows these
+        choices already: Gradio rebuilds a component for each update it sends, about 1 ms of the app's CPU."""
+        if self.service.unchanged(_session(request), part, choices):
+            return value
+        return gr.update(choices=choices, value=value, **update)
+
+    def new_conversation(self, request: gr.Request | None = None) -> tuple[Any, ...]:
+        """An empty chat, its sources and cited pages cleared, no conversation selected."""
+        self.service.unchanged(_session(request), "pages", [])
+        return [], None, "", gr.update(choices=[], value=None, visible=False), None, gr.update(value=None)
 
     def show_page(self, choice: int | None, request: gr.Request | None = None) -> Any:
         answer = self._answer_of(request)
@@ -269,6 +290,15 @@ class ChatApp:
         async for reply in self._replies(message, history, conversation_id, request, on_page=True):
             yield reply
 
+    async def answer_on_page(
+        self, message: str, history: list[Any], conversation_id: str | None = None, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
+        """`respond_on_page`'s last reply alone, for a page whose answers come whole (computed in worker processes):
+        asked outside Gradio's queue, one request and one reply, which costs the app's process about half the CPU
+        of a queued event (see `build_app`)."""
+        replies = [reply async for reply in self._replies(message, history, conversation_id, request, on_page=True)]
+        return replies[-1]
+
     async def _replies(
         self, message: str, history: list[Any], conversation_id: str | None, request: gr.Request | None, on_page: bool
     ) -> AsyncIterator[tuple[Any, ...]]:
@@ -295,9 +325,10 @@ class ChatApp:
             async for piece in self.service.pool.stream(lambda: self.service.stream(message, previous)):
                 if isinstance(piece, Answer):
                     keep = self._keep
-                    conversation_id = await asyncio.to_thread(keep, request, conversation_id, message, piece.answer)
-                    self.service.remember(session, place, piece, conversation_id)
-                    sources = sources_html(self.service.sources(piece))
+                    kept = await asyncio.to_thread(keep, request, conversation_id, message, piece.answer)
+                    self.service.remember(session, place, piece, kept.conversation_id)
+                    conversation_id = kept.conversation_id
+                    sources = kept.notice + sources_html(self.service.sources(piece))
                     yield await last(gr.skip(), [*chat, shown("assistant", piece.answer)], sources, conversation_id)
                 else:
                     text += piece
@@ -325,22 +356,22 @@ class ChatApp:
         pages, view = self.page_choices(request)
         return pages, view, await asyncio.to_thread(self.conversation_choices, conversation_id, request)
 
-    def _keep(self, request: gr.Request | None, conversation_id: str | None, question: str, answer: str) -> str | None:
+    def _keep(self, request: gr.Request | None, conversation_id: str | None, question: str, answer: str) -> Kept:
         """Keep the turn in the owner's conversation (a new one when there is none, or it was deleted meanwhile);
-        the answer is shown whether or not it could be kept."""
+        the answer is shown whether or not it could be kept, with a notice above its sources when it was not (a
+        page answered outside Gradio's queue has no toast to show)."""
         owner = conversation_owner(request)
         if not owner:
-            return None
+            return Kept(None)
         conversations = self.service.conversations
         try:
             try:
-                return conversations.append_turn(owner, conversation_id, question, answer)
+                return Kept(conversations.append_turn(owner, conversation_id, question, answer))
             except UnknownConversation:
-                return conversations.append_turn(owner, None, question, answer)
+                return Kept(conversations.append_turn(owner, None, question, answer))
         except ConversationsUnavailable as exc:
             log.error("conversation not kept: %s", exc)
-            gr.Warning(str(exc))
-            return conversation_id
+            return Kept(conversation_id, f'<p class="notice">{_escaped(str(exc))}</p>')
 
     def conversation_choices(self, conversation_id: str | None = None, request: gr.Request | None = None) -> Any:
         """The owner's conversations to reopen, the most recent first, the current one selected."""
@@ -350,7 +381,9 @@ class ChatApp:
             gr.Warning(str(exc))
             return gr.skip()
         choices = [(f"{c.title} · {time.strftime('%d %b %H:%M', time.localtime(c.updated))}", c.id) for c in kept]
-        return gr.update(choices=choices, value=conversation_id if conversation_id in {c.id for c in kept} else None)
+        return self._list(
+            request, "conversations", choices, conversation_id if conversation_id in {c.id for c in kept} else None
+        )
 
     def open_conversation(
         self, conversation_id: str | None, request: gr.Request | None = None
@@ -596,14 +629,20 @@ def build_app(service: ChatService) -> gr.Blocks:
         # The page's question is one server event that also lists the cited pages and the conversations
         # (`respond_on_page`), after a step in the browser alone (no request) that moves the question out of the box
         # and shows it in the conversation; `ask_page` (undocumented) lets the bench's load row ask as the page does.
+        # Answers computed in worker processes come whole, so the page has nothing to stream: it asks outside
+        # Gradio's queue (`queue=False`: one request, no event stream), which halves the app's process CPU an event
+        # (a minimal app's reply of seven outputs: 13.7-15.7 ms queued, 6.4-7.3 ms not). In-process answers stream
+        # their pieces through the queue.
+        streams = not settings.app.answer_processes
         for trigger, name in ((question.submit, "ask_page"), (send.click, False)):
             trigger(None, [question, chatbot], [question, asked, chatbot], js=SHOW_QUESTION_JS, api_name=False).then(
-                app.respond_on_page,
+                app.respond_on_page if streams else app.answer_on_page,
                 [asked, chatbot, conversation_id],
                 [*ask_outputs, page_choice, page_view, conversations],
                 api_name=name,
                 api_visibility="undocumented",  # the click's event stays private (api_name=False)
                 concurrency_limit=None,
+                queue=streams,
             )
         # Gradio's clients ask through `/ask` as before (the page never shows this button).
         gr.Button(visible=False).click(app.respond, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=None)
@@ -613,7 +652,7 @@ def build_app(service: ChatService) -> gr.Blocks:
             app.open_conversation, conversations, [chatbot, conversation_id, sources], api_name="open_conversation"
         ).then(app.page_choices, None, [page_choice, page_view], api_name=False)
         new.click(
-            lambda: ([], None, "", gr.update(choices=[], value=None, visible=False), None, gr.update(value=None)),
+            app.new_conversation,
             None,
             [chatbot, conversation_id, sources, page_choice, page_view, conversations],
             api_name=False,
@@ -653,6 +692,10 @@ def _translate(service: ChatService) -> None:
         log.exception("translation stopped")
 
 
+# Gradio's progress messages (uploads show theirs every `ChatApp.UPLOAD_POLL_SECONDS`) are sent at most this often.
+PROGRESS_SECONDS = 0.1
+
+
 def web_app(service: ChatService) -> FastAPI:
     """One ASGI application: the HTTP API (`service.api`) with the Gradio app mounted at `/`, behind its login
     when PARTNERBOT_AUTH is set."""
@@ -668,6 +711,10 @@ def web_app(service: ChatService) -> FastAPI:
     incoming.mkdir(parents=True)
     os.environ["GRADIO_TEMP_DIR"] = str(incoming.resolve())
     demo = build_app(service).queue(default_concurrency_limit=settings.app.workers, max_size=settings.app.queue_size)
+    # Gradio sets how often its queue looks for work when it has none, and its progress messages, as attributes of
+    # its queue, with no parameter (`PARTNERBOT_QUEUE_POLL_SECONDS`: why).
+    demo._queue.sleep_when_free = settings.app.queue_poll_seconds
+    demo._queue.progress_update_sleep_when_free = max(settings.app.queue_poll_seconds, PROGRESS_SECONDS)
     return gr.mount_gradio_app(
         create_api(service),
         demo,

@@ -353,6 +353,12 @@ class AppSettings(Section):
     # Questions waiting for a worker before the next is refused (the API's 429, the app's "queue full"): 64 is
     # about 5 s of waiting at the measured 12 answers a second, the longest a person should be kept waiting.
     queue_size: int = Field(64, ge=0, le=10_000)
+    # How often Gradio's queue looks for an event to start when it has none running or waiting. Gradio's own
+    # value on Linux is 1 ms (50 ms on Windows): an idle served app's process used 5.5 % of a core, 2 % at 10 ms
+    # and 0.3 % at 100 ms, taken from the answers under load (the idle column of `make bench`'s load rows). 50 ms,
+    # Gradio's Windows value, delays a queued event (an upload, feedback, `/ask`, a page's first lists) by at most
+    # that, under what a person notices; the page's questions (with answer processes) and the API never wait there.
+    queue_poll_seconds: float = Field(0.05, ge=0.001, le=0.5)
     # Worker processes `partnerbot serve` answers in (0: in the app's own threads). An answer is mostly Python, so
     # the threads of one process share one core (the GIL). 40 clients x 4 held-out questions through the page, two
     # servers side by side on this two-core machine (shared, load 13-30): 2 processes answered 1.80 and 1.22 a second

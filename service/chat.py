@@ -62,6 +62,8 @@ class _Conversation:
     # place -> (answer id, answer, the id of the kept conversation it belongs to)
     answers: OrderedDict[int, tuple[str, Answer, str | None]] = field(default_factory=OrderedDict)
     feedback: int = 0
+    # what its page was last sent of each list it shows (`unchanged`)
+    shown: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -536,6 +538,16 @@ class ChatService:
                 answers[place] = (uuid.uuid4().hex, answer, conversation_id)
             while len(answers) > self.settings.app.remembered_answers:
                 answers.popitem(last=False)
+
+    def unchanged(self, session: str | None, part: str, value: Any) -> bool:
+        """Whether the session's page was last sent this `value` of its `part`; `value` is what it is sent now. An
+        unchanged list need not be sent again (Gradio rebuilds a component for each update it sends)."""
+        if not session:
+            return False
+        with self._conversations_lock:
+            shown = self._conversation(session).shown
+            same, shown[part] = shown.get(part) == value, value
+            return same
 
     def last_answer(self, session: str | None) -> Answer | None:
         with self._conversations_lock:

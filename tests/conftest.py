@@ -243,13 +243,16 @@ def sha256(text: str) -> str:
 @pytest.fixture(scope="session")
 def served(tmp_path_factory, embedder) -> Iterator[RunningApp]:
     """`partnerbot serve` over the corpus, with the page's logins and the API keys on, a reader's and an editor's of
-    each: shared by the API's tests and the page's role tests."""
+    each, answering in a worker process: shared by the API's tests and the page's role tests."""
     folder = tmp_path_factory.mktemp("served")
     settings = Settings(data_dir=folder / "data", chroma_url=None)
     ingest([CORPUS], settings, store=Store(settings, embedder=embedder))
     with serving(
         settings.store.data_dir,
         folder / "serve.log",
+        # Answered in a worker process, as `partnerbot serve` answers by default: the page asks outside Gradio's
+        # queue then (`ui.build_app`), so the login tests go through that path.
+        PARTNERBOT_ANSWER_PROCESSES="1",
         PARTNERBOT_AUTH=f"{':'.join(READER_LOGIN)}, editor:{':'.join(EDITOR_LOGIN)}",
         PARTNERBOT_API_KEYS=f"{sha256(API_KEY)}, editor:{sha256(EDITOR_API_KEY)}",
     ) as running:

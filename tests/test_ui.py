@@ -143,7 +143,8 @@ def test_without_answer_processes_the_pages_question_streams_pieces_then_lists_t
     settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
     ingest([CORPUS], settings)
     app = ChatApp(build_service(settings))  # answers in this thread's pool: the bot's pieces as they come
-    question, reader = "When was the declaration of intent signed?", gr.Request(username="reader")
+    question = "When was the declaration of intent signed?"
+    reader = gr.Request(username="reader", session_hash="a-tab")
 
     # The page sends the conversation with the question its browser step already shows (`SHOW_QUESTION_JS`).
     shown_by_browser = [{"role": "user", "content": [{"type": "text", "text": question}]}]
@@ -167,6 +168,17 @@ def test_without_answer_processes_the_pages_question_streams_pieces_then_lists_t
     assert pages["visible"] is False and view is None  # the corpus cites no PDF page
     assert kept and listed["value"] == kept and [c[1] for c in listed["choices"]] == [kept]
     assert app.service.conversations.open("user:reader", kept)[-1]["content"] == chat[-1]["content"]
+
+    # A list the tab shows already is sent as its value alone (Gradio rebuilds a component for each update).
+    assert app.conversation_choices(kept, reader) == kept
+    follow_up = [*chat, {"role": "user", "content": "Who signed it?"}]
+    *_, pages, view, _ = asyncio.run(app.answer_on_page("Who signed it?", follow_up, kept, reader))
+    assert pages is None and view is None  # no cited page before, none now: the hidden list stays as it is
+    # A new conversation: its first answer lists two conversations, so the list is sent whole.
+    assert app.new_conversation(reader)[3]["choices"] == []
+    *_, fresh, _, _, listed = asyncio.run(app.answer_on_page(question, [], None, reader))
+    assert listed["value"] == fresh and [c[1] for c in listed["choices"]] == [fresh, kept]
+    assert app.conversation_choices(None, gr.Request(username="reader", session_hash="another-tab"))["choices"]
 
 
 @pytest.mark.browser
@@ -423,6 +435,18 @@ def test_with_auth_set_strangers_are_refused_readers_only_ask_and_uploads_name_t
         assert context.request.post(served.url + "/login", form={"username": user, "password": password}).ok
         page = context.new_page()
         page.goto(served.url)
+        if not editor:  # answered in a worker process, the page's question is one request outside Gradio's queue
+            config = context.request.get(served.url + "/config").json()
+            assert next(d for d in config["dependencies"] if d.get("api_name") == "ask_page")["queue"] is False
+            ask(page, "Who is the director of IIITB?")
+            chat = page.get_by_role("log", name="chatbot conversation")
+            expect(chat).to_contain_text("Debabrata Das", timeout=30_000)
+            kept = page.get_by_label("Your conversations / Vos conversations")
+            expect(kept).to_have_value(re.compile("^Who is the director of IIITB"), timeout=10_000)
+            # The next answer in the same conversation leaves the list as it is (sent as its value alone).
+            ask(page, "When was the declaration of intent signed?")
+            expect(chat).to_contain_text("10 janvier 2024", timeout=30_000)
+            expect(kept).to_have_value(re.compile("^Who is the director of IIITB"))
         page.get_by_text("Documents", exact=True).click()
         uploaded = f"uploaded by {EDITOR_LOGIN[0]} on "
         expect(page.get_by_role("gridcell", name=uploaded).first).to_be_visible(timeout=30_000)
