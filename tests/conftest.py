@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from playwright.sync_api import Page
 
 from core.settings import Settings
 from ingest.pipeline import ingest
@@ -243,16 +244,13 @@ def sha256(text: str) -> str:
 @pytest.fixture(scope="session")
 def served(tmp_path_factory, embedder) -> Iterator[RunningApp]:
     """`partnerbot serve` over the corpus, with the page's logins and the API keys on, a reader's and an editor's of
-    each, answering in a worker process: shared by the API's tests and the page's role tests."""
+    each: shared by the API's tests and the page's role tests."""
     folder = tmp_path_factory.mktemp("served")
     settings = Settings(data_dir=folder / "data", chroma_url=None)
     ingest([CORPUS], settings, store=Store(settings, embedder=embedder))
     with serving(
         settings.store.data_dir,
         folder / "serve.log",
-        # Answered in a worker process, as `partnerbot serve` answers by default: the page asks outside Gradio's
-        # queue then (`ui.build_app`), so the login tests go through that path.
-        PARTNERBOT_ANSWER_PROCESSES="1",
         PARTNERBOT_AUTH=f"{':'.join(READER_LOGIN)}, editor:{':'.join(EDITOR_LOGIN)}",
         PARTNERBOT_API_KEYS=f"{sha256(API_KEY)}, editor:{sha256(EDITOR_API_KEY)}",
     ) as running:
@@ -273,3 +271,35 @@ class ScriptedProposer:
         if isinstance(self.reply, Exception):
             raise self.reply
         return self.reply
+
+
+# The browser tests' Chromium, and a page of the app in it.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags without which Chromium reaches for the network this machine does not have.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextlib.contextmanager
+def app_page(browser, url: str, viewport: dict[str, int]) -> Iterator[Page]:
+    """A page of the app in a browser context of its own, closed when the block ends."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        yield page
+    finally:
+        context.close()
+
+
+def ask(page: Page, question: str) -> None:
+    box = page.get_by_label("Your question / Votre question")
+    box.fill(question)
+    box.press("Enter")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import itertools
 import json
@@ -32,33 +31,9 @@ from bench.scans import save_scan, scan, typed_pdf
 from core.settings import Settings
 from ingest.pipeline import ingest
 from service import CitedRow, CitedTable, build_service
-from tests.conftest import CORPUS, EDITOR_LOGIN, READER_LOGIN, ROOT, serving
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, CORPUS, EDITOR_LOGIN, READER_LOGIN, ROOT, app_page, ask, serving
 from tests.test_ocr import FR_AGREEMENT
 from ui import FEEDBACK_RECORDED, ChatApp, rows_table_html, sources_html
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Flags without which Chromium reaches for the network this machine does not have.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@contextlib.contextmanager
-def app_page(browser, url: str, viewport: dict[str, int]) -> Iterator[Page]:
-    """A page of the app in a browser context of its own, closed when the block ends."""
-    context = browser.new_context(viewport=viewport)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +62,6 @@ def queue_call(url: str, event: str, data: list, session: str, event_data: dict 
 
 def warnings(messages: list[dict]) -> str:
     return " ".join(m["log"] for m in messages if m.get("msg") == "log" and m.get("level") == "warning")
-
-
-def ask(page: Page, question: str) -> None:
-    box = page.get_by_label("Your question / Votre question")
-    box.fill(question)
-    box.press("Enter")
 
 
 @pytest.mark.integration
@@ -435,18 +404,6 @@ def test_with_auth_set_strangers_are_refused_readers_only_ask_and_uploads_name_t
         assert context.request.post(served.url + "/login", form={"username": user, "password": password}).ok
         page = context.new_page()
         page.goto(served.url)
-        if not editor:  # answered in a worker process, the page's question is one request outside Gradio's queue
-            config = context.request.get(served.url + "/config").json()
-            assert next(d for d in config["dependencies"] if d.get("api_name") == "ask_page")["queue"] is False
-            ask(page, "Who is the director of IIITB?")
-            chat = page.get_by_role("log", name="chatbot conversation")
-            expect(chat).to_contain_text("Debabrata Das", timeout=30_000)
-            kept = page.get_by_label("Your conversations / Vos conversations")
-            expect(kept).to_have_value(re.compile("^Who is the director of IIITB"), timeout=10_000)
-            # The next answer in the same conversation leaves the list as it is (sent as its value alone).
-            ask(page, "When was the declaration of intent signed?")
-            expect(chat).to_contain_text("10 janvier 2024", timeout=30_000)
-            expect(kept).to_have_value(re.compile("^Who is the director of IIITB"))
         page.get_by_text("Documents", exact=True).click()
         uploaded = f"uploaded by {EDITOR_LOGIN[0]} on "
         expect(page.get_by_role("gridcell", name=uploaded).first).to_be_visible(timeout=30_000)
