@@ -293,8 +293,8 @@ class AnswerSettings(Section):
     table_header_margin: float = Field(0.04, ge=0, le=1)
     # A lookup whose row is named only by meaning, in the other language than the table's, may leave this many of its
     # words unexplained by the table (what the rows are: "the training", "la conférence"); in the table's own language,
-    # none. One: on the cross-language development lookups the right table left 1 such word, the absent rows' none
-    # were named; 2 would let "the physics track" name any row that is merely close.
+    # none. One: each cross-language development lookup whose row was named by meaning left exactly one ("training",
+    # "conférence"), and those about rows no table holds named no row; a larger bound was not measured.
     table_lookup_unexplained_across: int = Field(1, ge=0, le=5)
 
 
