@@ -291,6 +291,11 @@ class AnswerSettings(Section):
     # 0.863, "researchers" for "Site" 0.860: headers are short, so only a close phrase names one.
     table_header_similarity: float = Field(0.88, ge=0, le=1)
     table_header_margin: float = Field(0.04, ge=0, le=1)
+    # A lookup whose row is named only by meaning, in the other language than the table's, may leave this many of its
+    # words unexplained by the table (what the rows are: "the training", "la conférence"); in the table's own language,
+    # none. One: each cross-language development lookup whose row was named by meaning left exactly one ("training",
+    # "conférence"), and those about rows no table holds named no row; a larger bound was not measured.
+    table_lookup_unexplained_across: int = Field(1, ge=0, le=5)
 
 
 class LLMSettings(Section):

@@ -14,7 +14,7 @@ from bot import Bot
 from bot.question import analyse
 from bot.scoring import SentenceScorer
 from bot.skills.base import Context
-from bot.skills.tables import Quantities, Tables
+from bot.skills.tables import Quantities, Tables, keys
 from core.numbers import find_quantities, format_figure, format_percent, header_scale, parse_amount
 from core.settings import AnswerSettings, Settings
 from ingest.loaders import LoadOptions
@@ -447,8 +447,8 @@ def test_the_rows_are_named_by_the_column_that_tells_them_apart():
 # Shares, differences and averages computed; rows and columns named in another language
 
 
-def _ask_with(tables, question: str, language: str, similar=None):
-    context = Context(FactIndex([]), date(2025, 6, 1), AnswerSettings(), tables=tables, similar=similar)
+def _ask_with(tables, question: str, language: str, similar=None, settings: AnswerSettings | None = None):
+    context = Context(FactIndex([]), date(2025, 6, 1), settings or AnswerSettings(), tables=tables, similar=similar)
     return Tables(context).plan(analyse(question, language))
 
 
@@ -550,6 +550,52 @@ def test_a_lookup_no_table_can_answer_compares_nothing_by_meaning(similar):
     assert asked == []
     draft = _ask_with([budget], "How much is budgeted for flight tickets?", "en", counted)
     assert draft.direct.startswith("Billets d'avion, montant (€): €14,200") and asked
+
+
+@pytest.mark.unit
+def test_a_whole_word_of_the_vocabulary_does_not_take_the_words_its_stem_begins():
+    # Header words of schedules are one concept in either language; a word whose first letters begin unrelated words
+    # is matched whole, so that "international", "Lecture", "statue" or "contains" name no column.
+    assert keys("Intervenant(e)") & keys("speaker") and keys("Lecturer") & keys("formatrice")
+    assert keys("Salle") == keys("room") and keys("Statut") == keys("status") and keys("Référent") == keys("contact")
+    assert not keys("international") & keys("intervenant") and not keys("Lecture") & keys("lecturer")
+    assert not keys("statue") & keys("status") and not keys("contains") & keys("contact")
+
+
+@pytest.mark.integration
+def test_a_lookup_asked_in_the_other_language_than_the_tables_headers(similar):
+    # "Salle", "Intervenante", "Statut" are named in English by words of the vocabulary, so the lookup reaches the
+    # comparison by meaning, which names the row; an English table is asked in French the same way.
+    sessions = _table(
+        [
+            ["Séance", "Salle", "Intervenante", "Statut"],
+            ["Statistiques bayésiennes", "Salle Orme", "Jeanne Exemple", "Confirmée"],
+            ["Visualisation de données", "Salle Frêne", "Lucie Exemple", "Reportée"],
+        ]
+    )
+    asked: list[list[str]] = []
+
+    def counted(words: list[str], texts: list[str]) -> list[list[float]]:
+        asked.append(words)
+        return similar(words, texts)
+
+    draft = _ask_with([sessions], "Which room is the data visualisation class held in?", "en", counted)
+    assert draft.direct.startswith("Visualisation de données, salle: Salle Frêne") and asked
+    assert _ask_with([sessions], "Who is the speaker of the Bayesian statistics session?", "en", similar).direct == (
+        "Statistiques bayésiennes, intervenante: Jeanne Exemple [1]."
+    )
+    # "class" is in no word of the French table: with no unexplained word allowed across languages, not its row.
+    strict = AnswerSettings(table_lookup_unexplained_across=0)
+    assert _ask_with([sessions], "Which room is the data visualisation class held in?", "en", similar, strict) is None
+    # A row the table does not hold is not named by meaning: the passages answer (or abstain).
+    assert _ask_with([sessions], "Which room is the marine biology session in?", "en", similar) is None
+    talks = _table(
+        [["Talk", "Room", "Status"], ["Soil chemistry", "Room 4", "Cancelled"], ["Glaciers", "Hall B", "Confirmed"]],
+        "en",
+    )
+    assert _ask_with(
+        [talks], "Quel est le statut de l'exposé sur la chimie des sols ?", "fr", similar
+    ).direct.startswith("Soil chemistry, status")
 
 
 @pytest.mark.integration

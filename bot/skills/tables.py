@@ -35,23 +35,26 @@ _CONCEPT = re.compile(r"[t#]\d+")  # a key of a concept of the vocabulary (`keys
 
 
 @cache
-def _concept_of() -> dict[str, str]:
-    """Stem -> concept key, for the vocabulary of tables."""
-    table = {}
+def _concept_of() -> tuple[dict[str, str], dict[str, str]]:
+    """Stem -> concept key, and whole word -> concept key (a word whose stem begins unrelated words), for the
+    vocabulary of tables."""
+    by_stem, by_word = {}, {}
     for number, entry in enumerate(lang.data("tables")["concept"]):
-        for word in entry["words"]:
-            table[stem(fold(word))] = f"t{number}"
-    return table
+        for word in entry.get("words", ()):
+            by_stem[stem(fold(word))] = f"t{number}"
+        for word in entry.get("whole", ()):
+            by_word[fold(word)] = f"t{number}"
+    return by_stem, by_word
 
 
 def keys(text: str) -> set[str]:
     """The words of `text` as comparable keys: a concept of the tables' vocabulary or of the glossary, else a stem."""
     found = set()
-    own = _concept_of()
+    by_stem, by_word = _concept_of()
     for word in words(text):
         if word in STOPWORDS and word not in ("ou",):
             continue
-        found.add(own.get(stem(word)) or next(iter(concepts([word]))))
+        found.add(by_word.get(word) or by_stem.get(stem(word)) or next(iter(concepts([word]))))
     return found
 
 
@@ -163,8 +166,11 @@ class Tables(Skill):
         figures = q.needs == "quantity" or q.kind == "count" or money or operated
         if not figures and not (best.rows and strong and best.concept):
             return None  # a lookup needs a row and a column named by a word of the vocabulary ("where", "funded")
-        if not figures and best.leftover and not best.by_words:
-            return None  # a row only close in meaning, and words the table does not explain: not this table's
+        # A row only close in meaning, and words the table does not explain: not this table's. Asked in the other
+        # language, a word or so of the question ("the training", "la conférence") cannot be in the table's words.
+        across = self.context.settings.table_lookup_unexplained_across if best.table.language != q.language else 0
+        if not figures and len(best.leftover) > across and not best.by_words:
+            return None
         # The years the table names (its title, sheet, headers); the document's date only when it names none: a
         # budget for 2026 written in 2025 is not a 2025 budget.
         said = f"{best.table.doc_title} {best.table.name} " + " ".join(best.table.header)
