@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -1048,6 +1049,26 @@ def fixed_zip(data: bytes) -> bytes:
             info.create_system = 3
             target.writestr(info, source.read(item.filename))
     return out.getvalue()
+
+
+def write_sheet(
+    path: Path, sheet: str, notice: str, rows: Iterable[Sequence[object]], title: str, at: datetime
+) -> None:
+    """A workbook of one sheet named `sheet`: a notice line above its rows, its title and dates fixed so that writing
+    it again gives the same bytes."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    active = workbook.active
+    active.title = sheet
+    active.append([notice])
+    for row in rows:
+        active.append(list(row))
+    workbook.properties.title = title
+    workbook.properties.created = workbook.properties.modified = at
+    out = io.BytesIO()
+    workbook.save(out)
+    path.write_bytes(fixed_zip(out.getvalue()))
 
 
 def write_docx(path: Path, blocks: list[Block], meta: Meta) -> None:

@@ -9,13 +9,10 @@ again.
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
-
-from eval.make_fixtures import fixed_zip
+from eval.make_fixtures import write_sheet
 from eval.make_tables_fixtures import write_manifest
 
 FOLDER = Path(__file__).parent / "fixtures_tables_xlang_dev"
@@ -76,17 +73,14 @@ LECTURES_TEXT = f"""# Corran College: guest lectures 2027
 
 def write_delegations(path: Path) -> None:
     """A French workbook: one sheet, a notice line above the header."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Délégations"
-    sheet.append([f"Accueil des délégations. {NOTICE}"])
-    for row in DELEGATIONS_ROWS:
-        sheet.append(list(row))
-    workbook.properties.title = MANIFEST[DELEGATIONS][0]
-    workbook.properties.created = workbook.properties.modified = FIXED_TIME
-    out = io.BytesIO()
-    workbook.save(out)
-    path.write_bytes(fixed_zip(out.getvalue()))
+    write_sheet(
+        path,
+        "Délégations",
+        f"Accueil des délégations. {NOTICE}",
+        DELEGATIONS_ROWS,
+        MANIFEST[DELEGATIONS][0],
+        FIXED_TIME,
+    )
 
 
 def main() -> None:

@@ -8,13 +8,10 @@ Belcastel Institute, the Pellworth Institute). Run `python -m eval.make_tables_x
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
-
-from eval.make_fixtures import fixed_zip
+from eval.make_fixtures import write_sheet
 from eval.make_tables_fixtures import write_manifest
 
 FOLDER = Path(__file__).parent / "fixtures_tables_xlang"
@@ -84,17 +81,14 @@ The Pellworth Institute's environmental science seminars are open to the public;
 
 def write_defences(path: Path) -> None:
     """A French workbook: one sheet, a notice line above the header."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Soutenances"
-    sheet.append([f"Soutenances de mémoire par parcours. {NOTICE}"])
-    for row in DEFENCES_ROWS:
-        sheet.append(list(row))
-    workbook.properties.title = MANIFEST[DEFENCES][0]
-    workbook.properties.created = workbook.properties.modified = FIXED_TIME
-    out = io.BytesIO()
-    workbook.save(out)
-    path.write_bytes(fixed_zip(out.getvalue()))
+    write_sheet(
+        path,
+        "Soutenances",
+        f"Soutenances de mémoire par parcours. {NOTICE}",
+        DEFENCES_ROWS,
+        MANIFEST[DEFENCES][0],
+        FIXED_TIME,
+    )
 
 
 def main() -> None:
