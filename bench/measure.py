@@ -205,25 +205,29 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
 
 def measure_inprocess(count: int) -> dict:
     """The load rows' questions answered one at a time by one thread of this process, on the index the settings name
-    (the bench's realistic one): the rate the app's answers per second are compared with."""
+    (the bench's realistic one): the rate the app's answers per second are compared with, and the cores it kept
+    busy (the embedding engine's own threads, unless `PARTNERBOT_MODEL_THREADS` is 1)."""
     from bench.realistic import questions
 
-    service = build_service(Settings())
+    settings = Settings()
+    service = build_service(settings)
     service.warm_up()
     asked = questions(count)
     latencies = []
-    started = time.perf_counter()
+    cpu, started = time.process_time(), time.perf_counter()
     for question, history in asked:
         t = time.perf_counter()
         service.ask(question, history)
         latencies.append(time.perf_counter() - t)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "questions": len(asked),
         "p50_s": percentile(latencies, 50),
         "p95_s": percentile(latencies, 95),
         "max_s": max(latencies),
         "answers_per_s": len(asked) / wall,
+        "cpu": cpu / wall,  # cores this process kept busy, on average
+        "model_threads": settings.store.model_threads,
     }
 
 
