@@ -425,8 +425,11 @@ class ChatService:
 
     def health(self) -> dict[str, int]:
         """The index's counts, read from it (two small reads, whatever its size): an `IndexProblem` when it cannot be
-        read."""
-        return {"passages": self.store.count(), "documents": self.store.document_count()}
+        read; with answer processes, how many there are and how many have warmed up."""
+        health = {"passages": self.store.count(), "documents": self.store.document_count()}
+        if self._processes is not None:
+            health |= {"answer_processes": self._processes.count, "warm_processes": self._processes.warm}
+        return health
 
     def warm_up(self) -> None:
         """Load what the first question would wait for: the keyword index, the embedding model and, with the claims

@@ -31,9 +31,9 @@ PARENT_CHECK_SECONDS = 1.0
 _service: ChatService | None = None  # in a worker process: its own service
 
 
-def _start(settings: Settings, parent: int) -> None:
+def _start(settings: Settings, parent: int, warm: Any) -> None:
     """A worker's start: its service, warmed (models, keyword index, the example questions) before it takes its
-    first job, so that no question is ever answered by a cold process."""
+    first job, so that no question is ever answered by a cold process; then counted in `warm` (a shared integer)."""
     global _service
     from service.wiring import build_service
 
@@ -41,6 +41,8 @@ def _start(settings: Settings, parent: int) -> None:
     threading.Thread(target=_follow, args=(parent,), name="follow-app", daemon=True).start()
     _service = build_service(settings)
     _service.warm_up()
+    with warm.get_lock():
+        warm.value += 1
 
 
 def _follow(parent: int) -> None:
@@ -64,14 +66,25 @@ class AnswerProcesses:
     def __init__(self, settings: Settings, count: int):
         self.settings, self.count = settings, count
         self._lock = threading.Lock()
-        self._pool = self._new()
+        self._pool, self._warm = self._new()
 
-    def _new(self) -> ProcessPoolExecutor:
+    def _new(self) -> tuple[ProcessPoolExecutor, Any]:
         # Spawned, not forked: the app's process holds threads and open index files a fork would copy mid-use.
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(
-            self.count, mp_context=context, initializer=_start, initargs=(self.settings, os.getpid())
+        warm = context.Value("i", 0)
+        pool = ProcessPoolExecutor(
+            self.count, mp_context=context, initializer=_start, initargs=(self.settings, os.getpid(), warm)
         )
+        return pool, warm
+
+    @property
+    def warm(self) -> int:
+        """How many of the current pool's processes have warmed up. The app answers once one has (`warm_up`); the
+        others go on warming meanwhile, on the same cores: a load measured before they all have measures that too
+        (`/healthz` says it, and the bench waits for it)."""
+        with self._lock:
+            warm = self._warm
+        return warm.value
 
     def warm_up(self) -> None:
         """Start the processes (each warms as it starts; see `_start`); waits until one of them can answer. A job a
@@ -88,10 +101,10 @@ class AnswerProcesses:
     def renew(self) -> None:
         """A new pool, started and warmed (waits), takes over from the old one, which finishes its answers: once an
         upload says it is added, the answers see it."""
-        fresh = self._new()
+        fresh, warm = self._new()
         _started_all(fresh, self.count)
         with self._lock:
-            old, self._pool = self._pool, fresh
+            old, self._pool, self._warm = self._pool, fresh, warm
         old.shutdown(wait=False)
 
     def close(self) -> None:

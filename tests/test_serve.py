@@ -60,6 +60,12 @@ def test_the_page_answers_at_once_and_a_question_asked_while_loading_is_answered
         assert "Debabrata Das" in answer.json()["answer"]
         health = httpx.get(url + "/healthz", timeout=5)
         assert (health.status_code, health.json()["status"], health.json()["ready"]) == (200, "ok", True)
+        # Ready once one answer process is warm; /healthz counts the others as they finish warming.
+        assert health.json()["answer_processes"] == 2 and health.json()["warm_processes"] >= 1
+        while health.json()["warm_processes"] < 2 and time.monotonic() - started < 180:
+            time.sleep(0.2)
+            health = httpx.get(url + "/healthz", timeout=5)
+        assert health.json()["warm_processes"] == 2
         page = httpx.get(url + "/", timeout=5)
         assert page.status_code == 200 and "gradio" in page.text.lower()
 
