@@ -458,6 +458,7 @@ def main() -> None:
         threads = {"PARTNERBOT_MODEL_THREADS": os.environ.get("PARTNERBOT_MODEL_THREADS", "1")}
         result["inprocess"] = child("inprocess", "--questions", str(count), env={**loaded, **threads})
         if "PARTNERBOT_MODEL_THREADS" not in os.environ:
+            print(f"load: the same {count} questions in process, the embedding engine on every core", flush=True)
             result["inprocess_all_cores"] = child("inprocess", "--questions", str(count), env=loaded)
         for row, asker, through in (("load", app_asker, "the app"), ("api", api_asker, "the API")):
             if row in rows:
