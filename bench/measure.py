@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.synthetic import add_filler, pool_texts
 from core.settings import Settings
@@ -25,6 +26,10 @@ from eval.score import compute_metrics, percentile
 from models.embeddings import CountingEmbedder, load_embedder
 from models.nlp import warm_up
 from service import build_service
+
+if TYPE_CHECKING:
+    from bench.realistic import Asked
+    from service.chat import ChatService
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -203,16 +208,21 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
     }
 
 
+def _warmed(count: int) -> tuple[ChatService, list[Asked]]:
+    """A service built from the settings (the index they name) and warmed, and the load rows' first `count`
+    questions with the turns they follow."""
+    from bench.realistic import questions
+
+    service = build_service(Settings())
+    service.warm_up()
+    return service, questions(count)
+
+
 def measure_inprocess(count: int) -> dict:
     """The load rows' questions answered one at a time by one thread of this process, on the index the settings name
     (the bench's realistic one): the rate the app's answers per second are compared with, and the cores it kept
     busy (the embedding engine's own threads, unless `PARTNERBOT_MODEL_THREADS` is 1)."""
-    from bench.realistic import questions
-
-    settings = Settings()
-    service = build_service(settings)
-    service.warm_up()
-    asked = questions(count)
+    service, asked = _warmed(count)
     latencies = []
     cpu, started = time.process_time(), time.perf_counter()
     for question, history in asked:
@@ -227,7 +237,7 @@ def measure_inprocess(count: int) -> dict:
         "max_s": max(latencies),
         "answers_per_s": len(asked) / wall,
         "cpu": cpu / wall,  # cores this process kept busy, on average
-        "model_threads": settings.store.model_threads,
+        "model_threads": service.settings.store.model_threads,
     }
 
 
@@ -236,13 +246,8 @@ def measure_cpu(count: int) -> dict:
     name, in a service set up as one of `partnerbot serve`'s answer processes and warmed: what caps the answers a
     second of a machine's cores (issue 25). The first pass asks questions the service has not seen; the second asks
     them again, and is flattered by every cache keyed on a question's text."""
-    from bench.realistic import questions
-
-    settings = Settings()
-    service = build_service(settings)
-    service.warm_up()
-    asked = questions(count)
-    result: dict = {"questions": len(asked), "model_threads": settings.store.model_threads}
+    service, asked = _warmed(count)
+    result: dict = {"questions": len(asked), "model_threads": service.settings.store.model_threads}
     for name in ("first_pass", "second_pass"):
         started = time.process_time()
         for question, history in asked:
