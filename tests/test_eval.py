@@ -650,27 +650,24 @@ def tiny_report(tiny) -> Path:
 
 
 @pytest.mark.browser
-def test_the_report_opens_in_a_browser_and_shows_a_miss_with_its_quote(tiny_report):
-    from playwright.sync_api import expect, sync_playwright
+def test_the_report_opens_in_a_browser_and_shows_a_miss_with_its_quote(tiny_report, browser):
+    from playwright.sync_api import expect
 
-    from tests.test_ui import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            fetched: list[str] = []
-            page.on("request", lambda request: fetched.append(request.url))
-            page.goto(tiny_report.as_uri())
-            expect(page.get_by_role("heading", name="partnerbot evaluation: fictional note")).to_be_visible()
-            miss = page.locator("article.miss", has_text="Where will the steering committee meet?")
-            expect(miss.locator(".expected")).to_have_text("Lyon")
-            expect(miss.locator("blockquote.quote")).to_contain_text("4 décembre 2031 à Grenoble")
-            expect(miss.locator("blockquote.quote cite")).to_contain_text("note-valmont.md")
-            expect(page.get_by_role("cell", name="en about fr")).to_be_visible()
-            plots = page.locator("figure img")
-            expect(plots).to_have_count(2)
-            assert all(plots.nth(i).evaluate("img => img.naturalWidth > 300") for i in range(2))
-            assert all(url.startswith(("file:", "data:")) for url in fetched), fetched  # nothing from elsewhere
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(tiny_report.as_uri())
+        expect(page.get_by_role("heading", name="partnerbot evaluation: fictional note")).to_be_visible()
+        miss = page.locator("article.miss", has_text="Where will the steering committee meet?")
+        expect(miss.locator(".expected")).to_have_text("Lyon")
+        expect(miss.locator("blockquote.quote")).to_contain_text("4 décembre 2031 à Grenoble")
+        expect(miss.locator("blockquote.quote cite")).to_contain_text("note-valmont.md")
+        expect(page.get_by_role("cell", name="en about fr")).to_be_visible()
+        plots = page.locator("figure img")
+        expect(plots).to_have_count(2)
+        assert all(plots.nth(i).evaluate("img => img.naturalWidth > 300") for i in range(2))
+        assert all(url.startswith(("file:", "data:")) for url in fetched), fetched  # nothing from elsewhere
+    finally:
+        context.close()

@@ -12,16 +12,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from core.settings import Settings
 from ingest.pipeline import ingest
 from store.store import Store
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, CORPUS, ROOT, app_page, ask, free_port
+from tests.conftest import CORPUS, ROOT, app_page, ask, free_port
 
 
 @pytest.mark.integration
-def test_the_page_answers_at_once_and_a_question_asked_while_loading_is_answered_once_ready(tmp_path, embedder):
+def test_the_page_answers_at_once_and_a_question_asked_while_loading_is_answered_once_ready(
+    tmp_path, embedder, browser
+):
     settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
     ingest([CORPUS], settings, store=Store(settings, embedder=embedder))
     port, url = free_port(), ""
@@ -72,19 +74,16 @@ def test_the_page_answers_at_once_and_a_question_asked_while_loading_is_answered
         # Answered whole in the worker processes, the page's question is one request outside Gradio's queue.
         config = httpx.get(url + "/config", timeout=10).json()
         assert next(d for d in config["dependencies"] if d.get("api_name") == "ask_page")["queue"] is False
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            with app_page(browser, url, {"width": 1280, "height": 1000}) as tab:
-                chat = tab.get_by_role("log", name="chatbot conversation")
-                ask(tab, "Who is the director of IIITB?")
-                expect(chat).to_contain_text("Debabrata Das", timeout=30_000)
-                kept = tab.get_by_label("Your conversations / Vos conversations")
-                expect(kept).to_have_value(re.compile("^Who is the director of IIITB"), timeout=10_000)
-                # The next answer in the same conversation leaves the list as it is (sent as its value alone).
-                ask(tab, "When was the declaration of intent signed?")
-                expect(chat).to_contain_text("10 janvier 2024", timeout=30_000)
-                expect(kept).to_have_value(re.compile("^Who is the director of IIITB"))
-            browser.close()
+        with app_page(browser, url, {"width": 1280, "height": 1000}) as tab:
+            chat = tab.get_by_role("log", name="chatbot conversation")
+            ask(tab, "Who is the director of IIITB?")
+            expect(chat).to_contain_text("Debabrata Das", timeout=30_000)
+            kept = tab.get_by_label("Your conversations / Vos conversations")
+            expect(kept).to_have_value(re.compile("^Who is the director of IIITB"), timeout=10_000)
+            # The next answer in the same conversation leaves the list as it is (sent as its value alone).
+            ask(tab, "When was the declaration of intent signed?")
+            expect(chat).to_contain_text("10 janvier 2024", timeout=30_000)
+            expect(kept).to_have_value(re.compile("^Who is the director of IIITB"))
     finally:
         server.terminate()
         server.wait(timeout=30)

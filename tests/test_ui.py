@@ -22,26 +22,25 @@ import httpx
 import pytesseract
 import pytest
 from gradio_client import Client, handle_file
-from gradio_client.exceptions import AuthenticationError
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from bench.page_client import PageClient, PageError
 from bench.scans import save_scan, scan, typed_pdf
 from core.settings import Settings
 from ingest.pipeline import ingest
 from service import CitedRow, CitedTable, build_service
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, CORPUS, EDITOR_LOGIN, READER_LOGIN, ROOT, app_page, ask, serving
+from tests.conftest import (
+    CORPUS,
+    ROOT,
+    RunningApp,
+    app_page,
+    ask,
+    serving,
+)
 from tests.test_ocr import FR_AGREEMENT
+from tests.test_uploads import fictional_note
 from ui import FEEDBACK_RECORDED, ChatApp, rows_table_html, sources_html
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -374,44 +373,6 @@ def test_sources_over_the_api_are_escaped_and_an_upload_is_marked_as_one(app, tm
     assert "<mark>" in sources  # the quoted sentence, marked
 
 
-@pytest.mark.browser
-def test_with_auth_set_strangers_are_refused_readers_only_ask_and_uploads_name_the_editor(tmp_path, browser, served):
-    note = tmp_path / "note-2031-03-01.txt"  # fictional
-    note.write_text("Le jury de Norvelle se réunira le 3 mars 2031 à Lyon.", encoding="utf-8")
-    assert httpx.get(served.url + "/config", timeout=10).status_code == 401
-    with pytest.raises(AuthenticationError, match="credentials were not provided"):
-        Client(served.url, verbose=False)
-    reader = Client(served.url, auth=READER_LOGIN, verbose=False)
-    _, history, _ = reader.predict("Who is the director of IIITB?", [], api_name="/ask")
-    assert history[-1]["role"] == "assistant"
-    # A reader's calls to the editors' events, made without the page, are refused by the server.
-    refused, _ = reader.predict([handle_file(str(note))], api_name="/add_documents")
-    assert refused == "Only an editor may add, replace or delete documents."
-    assert reader.predict(None, None, api_name="/manage_document")[0] == refused
-    assert not (served.data_dir / "documents" / "uploads" / note.name).exists()
-    # Uploaded by the logged-in editor: the sources say who.
-    staff = Client(served.url, auth=EDITOR_LOGIN, verbose=False)
-    added, _ = staff.predict([handle_file(str(note))], api_name="/add_documents")
-    assert added.startswith("Added 1 file"), added
-    # Asked "where", not "when": beside the corpus, "Quand se réunira le jury de Norvelle ?" is answered with the
-    # corpus's own meeting dates (a "when" whose subject the cited passage does not name; see the notes of issue 22).
-    _, _, sources = staff.predict("Où se réunira le jury de Norvelle ?", [], api_name="/ask")
-    assert f"uploads/{note.name} — uploaded by {EDITOR_LOGIN[0]} on " in sources
-
-    # In the page, a reader sees no upload panel and no document tools; an editor sees both.
-    for (user, password), editor in ((READER_LOGIN, False), (EDITOR_LOGIN, True)):
-        context = browser.new_context()
-        assert context.request.post(served.url + "/login", form={"username": user, "password": password}).ok
-        page = context.new_page()
-        page.goto(served.url)
-        page.get_by_text("Documents", exact=True).click()
-        uploaded = f"uploaded by {EDITOR_LOGIN[0]} on "
-        expect(page.get_by_role("gridcell", name=uploaded).first).to_be_visible(timeout=30_000)
-        for tool in (page.get_by_text("Add documents"), page.get_by_role("button", name="Delete…")):
-            expect(tool).to_be_visible(timeout=10_000) if editor else expect(tool).to_be_hidden()
-        context.close()
-
-
 @pytest.mark.integration
 def test_with_auth_set_wrong_logins_from_one_client_are_refused_after_a_few(tmp_path):
     with serving(tmp_path / "data", tmp_path / "app.log", PARTNERBOT_AUTH="staff:s3cret") as running:
@@ -568,17 +529,26 @@ def test_an_english_question_about_the_french_article_gets_an_english_answer_ove
     expect(chat).to_contain_text("Chandrashekar Ramanathan (Doyen des Études Académiques à IIITB) [1].", timeout=30_000)
 
 
+@pytest.fixture(scope="module")
+def fixtures_app(tmp_path_factory) -> Iterator[RunningApp]:
+    """The app served over two fictional documents and not the corpus, whose own signing date and figures would
+    compete with theirs: a scanned agreement (read by OCR) and a CSV of partners' contributions
+    (eval/fixtures_tables). One app for the two tests that read them: a start costs 20-40 s on a slow machine."""
+    folder = tmp_path_factory.mktemp("fixtures-app")
+    documents = folder / "docs"
+    documents.mkdir()
+    save_scan(scan(typed_pdf([FR_AGREEMENT]), noise=0.01, skew=1.5, seed=1), documents / "accord-2031-02-12.pdf")
+    shutil.copy(ROOT / "eval" / "fixtures_tables" / "partner-contributions-2025.csv", documents)
+    settings = Settings(data_dir=folder / "data", chroma_url=None)
+    ingest([documents], settings)
+    with serving(settings.store.data_dir, folder / "app.log") as running:
+        yield running
+
+
 @pytest.mark.browser
-def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlighted(browser, tmp_path):
-    folder = tmp_path / "scans"
-    folder.mkdir()
-    save_scan(scan(typed_pdf([FR_AGREEMENT]), noise=0.01, skew=1.5, seed=1), folder / "accord-2031-02-12.pdf")
-    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
-    ingest([folder], settings)
-    with (
-        serving(settings.store.data_dir, tmp_path / "app.log") as running,
-        app_page(browser, running.url, {"width": 1400, "height": 1400}) as page,
-    ):
+def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlighted(browser, fixtures_app, tmp_path):
+    running = fixtures_app
+    with app_page(browser, running.url, {"width": 1400, "height": 1400}) as page:
         ask(page, "Quand la déclaration d'intention a-t-elle été signée ?")
         chat = page.get_by_role("log", name="chatbot conversation")
         expect(chat).to_contain_text("12 février 2031", timeout=30_000)
@@ -666,13 +636,7 @@ SCREENSHOTS = os.environ.get("PARTNERBOT_SCREENSHOTS_DIR")
 
 
 @pytest.mark.browser
-def test_table_answers_show_their_cited_rows_as_a_small_table_in_the_sources(browser, tmp_path):
-    # A fictional CSV of partners' contributions (eval/fixtures_tables), served alone.
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(ROOT / "eval" / "fixtures_tables" / "partner-contributions-2025.csv", folder)
-    settings = Settings(data_dir=tmp_path / "data", chroma_url=None)
-    ingest([folder], settings)
+def test_table_answers_show_their_cited_rows_as_a_small_table_in_the_sources(browser, fixtures_app, tmp_path):
     asked = [
         # (question, the answer's start, the cited rows, the marked cells, screenshot)
         (
@@ -697,10 +661,7 @@ def test_table_answers_show_their_cited_rows_as_a_small_table_in_the_sources(bro
             "table-negation.png",
         ),
     ]
-    with (
-        serving(settings.store.data_dir, tmp_path / "app.log") as running,
-        app_page(browser, running.url, {"width": 1280, "height": 900}) as page,
-    ):
+    with app_page(browser, fixtures_app.url, {"width": 1280, "height": 900}) as page:
         chat = page.get_by_role("log", name="chatbot conversation")
         rows = page.locator("#sources table.cited-rows tbody tr")
         for question, answer, cited, marked, name in asked:
@@ -716,3 +677,25 @@ def test_table_answers_show_their_cited_rows_as_a_small_table_in_the_sources(bro
             if SCREENSHOTS:
                 Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
                 shutil.copy(tmp_path / name, Path(SCREENSHOTS) / name)
+
+
+@pytest.mark.integration
+def test_the_app_keeps_uploads_in_the_data_dir_and_empties_its_upload_folder_after_indexing(tmp_path, app):
+    import tempfile
+
+    from gradio_client import Client, handle_file
+
+    name = f"note-{uuid.uuid4().hex}.txt"  # a name no other run, test or app uses
+    note = fictional_note(tmp_path / name)
+    data_dir = app.data_dir
+    client = Client(app.url, verbose=False)
+    result, _ = client.predict([handle_file(str(note))], api_name="/add_documents")
+
+    assert result.startswith("Added 1 file(s)"), result
+    shared = Path(tempfile.gettempdir()) / "gradio"
+    assert not list(shared.rglob(name)), "the upload went to the machine's shared temporary folder"
+    incoming = data_dir / "incoming"
+    left = [p for p in incoming.rglob("*") if p.is_file() and p.stat().st_size]  # Gradio may leave an empty file
+    assert incoming.is_dir() and not left, left
+    assert (data_dir / "documents" / "uploads" / name).exists()
+    assert client.predict(api_name="/cancel_upload") == "None of your uploads is being indexed."

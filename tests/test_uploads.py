@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -179,25 +178,3 @@ def test_an_upload_is_indexed_in_the_background_one_batch_per_person_and_can_be_
     assert embedder.embedded == embedded_here  # the passages were embedded by the worker, not by the app
     assert "3 mars 2026" in service.ask("Quand aura lieu la réunion fictive de l'Agence Ostrea ?").answer
     print(f"stages seen before the cancellation: {sorted(seen)}")
-
-
-@pytest.mark.integration
-def test_the_app_keeps_uploads_in_the_data_dir_and_empties_its_upload_folder_after_indexing(tmp_path, app):
-    import tempfile
-
-    from gradio_client import Client, handle_file
-
-    name = f"note-{uuid.uuid4().hex}.txt"  # a name no other run, test or app uses
-    note = fictional_note(tmp_path / name)
-    data_dir = app.data_dir
-    client = Client(app.url, verbose=False)
-    result, _ = client.predict([handle_file(str(note))], api_name="/add_documents")
-
-    assert result.startswith("Added 1 file(s)"), result
-    shared = Path(tempfile.gettempdir()) / "gradio"
-    assert not list(shared.rglob(name)), "the upload went to the machine's shared temporary folder"
-    incoming = data_dir / "incoming"
-    left = [p for p in incoming.rglob("*") if p.is_file() and p.stat().st_size]  # Gradio may leave an empty file
-    assert incoming.is_dir() and not left, left
-    assert (data_dir / "documents" / "uploads" / name).exists()
-    assert client.predict(api_name="/cancel_upload") == "None of your uploads is being indexed."
