@@ -331,6 +331,20 @@ def table(result: dict) -> str:
             for via, load in loads
         ]
         lines.append("")
+    if (scaling := result.get("scaling")) and "engine_share" in result.get("inprocess", {}):
+        share, n = result["inprocess"]["engine_share"], scaling["processes"]
+        engine, python = scaling["engine_speedup"], scaling["python_speedup"]
+        lines += [
+            f"| {n} processes of the same work at once, against one alone | speed-up ({n:.2f} is all the cores) |",
+            "|---|---:|",
+            f"| the embedding engine, one thread each (the load's questions, one at a time) | {engine:.2f} |",
+            f"| the bot's text functions (plain Python) | {python:.2f} |",
+            f"| share of the in-process one-thread answers' CPU spent in the engine | {share:.2f} |",
+            # Each part of an answer sped up by what its kind gets (Amdahl), before the app's own work.
+            "| so the most the app's answers/s can be over the in-process one-thread rate "
+            f"| {1 / (share / engine + (1 - share) / python):.2f} |",
+            "",
+        ]
     if ocr := result.get("ocr"):
         lines += [
             "| OCR (Tesseract, French+English, two cores) | pages | median | pages/s | words read back |",
@@ -460,6 +474,9 @@ def main() -> None:
         if "PARTNERBOT_MODEL_THREADS" not in os.environ:
             print(f"load: the same {count} questions in process, the embedding engine on every core", flush=True)
             result["inprocess_all_cores"] = child("inprocess", "--questions", str(count), env=loaded)
+        # What the machine's cores give at once, against one: the ratio above cannot beat it (issue 25).
+        print("load: two processes of the same work at once, against one", flush=True)
+        result["scaling"] = child("scaling", "--questions", str(count), env=loaded)
         for row, asker, through in (("load", app_asker, "the app"), ("api", api_asker, "the API")):
             if row in rows:
                 # Each row on a server of its own, freshly started and warmed: the second row on the first's server

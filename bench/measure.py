@@ -16,14 +16,15 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bench.synthetic import add_filler, pool_texts
 from core.settings import Settings
+from core.text import content_words, stems
 from eval.gold import load_gold
 from eval.run import run_gold
 from eval.score import compute_metrics, percentile
-from models.embeddings import CountingEmbedder, load_embedder
+from models.embeddings import CountingEmbedder, Embedder, load_embedder
 from models.nlp import warm_up
 from service import build_service
 
@@ -208,23 +209,26 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
     }
 
 
-def _warmed(count: int) -> tuple[ChatService, list[Asked]]:
+def _warmed(count: int, embedder: Embedder | None = None) -> tuple[ChatService, list[Asked]]:
     """A service built from the settings (the index they name) and warmed, and the load rows' first `count`
     questions with the turns they follow."""
     from bench.realistic import questions
 
-    service = build_service(Settings())
+    service = build_service(Settings(), embedder=embedder)
     service.warm_up()
     return service, questions(count)
 
 
 def measure_inprocess(count: int) -> dict:
     """The load rows' questions answered one at a time by one thread of this process, on the index the settings name
-    (the bench's realistic one): the rate the app's answers per second are compared with, and the cores it kept
-    busy (the embedding engine's own threads, unless `PARTNERBOT_MODEL_THREADS` is 1)."""
-    service, asked = _warmed(count)
+    (the bench's realistic one): the rate the app's answers per second are compared with, the cores it kept busy
+    (the embedding engine's own threads, unless `PARTNERBOT_MODEL_THREADS` is 1) and the share of its CPU that was
+    the embedding engine's."""
+    store = Settings().store
+    embedder = CountingEmbedder(load_embedder(store.embedding_model, store.embedding_batch_size, store.model_threads))
+    service, asked = _warmed(count, embedder)
     latencies = []
-    cpu, started = time.process_time(), time.perf_counter()
+    engine, cpu, started = embedder.cpu_s, time.process_time(), time.perf_counter()
     for question, history in asked:
         t = time.perf_counter()
         service.ask(question, history)
@@ -237,8 +241,62 @@ def measure_inprocess(count: int) -> dict:
         "max_s": max(latencies),
         "answers_per_s": len(asked) / wall,
         "cpu": cpu / wall,  # cores this process kept busy, on average
+        "engine_share": (embedder.cpu_s - engine) / cpu,
         "model_threads": service.settings.store.model_threads,
     }
+
+
+# Seconds a scaling worker waits at most for the others to have loaded the engine before they all start together.
+SCALING_BARRIER_SECONDS = 120
+# Passes of the Python work over the questions: a few seconds, as long as the engine's one pass, on a slow machine.
+SCALING_PYTHON_PASSES = 2000
+
+
+def _scaling_work(kind: str, texts: list[str], barrier: Any, times: Any) -> None:
+    """One process's share of `measure_scaling`: the same work as the others, started with them, timed."""
+    embedder = None
+    if kind == "engine":
+        embedder = load_embedder(Settings().store.embedding_model, threads=1)
+        embedder.embed_query("warm up")  # loaded before the clock starts
+    barrier.wait(SCALING_BARRIER_SECONDS)
+    started = time.perf_counter()
+    if embedder is not None:
+        for text in texts:
+            embedder.embed_query(text)
+    else:
+        for _ in range(SCALING_PYTHON_PASSES):
+            for text in texts:
+                stems(text), content_words(text)
+    times.put(time.perf_counter() - started)
+
+
+def measure_scaling(processes: int, count: int, rounds: int = 2) -> dict:
+    """How much faster `processes` processes get through the same work at once than one alone (`processes` is
+    perfect): the embedding engine (one thread each, embedding the load rows' questions one at a time) and plain
+    Python (the bot's own text functions on them). The app's answers per second, over the in-process one-thread
+    rate, cannot beat what the machine's cores give these two (issue 25)."""
+    import multiprocessing
+
+    from bench.realistic import questions
+
+    texts = [question for question, _ in questions(count)]
+    context = multiprocessing.get_context("spawn")
+    result: dict = {"processes": processes}
+    for kind in ("engine", "python"):
+        seconds: dict[int, list[float]] = {1: [], processes: []}
+        for _ in range(rounds):
+            for n in (1, processes):
+                barrier, times = context.Barrier(n), context.Queue()
+                workers = [context.Process(target=_scaling_work, args=(kind, texts, barrier, times)) for _ in range(n)]
+                for worker in workers:
+                    worker.start()
+                seconds[n] += [times.get(timeout=SCALING_BARRIER_SECONDS * 2) for _ in workers]
+                for worker in workers:
+                    worker.join()
+        # The same work in each process: n processes at once do n times the work of one in the time they take.
+        result[f"{kind}_speedup"] = processes * statistics.median(seconds[1]) / statistics.median(seconds[processes])
+        result[f"{kind}_alone_s"] = statistics.median(seconds[1])
+    return result
 
 
 def measure_cpu(count: int) -> dict:
@@ -483,7 +541,8 @@ def measure_tables(rows: int, questions: int, data_dir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.measure")
     parser.add_argument(
-        "what", choices=["ingest", "scale", "facts", "ocr", "translate", "upload", "inprocess", "cpu", "tables"]
+        "what",
+        choices=["ingest", "scale", "facts", "ocr", "translate", "upload", "inprocess", "cpu", "scaling", "tables"],
     )
     parser.add_argument("--megabytes", type=float, default=20.0, help="size of the upload of `upload`")
     parser.add_argument(
@@ -499,6 +558,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the workbook of `tables`")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--processes", type=int, default=2, help="processes at once of `scaling`")
     parser.add_argument("--data-dir", type=Path, default=Path(".partnerbot-bench"))
     args = parser.parse_args()
     if args.what == "ingest":
@@ -513,6 +573,8 @@ def main() -> None:
         result = measure_inprocess(args.questions)
     elif args.what == "cpu":
         result = measure_cpu(args.questions)
+    elif args.what == "scaling":
+        result = measure_scaling(args.processes, args.questions)
     elif args.what == "tables":
         result = measure_tables(args.rows, args.questions, args.data_dir)
     elif args.what == "upload":

@@ -74,3 +74,17 @@ def test_the_scale_rows_counter_counts_the_engines_calls_texts_and_characters_an
     assert counting.embed_documents([]) == []  # reaches no engine: not counted as a call
     chars = sum(map(len, sentences)) + len("budget") + len("board") + len("When?")
     assert counting.counts() == {"calls": 3, "texts": 5, "chars": chars}
+    assert counting.cpu_s > 0  # the engine's CPU, which the bench reads as its share of an answer's
+
+
+@pytest.mark.unit
+def test_the_ratios_ceiling_weighs_each_part_of_an_answer_by_what_two_cores_give_it():
+    result = {
+        "inprocess": {"engine_share": 0.75},
+        "scaling": {"processes": 2, "engine_speedup": 1.5, "python_speedup": 2.0},
+    }
+    report = table(result)
+    assert "| the embedding engine, one thread each (the load's questions, one at a time) | 1.50 |" in report
+    # 0.75 of an answer 1.5 times as fast, 0.25 twice: 1 / (0.5 + 0.125) = 1.6.
+    assert report.endswith("over the in-process one-thread rate | 1.60 |")
+    assert "speed-up" not in table({"scaling": result["scaling"]})  # no in-process share measured: no ceiling
