@@ -340,8 +340,9 @@ def table(result: dict) -> str:
             f"| the embedding engine, one thread each (the load's questions, one at a time) | {engine:.2f} |",
             f"| the bot's text functions (plain Python) | {python:.2f} |",
             f"| share of the in-process one-thread answers' CPU spent in the engine | {share:.2f} |",
-            # Each part of an answer sped up by what its kind gets (Amdahl), before the app's own work.
-            "| so the most the app's answers/s can be over the in-process one-thread rate "
+            # Each part of an answer sped up by what its kind gets (Amdahl), before the app's own work. An estimate,
+            # not a bound: an answer process's engine also takes the other core while the other one is in Python.
+            "| so, roughly, what the app's answers/s can reach over the in-process one-thread rate "
             f"| {1 / (share / engine + (1 - share) / python):.2f} |",
             "",
         ]
@@ -474,7 +475,7 @@ def main() -> None:
         if "PARTNERBOT_MODEL_THREADS" not in os.environ:
             print(f"load: the same {count} questions in process, the embedding engine on every core", flush=True)
             result["inprocess_all_cores"] = child("inprocess", "--questions", str(count), env=loaded)
-        # What the machine's cores give at once, against one: the ratio above cannot beat it (issue 25).
+        # What the machine's cores give at once, against one: about what the ratio above can reach (issue 25).
         print("load: two processes of the same work at once, against one", flush=True)
         result["scaling"] = child("scaling", "--questions", str(count), env=loaded)
         for row, asker, through in (("load", app_asker, "the app"), ("api", api_asker, "the API")):

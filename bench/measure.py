@@ -274,7 +274,7 @@ def measure_scaling(processes: int, count: int, rounds: int = 2) -> dict:
     """How much faster `processes` processes get through the same work at once than one alone (`processes` is
     perfect): the embedding engine (one thread each, embedding the load rows' questions one at a time) and plain
     Python (the bot's own text functions on them). The app's answers per second, over the in-process one-thread
-    rate, cannot beat what the machine's cores give these two (issue 25)."""
+    rate, reach about what the machine's cores give these two, each weighed by its share of an answer (issue 25)."""
     import multiprocessing
 
     from bench.realistic import questions
