@@ -266,7 +266,8 @@ def _scaling_work(kind: str, texts: list[str], barrier: Any, times: Any) -> None
     else:
         for _ in range(SCALING_PYTHON_PASSES):
             for text in texts:
-                stems(text), content_words(text)
+                stems(text)
+                content_words(text)
     times.put(time.perf_counter() - started)
 
 

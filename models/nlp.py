@@ -35,8 +35,8 @@ class Entity:
 @cache
 def _pipeline(language: str) -> Any:
     """The language's pipeline, loaded once for the entities and the parse alike: a second copy without the parser
-    cost another 4-6 s of loading a language on a slow two-core machine, in every process that did both (an ingest
-    reads entities and claims; the eval and the upload worker ingest and answer)."""
+    cost 1.7 s more of CPU for the two languages on a slow two-core machine, in every process that did both (an
+    ingest reads entities and claims; the eval and the upload worker ingest and answer)."""
     name = _PIPELINES.get(language, _PIPELINES["en"])
     try:
         module = __import__(name)
