@@ -30,14 +30,7 @@ from bench.scans import save_scan, scan, typed_pdf
 from core.settings import Settings
 from ingest.pipeline import ingest
 from service import CitedRow, CitedTable, build_service
-from tests.conftest import (
-    CORPUS,
-    ROOT,
-    RunningApp,
-    app_page,
-    ask,
-    serving,
-)
+from tests.conftest import CORPUS, ROOT, RunningApp, app_page, ask, serving
 from tests.test_ocr import FR_AGREEMENT
 from tests.test_uploads import fictional_note
 from ui import FEEDBACK_RECORDED, ChatApp, rows_table_html, sources_html
@@ -547,8 +540,7 @@ def fixtures_app(tmp_path_factory) -> Iterator[RunningApp]:
 
 @pytest.mark.browser
 def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlighted(browser, fixtures_app, tmp_path):
-    running = fixtures_app
-    with app_page(browser, running.url, {"width": 1400, "height": 1400}) as page:
+    with app_page(browser, fixtures_app.url, {"width": 1400, "height": 1400}) as page:
         ask(page, "Quand la déclaration d'intention a-t-elle été signée ?")
         chat = page.get_by_role("log", name="chatbot conversation")
         expect(chat).to_contain_text("12 février 2031", timeout=30_000)
@@ -559,7 +551,7 @@ def test_the_cited_page_of_a_scanned_agreement_is_shown_with_the_quote_highlight
         expect(shown).to_be_visible(timeout=30_000)
         page.screenshot(path=str(tmp_path / "cited-page.png"), full_page=True)
         print(f"screenshot: {tmp_path / 'cited-page.png'}")
-        image = Image.open(io.BytesIO(httpx.get(urljoin(running.url + "/", shown.get_attribute("href"))).content))
+        image = Image.open(io.BytesIO(httpx.get(urljoin(fixtures_app.url + "/", shown.get_attribute("href"))).content))
     # The highlight, found by its colour in the image the browser got, lies over the quoted words.
     rgb = image.convert("RGB")
     marked = [
