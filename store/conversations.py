@@ -152,7 +152,8 @@ class ConversationStore:
                 {"conversation_id": conversation_id, "role": m["role"], "content": m["content"], "created": now}
                 for m in messages
             ]
-            connection.execute(insert(_Message), rows)
+            if rows:  # an empty list would be one insert of nothing, refused by the columns' NOT NULL
+                connection.execute(insert(_Message), rows)
             kept = select(_Message.id).where(_Message.conversation_id == conversation_id)
             oldest = connection.scalars(kept.order_by(_Message.id.desc()).offset(self.max_messages)).all()
             if oldest:

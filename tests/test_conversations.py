@@ -36,6 +36,7 @@ def test_a_conversation_keeps_its_turns_in_order_for_its_owner_only(store):
     first = store.create("user:ada", "Who signed the fictional charter of Norvelle?")
     store.append("user:ada", first, turn("Who signed the fictional charter of Norvelle?", "Ilsa Varga [1]."))
     store.append("user:ada", first, turn("When?", "On 3 March 2031 [1]."))
+    store.append("user:ada", first, [])  # nothing to add: the conversation stays as it was
     assert store.messages("user:ada", first) == [
         *turn("Who signed the fictional charter of Norvelle?", "Ilsa Varga [1]."),
         *turn("When?", "On 3 March 2031 [1]."),
