@@ -24,7 +24,7 @@ from core.text import content_words, stems
 from eval.gold import load_gold
 from eval.run import run_gold
 from eval.score import compute_metrics, percentile
-from models.embeddings import CountingEmbedder, Embedder, load_embedder
+from models.embeddings import CountingEmbedder, Embedder, embedder_for, load_embedder
 from models.nlp import warm_up
 from service import build_service
 
@@ -47,7 +47,7 @@ def measure_ingest(documents: int, runs: int) -> dict:
         text = "\n\n".join(paragraphs[n * 8 : (n + 1) * 8])
         (folder / f"doc-{n:04d}.txt").write_text(f"Document {n}\n\n{text}", encoding="utf-8")
     base = Settings()
-    embedder = load_embedder(base.store.embedding_model, base.store.embedding_batch_size, base.store.model_threads)
+    embedder = embedder_for(base.store)
     embedder.embed_query("warm up")  # the model load is a cold-start cost, measured on its own
     started = time.perf_counter()
     warm_up({"fr", "en"}).join()  # so is loading the language pipelines of the facts extraction
@@ -132,8 +132,7 @@ def measure_facts(count: int, runs: int) -> dict:
 def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
     """Retrieval and answer latency, accuracy on the gold set, and memory, with `size` passages indexed."""
     settings = Settings(data_dir=data_dir, collection=f"bench{size}")
-    store = settings.store
-    embedder = CountingEmbedder(load_embedder(store.embedding_model, store.embedding_batch_size, store.model_threads))
+    embedder = CountingEmbedder(embedder_for(settings.store))
     service = build_service(settings, embedder=embedder)
     if service.store.count() != size:
         service = build_service(settings, embedder=embedder, reset=True)
@@ -143,7 +142,7 @@ def measure_scale(size: int, runs: int, data_dir: Path) -> dict:
     startup = []
     for _ in range(2):
         if not startup:  # the first start builds the BM25 index and saves it; the restart loads it
-            shutil.rmtree(store.lexical_dir, ignore_errors=True)
+            shutil.rmtree(settings.store.lexical_dir, ignore_errors=True)
         started = time.perf_counter()
         service = build_service(settings, embedder=embedder)
         service.store.lexical()
@@ -224,8 +223,7 @@ def measure_inprocess(count: int) -> dict:
     (the bench's realistic one): the rate the app's answers per second are compared with, the cores it kept busy
     (the embedding engine's own threads, unless `PARTNERBOT_MODEL_THREADS` is 1) and the share of its CPU that was
     the embedding engine's."""
-    store = Settings().store
-    embedder = CountingEmbedder(load_embedder(store.embedding_model, store.embedding_batch_size, store.model_threads))
+    embedder = CountingEmbedder(embedder_for(Settings().store))
     service, asked = _warmed(count, embedder)
     latencies = []
     engine, cpu, started = embedder.cpu_s, time.process_time(), time.perf_counter()

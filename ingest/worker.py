@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from core.errors import PartnerbotError
 from core.settings import StoreSettings
-from models.embeddings import Embedder, load_embedder
+from models.embeddings import Embedder, embedder_for
 
 T = TypeVar("T")
 # How often a wait for the child looks whether the job was cancelled.
@@ -41,7 +41,7 @@ def _start(nice: int, store: StoreSettings) -> None:
     """The child's first step: lower its priority, then get its own embedding engine ready on first use."""
     os.nice(nice)
     global _embedder
-    _embedder = load_embedder(store.embedding_model, store.embedding_batch_size, store.model_threads)
+    _embedder = embedder_for(store)
 
 
 def _embed(texts: list[str]) -> list[list[float]]:

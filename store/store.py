@@ -21,7 +21,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from core.errors import IndexProblem, index_errors
 from core.settings import Settings
-from models.embeddings import ChromaEmbeddingFunction, Embedder, load_embedder
+from models.embeddings import ChromaEmbeddingFunction, Embedder, embedder_for
 from store.fact_records import FACT, Fact
 from store.facts import FactIndex
 from store.lexical import LexicalIndex, load_or_build
@@ -77,9 +77,7 @@ class Store:
         # The checked machine translations of the indexed sentences (a file beside the index, see ingest.translation).
         self.translations = TranslationStore(settings.store.translations_path)
         store = settings.store
-        self.embedder = embedder or load_embedder(
-            store.embedding_model, store.embedding_batch_size, store.model_threads
-        )
+        self.embedder = embedder or embedder_for(store)
         self.client = open_client(settings)
         with index_errors("opening the index"):
             if reset:
