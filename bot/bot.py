@@ -79,7 +79,9 @@ def build_composer(settings: Settings, scorer: SentenceScorer, store: Store) -> 
 class Bot:
     """`ask` and `stream` answer a question about the stored documents, citing them or abstaining."""
 
-    def __init__(self, settings: Settings, store: Store, composer: Composer | None = None):
+    def __init__(
+        self, settings: Settings, store: Store, composer: Composer | None = None, variant_of: Bot | None = None
+    ):
         self.settings = settings
         self.store = store
         self.scorer = SentenceScorer(
@@ -89,6 +91,7 @@ class Bot:
             settings.retrieval.max_word_chars,
             settings.retrieval.query_chars,
             settings.answer.query_cache,
+            sharing=variant_of.scorer if variant_of is not None else None,
         )
         self.retriever = HybridRetriever(
             store=store,

@@ -38,6 +38,7 @@ class SentenceScorer:
         max_word_chars: int = 40,
         query_chars: int = 400,
         query_cache: int = 4096,
+        sharing: SentenceScorer | None = None,
     ):
         self.embedder = embedder
         self.word_weight = word_weight
@@ -50,6 +51,11 @@ class SentenceScorer:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        if sharing is not None and sharing.embedder is embedder:
+            # A text's vector depends on the embedder alone: a variant of a bot (another `today`, another reranker)
+            # reuses its vectors instead of embedding every passage again (4-5 s a question cold, on the bench's
+            # realistic index).
+            self._cache, self._queries, self._lock = sharing._cache, sharing._queries, sharing._lock
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         return self._cached(self._cache, self.cache_size, texts, self.embedder.embed_documents)

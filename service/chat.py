@@ -168,7 +168,7 @@ class ChatService:
     def variant(self, **overrides: Any) -> ChatService:
         """The same documents answered with other settings (`retrieval_mode="dense"`, `generator="local"`)."""
         settings = self.settings.replace(**overrides)
-        return ChatService(settings, self.store, Bot(settings, self.store))
+        return ChatService(settings, self.store, Bot(settings, self.store, variant_of=self.bot))
 
     # Answers
 

@@ -245,18 +245,33 @@ def test_time_questions_through_the_bot(time_bot: Bot):
     assert moved.startswith("Yes.") and "from 23 April 2032" in moved and "to 30 April 2032" in moved
     assert "Lena Varga's message of 12 Feb 2032" in moved  # the header abbreviates the month: said as written
     assert "Housing request" in direct(time_bot.ask("What is the next deadline?"))
-    on_the_trip = Bot(time_bot.settings.replace(today="2032-03-02"), time_bot.store)
+    on_the_trip = Bot(time_bot.settings.replace(today="2032-03-02"), time_bot.store, variant_of=time_bot)
     assert direct(on_the_trip.ask("What do we do tomorrow?")).startswith("Day 2 (3 March 2032)")
     # The programme gives no time for the dinner: the answer says the documents do not say, not another time.
     assert time_bot.ask("What time is the dinner at the harbour on day 1?").abstained
     # A step the list does not hold: no date of a step that shares a word with it ("Travel booking").
     assert "14 February 2032" in direct(time_bot.ask("By when must the housing request be sent?"))
     # With the check that a date answers the thing named (off by default, see `date_subject_share`).
-    checked = Bot(time_bot.settings.replace(answer_date_subject_share=0.75), time_bot.store)
+    checked = Bot(time_bot.settings.replace(answer_date_subject_share=0.75), time_bot.store, variant_of=time_bot)
     absent = checked.ask("What is the deadline for the travel insurance form?")
     assert absent.abstained and "2032" not in absent.answer, absent.answer
     assert "14 February 2032" in direct(checked.ask("By when must the housing request be sent?"))
     assert time_bot.ask("What is the deadline for the travel insurance form?").abstained  # the tables skill, too
+
+
+@pytest.mark.integration
+def test_a_bot_on_another_day_reuses_the_vectors_of_the_bot_it_varies(time_bot: Bot, embedder):
+    """The evaluation asks each dated question of a set on its own day: a bot a day, each embedding every passage
+    again (4-5 s a question on the bench's index) unless it shares the vectors of the bot it varies."""
+    question = "When is the last day of the study week?"
+    time_bot.ask(question)
+    before = embedder.counts()
+    later = Bot(time_bot.settings.replace(today="2032-03-02"), time_bot.store, variant_of=time_bot)
+    assert "5 March 2032" in direct(later.ask(question))
+    assert embedder.counts() == before  # no passage, sentence or question embedded again
+    alone = Bot(time_bot.settings.replace(today="2032-03-02"), time_bot.store)
+    assert "5 March 2032" in direct(alone.ask(question))
+    assert embedder.counts()["texts"] > before["texts"]  # a bot of its own embeds them again
 
 
 @pytest.mark.integration
