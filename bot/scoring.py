@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
 import threading
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import numpy as np
 
 from core.text import content_words, stem, stems
 from models.embeddings import Embedder
+
+log = logging.getLogger("partnerbot.scoring")
 
 
 def embedded_text(question: str, max_word_chars: int, max_chars: int) -> str:
@@ -122,6 +129,43 @@ class SentenceScorer:
     def vectors(self, texts: list[str]) -> np.ndarray:
         """The texts' embeddings, from the cache when it has them."""
         return self._vectors(texts)
+
+    def save(self, path: Path) -> int:
+        """Write the cached text vectors to `path` (replaced whole, never half-written); how many. Without pickles:
+        the texts as JSON bytes beside the vectors."""
+        with self._lock:
+            texts, vectors = list(self._cache), list(self._cache.values())
+        if not texts:
+            return 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as file:
+            np.savez(file, vectors=np.stack(vectors), texts=np.frombuffer(json.dumps(texts).encode(), np.uint8))
+        os.replace(partial, path)
+        return len(texts)
+
+    def load(self, path: Path) -> int:
+        """Add the vectors `save` wrote (of this embedder: the file is named by the model) to the cache, up to its
+        size; how many. A missing, unreadable or other-sized file adds nothing: the texts are embedded again."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                vectors, texts = saved["vectors"], json.loads(saved["texts"].tobytes())
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            if path.exists():
+                log.warning("ignoring the saved vectors of %s: %s", path, exc)
+            return 0
+        if vectors.ndim != 2 or len(vectors) != len(texts) or vectors.shape[1] != self.embedder.dimension:
+            log.warning("ignoring the saved vectors of %s: not this model's", path)
+            return 0
+        with self._lock:
+            added = 0
+            for text, vector in zip(texts[-self.cache_size :], vectors[-self.cache_size :], strict=True):
+                if text not in self._cache:
+                    self._cache[text] = vector
+                    added += 1
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return added
 
     def clear(self) -> None:
         with self._lock:

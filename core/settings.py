@@ -9,6 +9,7 @@ Every tuning number is bounded, and says beside it why it has its value.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -131,6 +132,12 @@ class StoreSettings(Section):
     def lexical_dir(self) -> Path:
         """The saved BM25 index of the collection, one folder per collection version."""
         return self.data_dir / "lexical" / self.collection
+
+    @property
+    def vectors_path(self) -> Path:
+        """The vectors of the index's sentences that an answering process embedded, for the next ones (`warm_up`), by
+        embedding model."""
+        return self.data_dir / "vectors" / (re.sub(r"[^\w.-]+", "_", self.embedding_model) + ".npz")
 
     @property
     def documents_dir(self) -> Path:

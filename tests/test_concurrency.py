@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY
 
+from bot.bot import Bot
 from bot.scoring import SentenceScorer
 from core.settings import Settings
 
@@ -70,6 +71,37 @@ def test_the_served_warm_up_embeds_the_index_sentences_a_first_question_would_wa
     passages = list(bot.store.passage_texts())
     assert passages
     assert all(s in bot.scorer._cache for text in passages for s in sentences(text) or [text])
+
+
+def test_a_second_answering_process_reads_the_sentence_vectors_the_first_embedded(embedder, tmp_path_factory):
+    """The answer processes of `partnerbot serve` (and the pool that replaces them after an upload) warm up over the
+    same index: one embeds its sentences and saves them, the others read them."""
+    from service.chat import ChatService
+    from tests.conftest import bot_over
+
+    documents = {"visit.md": "# Fictional visit\n\nThe fictional Norvane delegation visited Lisbon on 3 May 2031."}
+    bot = bot_over(documents, tmp_path_factory, embedder)
+    first = ChatService(bot.settings, bot.store, bot)
+    bot.scorer.clear()
+    first.warm_up()
+    saved = bot.settings.store.vectors_path
+    assert saved.exists() and bot.scorer._cache
+    question = "When did the Norvane delegation visit Lisbon?"
+    expected = bot.ask(question)
+
+    embedded = embedder.embedded
+    second = ChatService(bot.settings, bot.store, Bot(bot.settings, bot.store))
+    second.warm_up()
+    assert embedder.embedded == embedded  # not one sentence or passage embedded again
+    assert second.bot.scorer._cache.keys() == bot.scorer._cache.keys()
+    answer = second.ask(question)
+    assert (answer.answer, answer.citations) == (expected.answer, expected.citations)
+    assert embedder.embedded == embedded
+
+    saved.write_bytes(b"not vectors")  # damaged: ignored, and the sentences embedded again
+    third = ChatService(bot.settings, bot.store, Bot(bot.settings, bot.store))
+    third.warm_up()
+    assert embedder.embedded > embedded and third.bot.scorer._cache.keys() == bot.scorer._cache.keys()
 
 
 def test_the_words_of_an_earlier_question_are_not_embedded_again_and_the_query_cache_stays_bounded(embedder):
