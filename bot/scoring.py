@@ -139,9 +139,12 @@ class SentenceScorer:
             return 0
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        with partial.open("wb") as file:
-            np.savez(file, vectors=np.stack(vectors), texts=np.frombuffer(json.dumps(texts).encode(), np.uint8))
-        os.replace(partial, path)
+        try:
+            with partial.open("wb") as file:
+                np.savez(file, vectors=np.stack(vectors), texts=np.frombuffer(json.dumps(texts).encode(), np.uint8))
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
         return len(texts)
 
     def load(self, path: Path) -> int:

@@ -135,9 +135,9 @@ class StoreSettings(Section):
 
     @property
     def vectors_path(self) -> Path:
-        """The vectors of the index's sentences that an answering process embedded, for the next ones (`warm_up`), by
-        embedding model."""
-        return self.data_dir / "vectors" / (re.sub(r"[^\w.-]+", "_", self.embedding_model) + ".npz")
+        """The vectors of the collection's sentences that an answering process embedded, for the next ones
+        (`warm_up`), by embedding model. Deleted with any passage (`Store.delete`)."""
+        return self.data_dir / "vectors" / self.collection / (re.sub(r"[^\w.-]+", "_", self.embedding_model) + ".npz")
 
     @property
     def documents_dir(self) -> Path:

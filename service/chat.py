@@ -462,11 +462,10 @@ class ChatService:
             examples = [question for _, questions in self.app_texts().examples for question in questions]
             for question in examples[: self.settings.app.warm_up_questions]:
                 self.bot.ask(question)
-            if warmed or not loaded:
-                try:
-                    self.bot.scorer.save(path)
-                except OSError as exc:  # the next process embeds them again
-                    log.warning("could not save the sentence vectors to %s: %s", path, exc)
+            try:
+                self.bot.scorer.save(path)
+            except OSError as exc:  # the next process embeds them again
+                log.warning("could not save the sentence vectors to %s: %s", path, exc)
         log.info("warm-up: %d sentence vectors read, %d embedded", loaded, warmed)
 
     def start_warm_up(self) -> threading.Thread:

@@ -132,6 +132,7 @@ class Store:
         for name in (self.settings.store.collection, self.facts_name, self.settings.store.collection + TABLES_SUFFIX):
             if collection_exists(self.client, name):
                 self.client.delete_collection(name)
+        self._forget_vectors()
 
     def _check_model(self, name: str) -> None:
         model = self.settings.store.embedding_model
@@ -251,6 +252,12 @@ class Store:
             for start in range(0, len(ids), _WRITE_BATCH):
                 self.collection.delete(ids=ids[start : start + _WRITE_BATCH])
             self._new_version()
+        self._forget_vectors()
+
+    def _forget_vectors(self) -> None:
+        """The saved sentence vectors (`ChatService.warm_up`) hold the texts of the passages: they go with any of
+        them, and the next warm-up embeds what is left again."""
+        self.settings.store.vectors_path.unlink(missing_ok=True)
 
     def _new_version(self, collection: Any = None) -> None:
         (collection or self.collection).modify(
