@@ -452,6 +452,7 @@ class ChatService:
         # upload renewed it) may have embedded them; one process embeds while the others wait, then read its file.
         # Each answer process embedded the same ones before: 29 s of CPU of a 61 s start, on the bench's index.
         path = self.settings.store.vectors_path
+        version = self.store.version()
         passages = self.store.passage_texts()
         with _exclusive(path.with_name(path.name + ".lock")):
             loaded = self.bot.scorer.load(path)
@@ -463,7 +464,9 @@ class ChatService:
             for question in examples[: self.settings.app.warm_up_questions]:
                 self.bot.ask(question)
             try:
-                self.bot.scorer.save(path)
+                # Not if the index changed meanwhile: a passage deleted since would be saved again with its text.
+                if self.store.version() == version:
+                    self.bot.scorer.save(path)
             except OSError as exc:  # the next process embeds them again
                 log.warning("could not save the sentence vectors to %s: %s", path, exc)
         log.info("warm-up: %d sentence vectors read, %d embedded", loaded, warmed)

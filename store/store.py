@@ -248,11 +248,12 @@ class Store:
     def delete(self, ids: list[str]) -> None:
         if not ids:
             return
+        # Before the new version: a warm-up that read the file saves it again only if the version did not change.
+        self._forget_vectors()
         with index_errors("deleting passages"):
             for start in range(0, len(ids), _WRITE_BATCH):
                 self.collection.delete(ids=ids[start : start + _WRITE_BATCH])
             self._new_version()
-        self._forget_vectors()
 
     def _forget_vectors(self) -> None:
         """The saved sentence vectors (`ChatService.warm_up`) hold the texts of the passages: they go with any of

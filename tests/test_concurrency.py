@@ -103,9 +103,20 @@ def test_a_second_answering_process_reads_the_sentence_vectors_the_first_embedde
     third.warm_up()
     assert embedder.embedded > embedded and third.bot.scorer._cache.keys() == bot.scorer._cache.keys()
     assert saved.exists()
-    # A passage deleted (a document removed or replaced): its sentences leave the data dir with it.
-    bot.store.delete(list(bot.store.metadatas())[:1])
-    assert not saved.exists()
+
+    # A passage deleted (a document removed or replaced) while another process warms up: its sentences leave the
+    # data dir with it, and the warm-up that read them does not write them back.
+    fourth = ChatService(bot.settings, bot.store, Bot(bot.settings, bot.store))
+    warm = fourth.bot.scorer.warm
+
+    def warm_while_a_passage_is_deleted(*args):
+        bot.store.delete(list(bot.store.metadatas())[:1])
+        assert not saved.exists()
+        return warm(*args)
+
+    fourth.bot.scorer.warm = warm_while_a_passage_is_deleted
+    fourth.warm_up()
+    assert fourth.bot.scorer._cache and not saved.exists()
 
 
 def test_the_words_of_an_earlier_question_are_not_embedded_again_and_the_query_cache_stays_bounded(embedder):
