@@ -435,7 +435,8 @@ class ChatService:
     def warm_up(self) -> None:
         """Load what the first question would wait for: the keyword index, the embedding model and, with the claims
         on, the parser that reads every question (seconds a language, paid here rather than by the first asker);
-        then answer the app's example questions, French and English, whose first answers pay what is left cold."""
+        then the vectors of the index's sentences (read from the file another process saved, else embedded and saved)
+        and the app's example questions, French and English, whose first answers pay what is left cold."""
         self.store.lexical()
         self.store.embedder.embed_query("warm up")
         # simplemma's French and English dictionaries load on first use (0.33 s of CPU): the spelling and language
